@@ -1,0 +1,204 @@
+package domain
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// TaskType names what a task does.
+type TaskType string
+
+// The task types of API.md.
+const (
+	TaskEcho        TaskType = "echo"
+	TaskSleep       TaskType = "sleep"
+	TaskSearch      TaskType = "search"
+	TaskSearchBatch TaskType = "search_batch"
+	TaskFetchURL    TaskType = "fetch_url"
+)
+
+// KnownTaskTypes lists every type of the contract, whether or not this build runs it.
+var KnownTaskTypes = []TaskType{TaskEcho, TaskSleep, TaskSearch, TaskSearchBatch, TaskFetchURL}
+
+// Status is where a task stands in its life.
+type Status string
+
+// Task statuses: queued → running → succeeded | failed | cancelled; a retry goes back to queued.
+const (
+	StatusQueued    Status = "queued"
+	StatusRunning   Status = "running"
+	StatusSucceeded Status = "succeeded"
+	StatusFailed    Status = "failed"
+	StatusCancelled Status = "cancelled"
+)
+
+// AllStatuses lists every status, for metrics and validation.
+var AllStatuses = []Status{StatusQueued, StatusRunning, StatusSucceeded, StatusFailed, StatusCancelled}
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool {
+	for _, v := range AllStatuses {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Terminal reports whether no transition leaves s.
+func (s Status) Terminal() bool {
+	return s == StatusSucceeded || s == StatusFailed || s == StatusCancelled
+}
+
+// TaskError is the error a failed or cancelled task reports.
+type TaskError struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+// Task is the record of one unit of work. Params and Result are JSON objects whose shape
+// depends on Type.
+type Task struct {
+	ID             string
+	Type           TaskType
+	Status         Status
+	Params         json.RawMessage
+	Result         json.RawMessage // nil until succeeded
+	Error          *TaskError
+	Attempts       int
+	MaxRetries     int
+	TimeoutSeconds int
+	IdempotencyKey string // "" when none
+	ClientID       string // who submitted it (token or address); used for rate limits only
+	// CancelRequested is set when a cancel arrives while the task runs; the worker that holds
+	// it ends it as cancelled.
+	CancelRequested bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	StartedAt       *time.Time
+	FinishedAt      *time.Time
+}
+
+// Timeout is the task's runtime limit as a duration.
+func (t *Task) Timeout() time.Duration { return time.Duration(t.TimeoutSeconds) * time.Second }
+
+// RetriesLeft reports whether a transient failure of the current attempt may be retried.
+// Attempts counts started attempts, so the first run has Attempts == 1.
+func (t *Task) RetriesLeft() bool { return t.Attempts <= t.MaxRetries }
+
+func conflict(t *Task, action string) error {
+	return NewError(CodeTaskAlreadyFinished, "cannot %s task %s: it is %s", action, t.ID, t.Status).WithCause(ErrConflict)
+}
+
+// Start moves a queued task to running and counts the attempt. A task already running is
+// one whose previous holder lost its lease (the queue only redelivers after expiry), so it
+// is started again. Terminal tasks return ErrConflict: the delivery is a duplicate.
+func (t *Task) Start(now time.Time) error {
+	if t.Status != StatusQueued && t.Status != StatusRunning {
+		return conflict(t, "start")
+	}
+	t.Status = StatusRunning
+	t.Attempts++
+	t.StartedAt = timePtr(now)
+	t.UpdatedAt = now
+	return nil
+}
+
+// Succeed ends a running task with its result.
+func (t *Task) Succeed(result json.RawMessage, now time.Time) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "complete")
+	}
+	t.Status = StatusSucceeded
+	t.Result = result
+	t.Error = nil
+	t.finish(now)
+	return nil
+}
+
+// Fail ends a running task with an error.
+func (t *Task) Fail(e TaskError, now time.Time) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "fail")
+	}
+	t.Status = StatusFailed
+	t.Error = &e
+	t.finish(now)
+	return nil
+}
+
+// Requeue puts a running task back on the queue: for a retry (lastErr set, shown to clients
+// while the task waits) or a hand-back at shutdown (lastErr nil, the attempt is not counted).
+func (t *Task) Requeue(lastErr *TaskError, now time.Time) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "requeue")
+	}
+	t.Status = StatusQueued
+	if lastErr == nil {
+		t.Attempts--
+	} else {
+		t.Error = lastErr
+	}
+	t.UpdatedAt = now
+	return nil
+}
+
+// Cancel ends a queued task at once; for a running task it records the request (the worker
+// holding it ends it) and reports running=true. A finished task returns
+// task_already_finished.
+func (t *Task) Cancel(now time.Time) (running bool, err error) {
+	switch t.Status {
+	case StatusQueued:
+		t.Status = StatusCancelled
+		t.Error = &TaskError{Code: CodeTaskCancelled, Message: "cancelled before it started"}
+		t.finish(now)
+		return false, nil
+	case StatusRunning:
+		t.CancelRequested = true
+		t.UpdatedAt = now
+		return true, nil
+	default:
+		return false, conflict(t, "cancel")
+	}
+}
+
+// MarkCancelled ends a running task whose cancellation the worker has carried out.
+func (t *Task) MarkCancelled(now time.Time) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "cancel")
+	}
+	t.Status = StatusCancelled
+	t.Error = &TaskError{Code: CodeTaskCancelled, Message: "cancelled while running"}
+	t.finish(now)
+	return nil
+}
+
+func (t *Task) finish(now time.Time) {
+	t.FinishedAt = timePtr(now)
+	t.UpdatedAt = now
+}
+
+func timePtr(t time.Time) *time.Time { return &t }
+
+// TaskFilter selects tasks for listing, newest first.
+type TaskFilter struct {
+	Status Status   // "" for any
+	Type   TaskType // "" for any
+	Limit  int      // 1..500
+	// After is the id of the last task of the previous page ("" for the first page); tasks
+	// are ordered by id descending, and ids are time-ordered (UUIDv7).
+	After string
+}
+
+// TaskPage is one page of a listing. NextAfter is "" on the last page.
+type TaskPage struct {
+	Tasks     []Task
+	NextAfter string
+}
+
+// StaleQuery selects tasks that have sat in one status since before a cutoff.
+type StaleQuery struct {
+	Status        Status
+	UpdatedBefore time.Time
+	Limit         int
+}

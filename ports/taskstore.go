@@ -1,0 +1,30 @@
+package ports
+
+import (
+	"context"
+
+	"taskrunner/domain"
+)
+
+// TaskStore is the system of record for tasks. Every state change goes through Update, which
+// applies a domain transition atomically against the stored row (a row lock or a
+// conditional write), so concurrent or duplicate workers can never apply two transitions
+// from the same state.
+type TaskStore interface {
+	// Create stores a new task. When t.IdempotencyKey is set and a task with that key
+	// exists, it stores nothing and returns the existing task with created == false.
+	Create(ctx context.Context, t domain.Task) (stored domain.Task, created bool, err error)
+	// Get returns the task, or an error matching domain.ErrNotFound.
+	Get(ctx context.Context, id string) (domain.Task, error)
+	// List returns tasks matching the filter, ordered by id descending (newest first), at
+	// most filter.Limit of them; NextAfter is set when more may follow.
+	List(ctx context.Context, filter domain.TaskFilter) (domain.TaskPage, error)
+	// Update loads the task, calls fn on a copy, and stores the copy only if fn returns nil,
+	// atomically. It returns the stored task; fn's error unchanged; or domain.ErrNotFound.
+	Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error)
+	// ListStale returns up to limit tasks with the given status whose UpdatedAt is before
+	// the cutoff, oldest first: the reconciler's input.
+	ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error)
+	// CountByTypeStatus returns how many tasks exist per (type, status), for metrics.
+	CountByTypeStatus(ctx context.Context) (map[domain.TaskType]map[domain.Status]int64, error)
+}
