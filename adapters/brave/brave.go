@@ -1,0 +1,174 @@
+package brave
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+var _ ports.SearchProvider = (*Client)(nil)
+
+// Name is the source name of this provider.
+const Name = domain.SourceBrave
+
+// DefaultURL is Brave's web search endpoint.
+const DefaultURL = "https://api.search.brave.com/res/v1/web/search"
+
+// DefaultTimeout bounds one request when Config.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// maxCount is the most results Brave returns for one request.
+const maxCount = 20
+
+// maxBody caps how much of an answer is read; a real page of 20 results is ~100 KB.
+const maxBody = 8 << 20
+
+// Config configures the client. Only APIKey may be empty (then Search fails at once with
+// provider_not_configured).
+type Config struct {
+	APIKey     string
+	URL        string        // full endpoint URL; "" = DefaultURL; an origin alone gets the default path
+	Timeout    time.Duration // per request; 0 = DefaultTimeout
+	HTTPClient *http.Client  // nil = a plain client (the timeout is applied through the context)
+	Clock      ports.Clock   // for the freshness date range; nil = the system clock
+}
+
+// Client searches Brave. It is safe for concurrent use.
+type Client struct {
+	key     string
+	url     string
+	timeout time.Duration
+	http    *http.Client
+	now     func() time.Time
+}
+
+// New returns a client, or an error when the URL is not an absolute http(s) URL.
+func New(cfg Config) (*Client, error) {
+	endpoint, err := endpointURL(cfg.URL, DefaultURL, "/res/v1/web/search")
+	if err != nil {
+		return nil, fmt.Errorf("brave: BRAVE_API_URL: %w", err)
+	}
+	c := &Client{key: cfg.APIKey, url: endpoint, timeout: cfg.Timeout, http: cfg.HTTPClient,
+		now: func() time.Time { return time.Now().UTC() }}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.http == nil {
+		c.http = &http.Client{}
+	}
+	if cfg.Clock != nil {
+		c.now = cfg.Clock.Now
+	}
+	return c, nil
+}
+
+// Name returns "brave".
+func (c *Client) Name() string { return Name }
+
+// Configured reports whether an API key is set.
+func (c *Client) Configured() bool { return c.key != "" }
+
+// Search asks Brave for up to min(q.MaxResults, 20) web results, best first.
+func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchResult, error) {
+	if c.key == "" {
+		return nil, domain.NewError(domain.CodeProviderNotConfigured,
+			"search source brave is not configured: set BRAVE_API_KEY").WithDetail("provider", Name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := c.newRequest(ctx, q)
+	if err != nil {
+		return nil, providerError("could not build the request").WithCause(err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, err, c.timeout)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, transportError(ctx, err, c.timeout)
+	}
+	if len(body) > maxBody {
+		return nil, providerError("brave answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, classify(resp.StatusCode, resp.Header, body, c.now())
+	}
+	return parseResults(body, q.MaxResults)
+}
+
+func (c *Client) newRequest(ctx context.Context, q domain.SearchQuery) (*http.Request, error) {
+	v := url.Values{}
+	v.Set("q", q.Query)
+	v.Set("count", fmt.Sprint(min(max(q.MaxResults, 1), maxCount)))
+	v.Set("text_decorations", "false")
+	v.Set("result_filter", "web")
+	if f := freshness(q.RecencyDays, c.now()); f != "" {
+		v.Set("freshness", f)
+	}
+	u := c.url
+	if strings.Contains(u, "?") {
+		u += "&" + v.Encode()
+	} else {
+		u += "?" + v.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Subscription-Token", c.key)
+	req.Header.Set("User-Agent", "taskrunner")
+	// No Accept-Encoding: net/http then asks for gzip and decompresses transparently.
+	return req, nil
+}
+
+// freshness maps recency_days to Brave's freshness parameter: the presets for 1, 7, 31 and
+// 365 days (pm is 31 days, so 30 is a custom range), a YYYY-MM-DDtoYYYY-MM-DD range (UTC)
+// otherwise, nothing for 0 or less.
+func freshness(days int, now time.Time) string {
+	switch {
+	case days <= 0:
+		return ""
+	case days == 1:
+		return "pd"
+	case days == 7:
+		return "pw"
+	case days == 31:
+		return "pm"
+	case days == 365:
+		return "py"
+	}
+	end := now.UTC()
+	start := end.AddDate(0, 0, -days)
+	return start.Format("2006-01-02") + "to" + end.Format("2006-01-02")
+}
+
+// endpointURL resolves a configured endpoint: empty → def; an origin without a path gets
+// defPath appended; anything else is used as is.
+func endpointURL(raw, def, defPath string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return def, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("must be an absolute http(s) URL")
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = defPath
+	}
+	return u.String(), nil
+}

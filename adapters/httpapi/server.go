@@ -1,0 +1,194 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taskrunner/adapters/metrics"
+	"taskrunner/application"
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// Defaults applied by New to zero fields of Config.
+const (
+	DefaultReadTimeout     = 60 * time.Second
+	DefaultWriteTimeout    = 60 * time.Second
+	DefaultIdleTimeout     = 120 * time.Second
+	DefaultRequestTimeout  = 30 * time.Second
+	DefaultHealthTimeout   = 2 * time.Second
+	DefaultDownloadTimeout = 10 * time.Minute
+	// bodyLimitSlack is room for the JSON around an artifact's base64 data.
+	bodyLimitSlack = 64 << 10
+)
+
+// Deps are the services and probes the API serves.
+type Deps struct {
+	Tasks     *application.TaskService
+	Artifacts *application.ArtifactService
+	// Health maps a check name ("store", "queue", "blobs") to its probe for GET /health.
+	Health map[string]ports.Pinger
+	// Metrics may be nil: then nothing is recorded and /metrics answers 404.
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+}
+
+// Config is the HTTP server's configuration. Zero durations take the Default* values.
+type Config struct {
+	Addr   string // host:port; port 0 picks a free port (see Server.Addr)
+	Limits domain.Limits
+	// APITokens turns bearer auth on when it holds at least one non-empty token.
+	APITokens []string
+	// BodyLimitBytes caps request bodies; 0 derives it from Limits: the base64 size of the
+	// artifact cap plus 64 KiB, so the largest legal artifact upload fits.
+	BodyLimitBytes int
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	// RequestTimeout bounds the work of one request (the context handed to the services).
+	RequestTimeout time.Duration
+	// HealthTimeout bounds each probe of GET /health.
+	HealthTimeout time.Duration
+	// DownloadTimeout bounds streaming one artifact to a client.
+	DownloadTimeout time.Duration
+}
+
+// Server is the HTTP API. Start binds and serves; Stop shuts down gracefully.
+type Server struct {
+	app    *fiber.App
+	deps   Deps
+	cfg    Config
+	log    *slog.Logger
+	tokens [][32]byte // sha256 of each API token, compared in constant time
+
+	mu      sync.Mutex
+	ln      net.Listener
+	served  chan struct{} // closed when the serve goroutine returns
+	stopped bool
+}
+
+// New builds the server and its routes without binding anything.
+func New(deps Deps, cfg Config) (*Server, error) {
+	if deps.Tasks == nil || deps.Artifacts == nil || deps.Log == nil {
+		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts and Deps.Log")
+	}
+	cfg = withDefaults(cfg)
+	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens)}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "taskrunner",
+		DisableStartupMessage: true,
+		// Immutable: values read from the request (params, headers) outlive the handler in
+		// logs and service calls; fasthttp would otherwise reuse their bytes.
+		Immutable:     true,
+		CaseSensitive: true,
+		BodyLimit:     cfg.BodyLimitBytes,
+		ReadTimeout:   cfg.ReadTimeout,
+		WriteTimeout:  cfg.WriteTimeout,
+		IdleTimeout:   cfg.IdleTimeout,
+		ErrorHandler:  s.handleError,
+	})
+	s.routes()
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Limits.TaskMaxArtifactMB <= 0 {
+		cfg.Limits.TaskMaxArtifactMB = domain.DefaultLimits().TaskMaxArtifactMB
+	}
+	if cfg.BodyLimitBytes <= 0 {
+		raw := cfg.Limits.MaxArtifactBytes()
+		cfg.BodyLimitBytes = int(4*((raw+2)/3)) + bodyLimitSlack
+	}
+	defaults := []struct {
+		d *time.Duration
+		v time.Duration
+	}{
+		{&cfg.ReadTimeout, DefaultReadTimeout}, {&cfg.WriteTimeout, DefaultWriteTimeout},
+		{&cfg.IdleTimeout, DefaultIdleTimeout}, {&cfg.RequestTimeout, DefaultRequestTimeout},
+		{&cfg.HealthTimeout, DefaultHealthTimeout}, {&cfg.DownloadTimeout, DefaultDownloadTimeout},
+	}
+	for _, d := range defaults {
+		if *d.d <= 0 {
+			*d.d = d.v
+		}
+	}
+	return cfg
+}
+
+// App returns the Fiber app, for in-process tests (app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Start binds the listener synchronously, so that a bad or busy address fails start-up,
+// then serves in the background. It returns an error if called twice.
+func (s *Server) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil || s.stopped {
+		return errors.New("httpapi: server already started")
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("httpapi: listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.served = make(chan struct{})
+	go func() {
+		defer close(s.served)
+		if err := s.app.Listener(ln); err != nil && !isClosedListener(err) {
+			s.log.Error("http_serve_failed", "addr", ln.Addr().String(), "error", err.Error())
+		}
+	}()
+	s.log.Info("http_listening", "addr", ln.Addr().String(), "auth", len(s.tokens) > 0,
+		"body_limit_bytes", s.cfg.BodyLimitBytes)
+	return nil
+}
+
+// Addr returns the bound address once started ("" before), e.g. to learn a port-0 choice.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Stop stops accepting connections and waits for in-flight requests until ctx ends, then
+// closes what is left. It is idempotent and a no-op on a server never started.
+func (s *Server) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	if s.stopped || s.ln == nil {
+		s.stopped = true
+		s.mu.Unlock()
+		return nil
+	}
+	s.stopped = true
+	served := s.served
+	s.mu.Unlock()
+
+	err := s.app.ShutdownWithContext(ctx)
+	select {
+	case <-served:
+	case <-ctx.Done():
+		if err == nil {
+			err = ctx.Err()
+		}
+	}
+	s.log.Info("http_stopped")
+	return err
+}
+
+func isClosedListener(err error) bool {
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) ||
+		strings.Contains(err.Error(), "use of closed network connection")
+}

@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// taskColumns is the column order shared by every statement that reads or writes a whole
+// task; taskRow.dest and taskArgs follow it.
+var taskColumns = []string{
+	"id", "type", "status", "params", "result", "error", "attempts", "max_retries",
+	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested",
+	"created_at", "updated_at", "started_at", "finished_at",
+}
+
+// taskRow is a tasks row as pgx scans it; task() maps it to the domain.
+type taskRow struct {
+	id, typ, status         string
+	params, result, errJSON []byte
+	attempts, maxRetries    int32
+	timeoutSeconds          int32
+	idempotencyKey          *string
+	clientID                string
+	cancelRequested         bool
+	createdAt, updatedAt    time.Time
+	startedAt, finishedAt   *time.Time
+}
+
+func (r *taskRow) dest() []any {
+	return []any{
+		&r.id, &r.typ, &r.status, &r.params, &r.result, &r.errJSON, &r.attempts, &r.maxRetries,
+		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested,
+		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
+	}
+}
+
+func (r *taskRow) task() (domain.Task, error) {
+	t := domain.Task{
+		ID:              r.id,
+		Type:            domain.TaskType(r.typ),
+		Status:          domain.Status(r.status),
+		Params:          compactJSON(r.params),
+		Result:          compactJSON(r.result),
+		Attempts:        int(r.attempts),
+		MaxRetries:      int(r.maxRetries),
+		TimeoutSeconds:  int(r.timeoutSeconds),
+		ClientID:        r.clientID,
+		CancelRequested: r.cancelRequested,
+		CreatedAt:       r.createdAt.UTC(),
+		UpdatedAt:       r.updatedAt.UTC(),
+		StartedAt:       utcPtr(r.startedAt),
+		FinishedAt:      utcPtr(r.finishedAt),
+	}
+	if r.idempotencyKey != nil {
+		t.IdempotencyKey = *r.idempotencyKey
+	}
+	if r.errJSON != nil {
+		var e domain.TaskError
+		if err := json.Unmarshal(r.errJSON, &e); err != nil {
+			return domain.Task{}, fmt.Errorf("postgres: task %s: decode error column: %w", r.id, err)
+		}
+		t.Error = &e
+	}
+	return t, nil
+}
+
+// taskArgs are t's values in taskColumns order.
+func taskArgs(t *domain.Task) ([]any, error) {
+	var errJSON []byte
+	if t.Error != nil {
+		b, err := json.Marshal(t.Error)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: task %s: encode error: %w", t.ID, err)
+		}
+		errJSON = b
+	}
+	var key *string
+	if t.IdempotencyKey != "" {
+		key = &t.IdempotencyKey
+	}
+	return []any{
+		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
+		t.Attempts, t.MaxRetries, t.TimeoutSeconds, key, t.ClientID, t.CancelRequested,
+		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
+	}, nil
+}
+
+// jsonArg passes JSON bytes to a jsonb parameter; nil is SQL NULL.
+func jsonArg(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// compactJSON undoes jsonb's output spacing ({"a": 1}), so a task reads back the way the
+// memory store returns it. jsonb has already normalized key order and duplicates.
+func compactJSON(b []byte) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if err := json.Compact(&buf, b); err != nil {
+		return b // jsonb always holds valid JSON; keep the bytes if it somehow does not
+	}
+	return buf.Bytes()
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,233 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/jackc/pgx/v5"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+var _ ports.TaskStore = (*TaskStore)(nil)
+
+// Listing bounds: the API validates limit 1..500; the store still refuses to run an
+// unbounded query if a caller forgets.
+const (
+	defaultListLimit  = 50
+	maxListLimit      = 500
+	defaultStaleLimit = 100
+)
+
+// The fixed statements are built once: the hot path (Create, Get, Update) then costs one
+// round trip per statement and reuses pgx's per-connection prepared statement cache.
+var (
+	// insertTask stores a task unless its idempotency key is taken (NULL keys never are);
+	// then it returns no row and Create reads the holder of the key.
+	insertTask = mustSQL(psql.Insert("tasks").Columns(taskColumns...).
+			Values(make([]any, len(taskColumns))...).
+			Suffix("ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + columnList(taskColumns)))
+	selectTaskByKey = mustSQL(psql.Select(taskColumns...).From("tasks").Where("idempotency_key = ?", nil))
+	selectTask      = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ?", nil))
+	// lockTask holds the row until the transaction ends, so two workers (or a worker and a
+	// cancel) never apply transitions from the same state.
+	lockTask   = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ?", nil).Suffix("FOR UPDATE"))
+	updateTask = mustSQL(setAll(psql.Update("tasks"), taskColumns[1:]).Where("id = ?", nil).
+			Suffix("RETURNING " + columnList(taskColumns)))
+	selectStale = mustSQL(psql.Select(taskColumns...).From("tasks").
+			Where("status = ? AND updated_at < ?", nil, nil).OrderBy("updated_at", "id").Suffix("LIMIT ?", nil))
+	countTasks = mustSQL(psql.Select("type", "status", "count(*)").From("tasks").GroupBy("type", "status"))
+)
+
+// TaskStore is the PostgreSQL task store.
+type TaskStore struct {
+	db *DB
+}
+
+// NewTaskStore returns a task store over db's pool.
+func NewTaskStore(db *DB) *TaskStore { return &TaskStore{db: db} }
+
+// Create stores t in one INSERT. When t.IdempotencyKey is taken it stores nothing and
+// returns the task holding the key with created == false. The returned task is as stored
+// (timestamps at microsecond precision, in UTC).
+func (s *TaskStore) Create(ctx context.Context, t domain.Task) (domain.Task, bool, error) {
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	args, err := taskArgs(&t)
+	if err != nil {
+		return domain.Task{}, false, err
+	}
+	stored, err := scanTask(s.db.pool.QueryRow(ctx, insertTask, args...))
+	if err == nil {
+		return stored, true, nil
+	}
+	if !errors.Is(err, domain.ErrNotFound) || t.IdempotencyKey == "" {
+		return domain.Task{}, false, err
+	}
+	existing, err := scanTask(s.db.pool.QueryRow(ctx, selectTaskByKey, t.IdempotencyKey))
+	if err != nil {
+		return domain.Task{}, false, fmt.Errorf("postgres: read task holding idempotency key: %w", err)
+	}
+	return existing, false, nil
+}
+
+// Get returns the task, or an error matching domain.ErrNotFound (also for ids that are not
+// UUIDs, which no task can have).
+func (s *TaskStore) Get(ctx context.Context, id string) (domain.Task, error) {
+	if !domain.ValidID(id) {
+		return domain.Task{}, domain.ErrNotFound
+	}
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	return scanTask(s.db.pool.QueryRow(ctx, selectTask, id))
+}
+
+// Update locks the row (SELECT ... FOR UPDATE), applies fn to the task and writes it back,
+// in one transaction. fn's error rolls back and is returned unchanged.
+func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error) {
+	if !domain.ValidID(id) {
+		return domain.Task{}, domain.ErrNotFound
+	}
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	tx, err := s.db.pool.Begin(ctx)
+	if err != nil {
+		return domain.Task{}, translate(err)
+	}
+	// After Commit this is a no-op; on every early return it releases the row lock.
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+
+	t, err := scanTask(tx.QueryRow(ctx, lockTask, id))
+	if err != nil {
+		return domain.Task{}, err
+	}
+	if err := fn(&t); err != nil {
+		return domain.Task{}, err
+	}
+	t.ID = id // the row's identity is not fn's to change
+	args, err := taskArgs(&t)
+	if err != nil {
+		return domain.Task{}, err
+	}
+	stored, err := scanTask(tx.QueryRow(ctx, updateTask, append(args[1:], id)...))
+	if err != nil {
+		return domain.Task{}, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return domain.Task{}, translate(err)
+	}
+	return stored, nil
+}
+
+// List returns one page of tasks, newest first, by keyset on id: the page after
+// filter.After starts at the next smaller id, so pages stay stable while tasks are added.
+func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskPage, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	limit = min(limit, maxListLimit)
+	q := psql.Select(taskColumns...).From("tasks").OrderBy("id DESC").Limit(uint64(limit) + 1)
+	if f.Status != "" {
+		q = q.Where(sq.Eq{"status": string(f.Status)})
+	}
+	if f.Type != "" {
+		q = q.Where(sq.Eq{"type": string(f.Type)})
+	}
+	if f.After != "" {
+		if !domain.ValidID(f.After) {
+			return domain.TaskPage{}, domain.InvalidRequest("cursor", "cursor is not a task id")
+		}
+		q = q.Where(sq.Lt{"id": f.After})
+	}
+	sqlStr, args, err := q.ToSql()
+	if err != nil {
+		return domain.TaskPage{}, fmt.Errorf("postgres: build list query: %w", err)
+	}
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	tasks, err := s.queryTasks(ctx, sqlStr, args...)
+	if err != nil {
+		return domain.TaskPage{}, err
+	}
+	page := domain.TaskPage{Tasks: tasks}
+	if len(tasks) > limit { // the extra row only says that another page exists
+		page.Tasks = tasks[:limit]
+		page.NextAfter = tasks[limit-1].ID
+	}
+	return page, nil
+}
+
+// ListStale returns up to q.Limit tasks in q.Status last updated before q.UpdatedBefore,
+// oldest first.
+func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultStaleLimit
+	}
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	return s.queryTasks(ctx, selectStale, string(q.Status), q.UpdatedBefore, limit)
+}
+
+// CountByTypeStatus counts tasks per (type, status) with one GROUP BY.
+func (s *TaskStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]map[domain.Status]int64, error) {
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	rows, err := s.db.pool.Query(ctx, countTasks)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	counts := map[domain.TaskType]map[domain.Status]int64{}
+	for rows.Next() {
+		var typ, status string
+		var n int64
+		if err := rows.Scan(&typ, &status, &n); err != nil {
+			return nil, translate(err)
+		}
+		byStatus := counts[domain.TaskType(typ)]
+		if byStatus == nil {
+			byStatus = map[domain.Status]int64{}
+			counts[domain.TaskType(typ)] = byStatus
+		}
+		byStatus[domain.Status(status)] = n
+	}
+	return counts, translate(rows.Err())
+}
+
+func (s *TaskStore) queryTasks(ctx context.Context, sqlStr string, args ...any) ([]domain.Task, error) {
+	rows, err := s.db.pool.Query(ctx, sqlStr, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	tasks := []domain.Task{}
+	for rows.Next() {
+		var r taskRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, translate(err)
+		}
+		t, err := r.task()
+		if err != nil {
+			return nil, err
+		}
+		tasks = append(tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	return tasks, nil
+}
+
+// scanTask reads one task row; no row is domain.ErrNotFound.
+func scanTask(row pgx.Row) (domain.Task, error) {
+	var r taskRow
+	if err := row.Scan(r.dest()...); err != nil {
+		return domain.Task{}, translate(err)
+	}
+	return r.task()
+}

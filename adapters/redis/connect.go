@@ -1,0 +1,66 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// DefaultPrefix is the key prefix when REDIS_PREFIX is not set.
+const DefaultPrefix = "taskrunner"
+
+// Timeouts for every call on a connection. readTimeout must stay above maxBlock, the
+// longest BLMOVE a consumer issues, or idle consumers would time out instead of blocking.
+const (
+	dialTimeout  = 5 * time.Second
+	readTimeout  = 3 * time.Second
+	writeTimeout = 3 * time.Second
+	pingTimeout  = 2 * time.Second
+)
+
+// Config says where Redis is and how to use it. The bootstrap fills it from REDIS_URL,
+// REDIS_PREFIX and the worker concurrency; this package never reads the environment.
+type Config struct {
+	// URL is a redis:// or rediss:// URL (user, password and database index included).
+	URL string
+	// Prefix keeps deployments and tests sharing a server apart; see ValidatePrefix.
+	Prefix string
+	// PoolSize is the connection pool size (0: go-redis's default, 10 per CPU). Every
+	// consumer blocked in Dequeue holds a connection, so a worker process needs at least
+	// its concurrency plus a few for acks, heartbeats and the API.
+	PoolSize int
+}
+
+// Connect opens a client for cfg and checks that the server answers, so a wrong URL
+// fails start-up with a clear error. The caller closes the client.
+func Connect(ctx context.Context, cfg Config) (*goredis.Client, error) {
+	if err := ValidatePrefix(cfg.Prefix); err != nil {
+		return nil, err
+	}
+	opt, err := goredis.ParseURL(cfg.URL)
+	if err != nil {
+		// ParseURL errors can echo the URL, password included: keep them out.
+		return nil, fmt.Errorf("redis URL is not valid (expected redis://[user:password@]host:port/db)")
+	}
+	if cfg.PoolSize > 0 {
+		opt.PoolSize = cfg.PoolSize
+	}
+	opt.DialTimeout = dialTimeout
+	opt.ReadTimeout = readTimeout
+	opt.WriteTimeout = writeTimeout
+	client := goredis.NewClient(opt)
+	if err := ping(ctx, client, "redis"); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return client, nil
+}
+
+// ping checks that the server answers, within pingTimeout.
+func ping(ctx context.Context, client *goredis.Client, service string) error {
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	return translate(ctx, service, client.Ping(ctx).Err())
+}

@@ -1,0 +1,45 @@
+// Package redis implements the queue, cache, rate limiter and cancel-signal ports on Redis
+// (go-redis v9).
+//
+// Every key lives under one configurable prefix with a hash tag ("{prefix}:queue:ready"), so
+// deployments and tests sharing a server stay apart and a Redis Cluster keeps all of them in
+// one slot, which the multi-key Lua scripts need. Keys are built only in keys.go.
+//
+// # Queue design
+//
+// The queue carries task ids only. An id is in exactly one of these places:
+//
+//	ready     LIST  ids deliverable now; Enqueue LPUSHes, consumers take from the right (FIFO)
+//	delayed   ZSET  ids with a future not-before time, score = due time (ms)
+//	claiming  LIST  ids a blocked consumer has just moved out of ready (see below)
+//	leased    ZSET  ids held by a consumer, score = lease expiry (ms)
+//
+// plus members (SET of every id in any of them, making Enqueue idempotent and Contains one
+// SISMEMBER) and tokens (HASH id -> token of the current delivery, so a stale holder's
+// Extend, Ack or Release fails with domain.ErrLeaseLost).
+//
+// Dequeue first runs one Lua script that promotes due work when needed (delayed ids whose
+// time has come go to ready, expired leases go back to ready, ids stuck in claiming are
+// recovered) and leases the oldest ready id: one round trip when work is waiting. When
+// nothing is ready the consumer BLOCKS with BLMOVE ready -> claiming, so a new id wakes
+// exactly one consumer within a fraction of a millisecond, and a second script ("claim")
+// turns the moved id into a lease. BLMOVE cannot write a sorted set, hence the claiming
+// list; an id whose consumer died between the two steps is put back to ready by a later
+// promotion after claimTimeout, and a late claim of it then simply fails. The block is
+// short (at most maxBlock, less when the script reports an earlier due time) so delayed
+// work and expired leases are promoted on time and a cancelled ctx is noticed quickly
+// (go-redis cannot interrupt a blocking read).
+//
+// Promotion runs whenever ready is empty, and otherwise at most once per promoteEvery
+// (a PX gate key), so a busy queue does not pay for it on every delivery.
+//
+// Clocks: every time comparison inside Redis uses the server's TIME, one clock for all
+// processes, so leases are immune to skew between worker machines. Only not-before times
+// come from the caller (they are absolute instants); skew shifts a delayed delivery by the
+// skew, nothing more.
+//
+// Redis must run with maxmemory-policy noeviction: evicting one of the queue's keys would
+// split its bookkeeping. Losing all of them (FLUSHDB, a restart without persistence) is
+// survivable: consumers keep blocking, stale leases report ErrLeaseLost, and the
+// application's reconciler queues again the tasks that no queue holds.
+package redis

@@ -1,0 +1,120 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"taskrunner/domain"
+)
+
+// Dequeue implements ports.Queue: one script when work is ready, otherwise a short blocking
+// BLMOVE that wakes as soon as an id is pushed, then a claim. See the package comment.
+func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, error) {
+	k := q.keys
+	lease := leaseMs(d)
+	for {
+		if err := ctx.Err(); err != nil {
+			return domain.Lease{}, err
+		}
+		token := newToken()
+		res, err := dequeueScript.Run(ctx, q.client,
+			[]string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate},
+			lease, token, promoteEvery.Milliseconds(), promoteBatch, claimTimeout.Milliseconds()).Slice()
+		if err != nil {
+			return domain.Lease{}, q.dequeueErr(ctx, err)
+		}
+		id, wait, err := parseDequeue(res)
+		if err != nil {
+			return domain.Lease{}, err
+		}
+		if id != "" {
+			return domain.Lease{TaskID: id, Token: token}, nil
+		}
+
+		id, err = q.blockForReady(ctx, blockFor(wait))
+		if err != nil {
+			if errors.Is(err, domain.ErrNotFound) { // block timed out: promote and look again
+				continue
+			}
+			return domain.Lease{}, q.dequeueErr(ctx, err)
+		}
+		l, claimed, err := q.claim(ctx, id, lease, token)
+		if err != nil || claimed {
+			return l, err
+		}
+		// The id was recovered or lost meanwhile: nothing was leased, look again.
+	}
+}
+
+// claim leases an id that blockForReady moved to claiming. It runs even when ctx ended
+// during the block (go-redis finishes a blocking command regardless), so the id is not
+// left in claiming until claimTimeout; it is then handed straight back.
+func (q *Queue) claim(ctx context.Context, id, lease, token string) (domain.Lease, bool, error) {
+	k := q.keys
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+	defer cancel()
+	n, err := claimScript.Run(cctx, q.client, []string{k.claiming, k.claimSeen, k.leased, k.tokens},
+		id, lease, token).Int()
+	if err != nil {
+		return domain.Lease{}, false, q.dequeueErr(ctx, err)
+	}
+	if n == 0 {
+		return domain.Lease{}, false, nil
+	}
+	l := domain.Lease{TaskID: id, Token: token}
+	if ctx.Err() != nil {
+		_ = q.Release(cctx, l, time.Time{}) // best effort: otherwise the lease expires
+		return domain.Lease{}, false, ctx.Err()
+	}
+	return l, true, nil
+}
+
+// dequeueErr prefers ctx.Err() once ctx has ended, as the port promises.
+func (q *Queue) dequeueErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return q.err(ctx, err)
+}
+
+// blockForReady waits up to wait for an id in ready and moves it to claiming. It returns
+// domain.ErrNotFound when the wait ended empty.
+//
+// The command is built by hand because go-redis's BLMove rounds timeouts up to whole
+// seconds; Redis takes fractional seconds. The client's read timeout (readTimeout in
+// connect.go, or the caller's own) must exceed maxBlock.
+func (q *Queue) blockForReady(ctx context.Context, wait time.Duration) (string, error) {
+	secs := strconv.FormatFloat(wait.Seconds(), 'f', 3, 64)
+	cmd := goredis.NewStringCmd(ctx, "blmove", q.keys.ready, q.keys.claiming, "RIGHT", "LEFT", secs)
+	_ = q.client.Process(ctx, cmd)
+	id, err := cmd.Result()
+	if err != nil {
+		return "", q.dequeueErr(ctx, err)
+	}
+	return id, nil
+}
+
+// blockFor turns the script's "ms until something falls due" into a block length.
+func blockFor(waitMs int64) time.Duration {
+	if waitMs < 0 {
+		return maxBlock
+	}
+	return min(max(time.Duration(waitMs)*time.Millisecond, time.Millisecond), maxBlock)
+}
+
+// parseDequeue reads dequeueScript's {id, wait} answer.
+func parseDequeue(res []any) (string, int64, error) {
+	if len(res) != 2 {
+		return "", 0, errBadReply("dequeue", res)
+	}
+	id, ok1 := res[0].(string)
+	wait, ok2 := res[1].(int64)
+	if !ok1 || !ok2 {
+		return "", 0, errBadReply("dequeue", res)
+	}
+	return id, wait, nil
+}

@@ -1,0 +1,256 @@
+package application
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// List limits of API.md.
+const (
+	defaultListLimit = 50
+	maxListLimit     = 500
+)
+
+// SubmitInput is a task submission as the API received it.
+type SubmitInput struct {
+	Type           string
+	Params         json.RawMessage
+	TimeoutSeconds *int
+	MaxRetries     *int
+	IdempotencyKey string
+	ClientID       string // rate-limit identity: the token when auth is on, else the address
+}
+
+// ListInput is a listing request as the API received it (strings, validated here).
+type ListInput struct {
+	Status string
+	Type   string
+	Limit  *int
+	Cursor string
+}
+
+// TaskDeps are the ports the task service needs.
+type TaskDeps struct {
+	Store    ports.TaskStore
+	Queue    ports.Queue
+	Limiter  ports.RateLimiter
+	Signals  ports.CancelSignals
+	Clock    ports.Clock
+	IDs      *domain.IDGenerator
+	Handlers Handlers
+	Limits   domain.Limits
+	Log      *slog.Logger
+}
+
+// TaskService is the API side of tasks: submit, read, list, cancel.
+type TaskService struct {
+	d TaskDeps
+}
+
+// NewTaskService returns the service, or an error naming a missing dependency.
+func NewTaskService(d TaskDeps) (*TaskService, error) {
+	if d.Store == nil || d.Queue == nil || d.Limiter == nil || d.Signals == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
+		return nil, errors.New("application: task service needs Store, Queue, Limiter, Signals, Clock, IDs and Log")
+	}
+	return &TaskService{d: d}, nil
+}
+
+// Submit validates a task, applies the client's rate limit, records it as queued and puts
+// its id on the queue. created is false when an idempotency key matched an earlier task,
+// which is returned instead. Validation happens before anything is written, so a rejected
+// submission leaves no record.
+func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
+	t, err := s.prepare(in)
+	if err != nil {
+		return domain.Task{}, false, err
+	}
+	if err := s.allow(ctx, in.ClientID); err != nil {
+		return domain.Task{}, false, err
+	}
+	stored, created, err := s.d.Store.Create(ctx, t)
+	if err != nil {
+		return domain.Task{}, false, err
+	}
+	if !created {
+		return stored, false, nil
+	}
+	// The record is written; if the push fails the reconciler queues the task later, so the
+	// client still gets its 202 and the task is not lost.
+	if err := s.d.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
+		s.d.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
+	}
+	s.d.Log.InfoContext(ctx, "task_submitted", "task_id", stored.ID, "type", string(stored.Type))
+	return stored, true, nil
+}
+
+func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
+	typ := domain.TaskType(in.Type)
+	if in.Type == "" {
+		return domain.Task{}, domain.InvalidRequest("type", "type is required")
+	}
+	if !isKnownType(typ) {
+		return domain.Task{}, domain.InvalidRequest("type", "unknown task type %q", in.Type)
+	}
+	h, ok := s.d.Handlers[typ]
+	if !ok {
+		return domain.Task{}, domain.InvalidParams("type", "task type %q is not available in this build", in.Type)
+	}
+	params, err := objectOrEmpty(in.Params, "params")
+	if err != nil {
+		return domain.Task{}, err
+	}
+	params, err = h.Validate(params, s.d.Limits)
+	if err != nil {
+		return domain.Task{}, err
+	}
+	timeout, err := s.d.Limits.ResolveTimeout(in.TimeoutSeconds)
+	if err != nil {
+		return domain.Task{}, err
+	}
+	retries, err := domain.ResolveMaxRetries(in.MaxRetries)
+	if err != nil {
+		return domain.Task{}, err
+	}
+	if len(in.IdempotencyKey) > domain.MaxIdempotencyKeyLen {
+		return domain.Task{}, domain.InvalidParams("idempotency_key", "idempotency_key may be at most %d characters", domain.MaxIdempotencyKeyLen)
+	}
+	now := s.d.Clock.Now()
+	return domain.Task{
+		ID:             s.d.IDs.New(now),
+		Type:           typ,
+		Status:         domain.StatusQueued,
+		Params:         params,
+		MaxRetries:     retries,
+		TimeoutSeconds: timeout,
+		IdempotencyKey: in.IdempotencyKey,
+		ClientID:       in.ClientID,
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}, nil
+}
+
+func (s *TaskService) allow(ctx context.Context, client string) error {
+	if s.d.Limits.TasksPerMinute <= 0 {
+		return nil
+	}
+	dec, err := s.d.Limiter.Allow(ctx, domain.RateLimit{Key: "enqueue:" + client, Limit: s.d.Limits.TasksPerMinute, Window: time.Minute})
+	if err != nil {
+		return err
+	}
+	if dec.Allowed {
+		return nil
+	}
+	secs := int((dec.RetryAfter + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	e := domain.NewError(domain.CodeRateLimitExceeded, "more than %d tasks per minute; retry in %d s", s.d.Limits.TasksPerMinute, secs).
+		WithDetail("limit", s.d.Limits.TasksPerMinute).WithDetail("retry_after_seconds", secs)
+	e.RetryAfter = secs
+	return e
+}
+
+// Get returns a task or task_not_found.
+func (s *TaskService) Get(ctx context.Context, id string) (domain.Task, error) {
+	if !domain.ValidID(id) {
+		return domain.Task{}, taskNotFound(id)
+	}
+	t, err := s.d.Store.Get(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Task{}, taskNotFound(id)
+	}
+	return t, err
+}
+
+// List returns one page of tasks, newest first. The cursor is opaque to clients.
+func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, error) {
+	f := domain.TaskFilter{Limit: defaultListLimit}
+	if in.Status != "" {
+		if !domain.Status(in.Status).Valid() {
+			return domain.TaskPage{}, domain.InvalidRequest("status", "unknown status %q", in.Status)
+		}
+		f.Status = domain.Status(in.Status)
+	}
+	if in.Type != "" {
+		if !isKnownType(domain.TaskType(in.Type)) {
+			return domain.TaskPage{}, domain.InvalidRequest("type", "unknown task type %q", in.Type)
+		}
+		f.Type = domain.TaskType(in.Type)
+	}
+	if in.Limit != nil {
+		if *in.Limit < 1 || *in.Limit > maxListLimit {
+			return domain.TaskPage{}, domain.InvalidRequest("limit", "limit must be between 1 and %d", maxListLimit)
+		}
+		f.Limit = *in.Limit
+	}
+	if in.Cursor != "" {
+		after, err := decodeCursor(in.Cursor)
+		if err != nil {
+			return domain.TaskPage{}, err
+		}
+		f.After = after
+	}
+	page, err := s.d.Store.List(ctx, f)
+	if err != nil {
+		return domain.TaskPage{}, err
+	}
+	if page.NextAfter != "" {
+		page.NextAfter = encodeCursor(page.NextAfter)
+	}
+	return page, nil
+}
+
+// Cancel cancels a queued task at once; a running task is flagged and every worker is told,
+// and the task is returned still running while the holder winds it down.
+func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error) {
+	if !domain.ValidID(id) {
+		return domain.Task{}, taskNotFound(id)
+	}
+	var running bool
+	t, err := s.d.Store.Update(ctx, id, func(t *domain.Task) error {
+		var err error
+		running, err = t.Cancel(s.d.Clock.Now())
+		return err
+	})
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Task{}, taskNotFound(id)
+	}
+	if err != nil {
+		return domain.Task{}, err
+	}
+	if running {
+		if err := s.d.Signals.Publish(ctx, id); err != nil {
+			// The flag on the record still reaches the worker at its next heartbeat.
+			s.d.Log.WarnContext(ctx, "cancel_signal_failed", "task_id", id, "error", err.Error())
+		}
+	}
+	s.d.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
+	return t, nil
+}
+
+func isKnownType(t domain.TaskType) bool {
+	for _, k := range domain.KnownTaskTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !domain.ValidID(string(bytes.TrimSpace(b))) {
+		return "", domain.InvalidRequest("cursor", "cursor is not one this server issued")
+	}
+	return string(b), nil
+}

@@ -1,0 +1,250 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// WorkerDeps are the ports the worker needs.
+type WorkerDeps struct {
+	Store    ports.TaskStore
+	Queue    ports.Queue
+	Signals  ports.CancelSignals
+	Clock    ports.Clock
+	Handlers Handlers
+	Observer ports.TaskObserver // nil: no metrics
+	Limits   domain.Limits
+	Log      *slog.Logger
+}
+
+// WorkerConfig tunes the worker. Zero values take the defaults named on each field.
+type WorkerConfig struct {
+	Concurrency int           // tasks run at once; default 8
+	Lease       time.Duration // queue lease per delivery; default 30s
+	Heartbeat   time.Duration // lease extension interval; default Lease/3
+	RetryBase   time.Duration // first retry delay before jitter; default 1s
+	RetryMax    time.Duration // retry delay cap; default 5m
+	// KillGrace is how long the worker still waits for a handler after its context ended
+	// (deadline, cancel, shutdown) before it abandons the handler's goroutine; default 500ms.
+	KillGrace time.Duration
+	// ShutdownGrace is how long Stop lets running tasks finish before handing them back;
+	// default 30s.
+	ShutdownGrace time.Duration
+	// OpTimeout bounds each store or queue call the worker makes; default 10s.
+	OpTimeout time.Duration
+}
+
+// Worker defaults.
+const (
+	DefaultWorkerConcurrency = 8
+	DefaultWorkerLease       = 30 * time.Second
+	DefaultRetryBase         = time.Second
+	DefaultRetryMax          = 5 * time.Minute
+	DefaultKillGrace         = 500 * time.Millisecond
+	DefaultShutdownGrace     = 30 * time.Second
+	DefaultWorkerOpTimeout   = 10 * time.Second
+)
+
+func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
+	for name, d := range map[string]time.Duration{"Lease": c.Lease, "Heartbeat": c.Heartbeat,
+		"RetryBase": c.RetryBase, "RetryMax": c.RetryMax, "KillGrace": c.KillGrace,
+		"ShutdownGrace": c.ShutdownGrace, "OpTimeout": c.OpTimeout} {
+		if d < 0 {
+			return c, fmt.Errorf("application: worker %s must not be negative, got %s", name, d)
+		}
+	}
+	if c.Concurrency < 0 {
+		return c, fmt.Errorf("application: worker Concurrency must not be negative, got %d", c.Concurrency)
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultWorkerConcurrency
+	}
+	if c.Lease == 0 {
+		c.Lease = DefaultWorkerLease
+	}
+	if c.Heartbeat == 0 {
+		c.Heartbeat = c.Lease / 3
+	}
+	if c.RetryBase == 0 {
+		c.RetryBase = DefaultRetryBase
+	}
+	if c.RetryMax == 0 {
+		c.RetryMax = DefaultRetryMax
+	}
+	if c.RetryMax < c.RetryBase {
+		c.RetryMax = c.RetryBase
+	}
+	if c.KillGrace == 0 {
+		c.KillGrace = DefaultKillGrace
+	}
+	if c.ShutdownGrace == 0 {
+		c.ShutdownGrace = DefaultShutdownGrace
+	}
+	if c.OpTimeout == 0 {
+		c.OpTimeout = DefaultWorkerOpTimeout
+	}
+	return c, nil
+}
+
+// Why a handler's context ended; read back with context.Cause.
+var (
+	errCancelRequested = errors.New("task cancel requested")
+	errLeaseLost       = errors.New("task lease lost to another worker")
+	errShutdown        = errors.New("worker shutting down")
+	errRuntimeExceeded = errors.New("task runtime exceeded")
+)
+
+// Worker takes task ids off the queue and runs their handlers: one loop per unit of
+// concurrency, each blocked in Queue.Dequeue while idle. Running tasks share no lock: their
+// cancel functions sit in a sync.Map keyed by task id, for the cancel-signal listener.
+type Worker struct {
+	d   WorkerDeps
+	cfg WorkerConfig
+	obs ports.TaskObserver
+
+	inflight sync.Map // task id → *inflight
+
+	mu      sync.Mutex
+	started bool
+	stopped chan struct{} // closed when a Stop has finished
+	stopErr error
+	stopBeg bool
+
+	// runCtx ends when Stop begins: loops take no more work. hardCtx ends when the shutdown
+	// grace is over: running handlers are cancelled (cause errShutdown). abortCtx ends when
+	// Stop's own ctx does: store and queue calls give up.
+	runCtx      context.Context
+	stopRun     context.CancelFunc
+	hardCtx     context.Context
+	stopHard    context.CancelCauseFunc
+	abortCtx    context.Context
+	abort       context.CancelFunc
+	stopSignals context.CancelFunc
+	loops       sync.WaitGroup
+	signalsDone chan struct{}
+}
+
+// inflight is one running attempt, as the cancel listener sees it.
+type inflight struct {
+	cancel context.CancelCauseFunc
+}
+
+// NewWorker returns a worker, or an error naming a missing dependency or a bad setting.
+func NewWorker(d WorkerDeps, cfg WorkerConfig) (*Worker, error) {
+	if d.Store == nil || d.Queue == nil || d.Signals == nil || d.Clock == nil || d.Log == nil || len(d.Handlers) == 0 {
+		return nil, errors.New("application: worker needs Store, Queue, Signals, Clock, Handlers and Log")
+	}
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{d: d, cfg: c, obs: d.Observer, stopped: make(chan struct{})}
+	if w.obs == nil {
+		w.obs = noObserver{}
+	}
+	return w, nil
+}
+
+// Config returns the effective configuration, defaults applied.
+func (w *Worker) Config() WorkerConfig { return w.cfg }
+
+// Start subscribes to cancel signals (before it returns, so no signal published afterwards
+// is missed) and starts the loops. It does not block; ctx bounds only the subscription
+// call, the worker runs until Stop. Starting twice, or after Stop, is an error.
+func (w *Worker) Start(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started || w.stopBeg {
+		return errors.New("application: worker already started")
+	}
+	base := context.WithoutCancel(ctx)
+	sigCtx, stopSignals := context.WithCancel(base)
+	ch, err := subscribe(ctx, sigCtx, w.d.Signals)
+	if err != nil {
+		stopSignals()
+		return fmt.Errorf("application: worker cannot subscribe to cancel signals: %w", err)
+	}
+	w.started = true
+	w.stopSignals = stopSignals
+	w.runCtx, w.stopRun = context.WithCancel(base)
+	w.hardCtx, w.stopHard = context.WithCancelCause(base)
+	w.abortCtx, w.abort = context.WithCancel(base)
+	w.signalsDone = make(chan struct{})
+	go w.listen(sigCtx, ch)
+	for i := 0; i < w.cfg.Concurrency; i++ {
+		w.loops.Add(1)
+		go w.loop()
+	}
+	w.d.Log.InfoContext(ctx, "worker_started", "concurrency", w.cfg.Concurrency,
+		"lease_ms", w.cfg.Lease.Milliseconds(), "heartbeat_ms", w.cfg.Heartbeat.Milliseconds())
+	return nil
+}
+
+// Stop stops taking work, lets running tasks finish for up to ShutdownGrace (or until ctx
+// ends), then cancels the rest and hands them back to the queue. It is idempotent: later
+// calls wait for the first one and return its result; Stop before Start does nothing.
+func (w *Worker) Stop(ctx context.Context) error {
+	w.mu.Lock()
+	if !w.started {
+		w.stopBeg = true
+		w.mu.Unlock()
+		return nil
+	}
+	if w.stopBeg {
+		w.mu.Unlock()
+		select {
+		case <-w.stopped:
+			return w.stopErr
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	w.stopBeg = true
+	w.mu.Unlock()
+
+	w.stopErr = w.shutdown(ctx)
+	close(w.stopped)
+	return w.stopErr
+}
+
+func (w *Worker) shutdown(ctx context.Context) error {
+	w.stopRun()
+	loopsDone := make(chan struct{})
+	go func() { w.loops.Wait(); close(loopsDone) }()
+
+	grace := time.NewTimer(w.cfg.ShutdownGrace)
+	defer grace.Stop()
+	var err error
+	select {
+	case <-loopsDone:
+	case <-grace.C:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	w.stopHard(errShutdown)
+	select {
+	case <-loopsDone:
+	case <-ctx.Done():
+		err = ctx.Err()
+		// Store and queue calls give up now; handlers were cancelled above and are waited
+		// for at most KillGrace, so the loops end promptly.
+		w.abort()
+		<-loopsDone
+	}
+	w.abort()
+	w.stopSignals()
+	<-w.signalsDone
+	w.d.Log.InfoContext(ctx, "worker_stopped")
+	return err
+}
+
+type noObserver struct{}
+
+func (noObserver) TaskFinished(domain.TaskType, domain.Status, time.Duration) {}

@@ -1,0 +1,191 @@
+package application
+
+import (
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// Store writes that end an attempt are retried this often when the store is unavailable;
+// after that the lease is left to expire and the task is delivered again.
+const (
+	finishTries   = 3
+	finishBackoff = 100 * time.Millisecond
+)
+
+// conclude turns an attempt's outcome into the task's next state, then acks or releases.
+// cause is why the handler's context ended (nil when it did not).
+func (w *Worker) conclude(lease domain.Lease, task domain.Task, o outcome, cause error, ran, limit time.Duration) {
+	switch {
+	case errors.Is(cause, errLeaseLost):
+		// Another worker holds the task now; its record and queue entry are theirs.
+		return
+	case o.err == nil && !o.abandoned:
+		w.succeed(lease, task, o.res, ran)
+	case errors.Is(cause, errShutdown):
+		w.handBack(lease, task, ran)
+	case errors.Is(cause, errCancelRequested):
+		w.finishCancelled(lease, task, ran)
+	case errors.Is(cause, errRuntimeExceeded):
+		secs := int(limit / time.Second)
+		w.d.Log.Warn("task_killed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+			"timeout_seconds", secs, "ignored_context", o.abandoned)
+		err := domain.NewError(domain.CodeTaskRuntimeExceeded, "the task ran longer than its limit of %d seconds", secs).Transient()
+		w.failOrRetry(lease, task, err, ran)
+	case o.abandoned: // cannot happen: the grace only starts once the context ended
+		w.failOrRetry(lease, task, errors.New("handler abandoned"), ran)
+	default:
+		w.failOrRetry(lease, task, o.err, ran)
+	}
+}
+
+func (w *Worker) succeed(lease domain.Lease, task domain.Task, res json.RawMessage, ran time.Duration) {
+	if len(res) == 0 {
+		res = json.RawMessage("{}")
+	}
+	now := w.d.Clock.Now()
+	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error { return t.Succeed(res, now) })
+	if !ok {
+		return
+	}
+	w.d.Log.Info("task_succeeded", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+		"duration_ms", ran.Milliseconds())
+	w.obs.TaskFinished(t.Type, t.Status, ran)
+	w.ack(lease)
+}
+
+// failOrRetry retries a transient failure while retries are left and fails the task
+// otherwise. A cancel requested meanwhile wins over both: the client asked for it.
+func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ran time.Duration) {
+	te := taskError(err)
+	retryable := domain.IsRetryable(err)
+	now := w.d.Clock.Now()
+	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
+		switch {
+		case t.CancelRequested:
+			return t.MarkCancelled(now)
+		case retryable && t.RetriesLeft():
+			return t.Requeue(&te, now)
+		default:
+			return t.Fail(te, now)
+		}
+	})
+	if !ok {
+		return
+	}
+	w.obs.TaskFinished(t.Type, t.Status, ran)
+	switch t.Status {
+	case domain.StatusQueued:
+		delay := w.retryDelay(t.Attempts, err)
+		w.d.Log.Info("task_retry_scheduled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+			"code", string(te.Code), "delay_ms", delay.Milliseconds(), "error", err.Error())
+		w.release(lease, now.Add(delay))
+	case domain.StatusCancelled:
+		w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
+		w.ack(lease)
+	default:
+		w.d.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+			"code", string(te.Code), "retryable", retryable, "error", err.Error())
+		w.ack(lease)
+	}
+}
+
+func (w *Worker) finishCancelled(lease domain.Lease, task domain.Task, ran time.Duration) {
+	now := w.d.Clock.Now()
+	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error { return t.MarkCancelled(now) })
+	if !ok {
+		return
+	}
+	w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+		"duration_ms", ran.Milliseconds())
+	w.obs.TaskFinished(t.Type, t.Status, ran)
+	w.ack(lease)
+}
+
+// handBack returns a task interrupted by shutdown to the queue, its attempt not counted.
+func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duration) {
+	now := w.d.Clock.Now()
+	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
+		if t.CancelRequested {
+			return t.MarkCancelled(now)
+		}
+		return t.Requeue(nil, now)
+	})
+	if !ok {
+		return
+	}
+	w.obs.TaskFinished(t.Type, t.Status, ran)
+	if t.Status == domain.StatusCancelled {
+		w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
+		w.ack(lease)
+		return
+	}
+	w.d.Log.Info("task_handed_back", "task_id", t.ID, "type", string(t.Type))
+	w.release(lease, time.Time{})
+}
+
+// finishUpdate applies the attempt's final transition. It reports false when there is
+// nothing more to do: the task was already finished elsewhere (then the delivery is acked)
+// or the store stayed unavailable (then the lease expires and the task comes back).
+func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*domain.Task) error) (domain.Task, bool) {
+	var err error
+	for try := 1; try <= finishTries; try++ {
+		var t domain.Task
+		ctx, done := w.opCtx()
+		t, err = w.d.Store.Update(ctx, task.ID, fn)
+		done()
+		if err == nil {
+			return t, true
+		}
+		if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
+			w.d.Log.Info("task_finish_conflict", "task_id", task.ID, "error", err.Error())
+			w.ack(lease)
+			return domain.Task{}, false
+		}
+		if !errors.Is(err, domain.ErrUnavailable) || !sleepCtx(w.abortCtx, finishBackoff*time.Duration(try)) {
+			break
+		}
+	}
+	w.d.Log.Error("task_finish_failed", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
+	return domain.Task{}, false
+}
+
+// retryDelay is the backoff for retry number attempt, never earlier than the error's
+// RetryAfter (a provider's Retry-After).
+func (w *Worker) retryDelay(attempt int, err error) time.Duration {
+	d := domain.Backoff(attempt, w.cfg.RetryBase, w.cfg.RetryMax, rand.Float64())
+	var e *domain.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		d = max(d, time.Duration(e.RetryAfter)*time.Second)
+	}
+	return d
+}
+
+// taskError is what clients see of a failure: the code and message of a domain.Error; for
+// anything else a generic internal error (the real one goes only to the log).
+func taskError(err error) domain.TaskError {
+	var e *domain.Error
+	if errors.As(err, &e) {
+		return domain.TaskError{Code: e.Code, Message: e.Message}
+	}
+	return domain.TaskError{Code: domain.CodeInternal, Message: "the task failed with an internal error"}
+}
+
+func (w *Worker) ack(lease domain.Lease) {
+	ctx, done := w.opCtx()
+	defer done()
+	if err := w.d.Queue.Ack(ctx, lease); err != nil {
+		w.d.Log.Warn("task_ack_failed", "task_id", lease.TaskID, "error", err.Error())
+	}
+}
+
+func (w *Worker) release(lease domain.Lease, notBefore time.Time) {
+	ctx, done := w.opCtx()
+	defer done()
+	if err := w.d.Queue.Release(ctx, lease, notBefore); err != nil {
+		w.d.Log.Warn("task_release_failed", "task_id", lease.TaskID, "error", err.Error())
+	}
+}

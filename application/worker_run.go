@@ -1,0 +1,178 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// outcome is what a handler's goroutine hands back.
+type outcome struct {
+	res       json.RawMessage
+	err       error
+	abandoned bool // the handler ignored its ended context for KillGrace; nobody waits for it
+}
+
+// deliver handles one leased task id to the end. It returns false when the store failed, so
+// the loop backs off.
+func (w *Worker) deliver(lease domain.Lease) bool {
+	if w.hardCtx.Err() != nil { // dequeued while shutting down: give it straight back
+		w.release(lease, time.Time{})
+		return true
+	}
+	// The cancel hook is registered before the task is marked running: a cancel request
+	// that lands after our Start is published after it too, so the listener finds the hook;
+	// one that lands before is seen by Start itself (CancelRequested).
+	ctx, cancel := context.WithCancelCause(w.hardCtx)
+	defer cancel(nil)
+	hook := &inflight{cancel: cancel}
+	w.inflight.Store(lease.TaskID, hook)
+	defer w.inflight.CompareAndDelete(lease.TaskID, hook)
+
+	task, err := w.start(lease.TaskID)
+	switch {
+	case errors.Is(err, domain.ErrConflict):
+		// Already finished: a duplicate delivery (e.g. an ack lost after the result was
+		// written). Never run it to a second result.
+		w.d.Log.Info("task_duplicate_skipped", "task_id", lease.TaskID)
+		w.ack(lease)
+		return true
+	case errors.Is(err, domain.ErrNotFound):
+		w.d.Log.Warn("task_missing", "task_id", lease.TaskID)
+		w.ack(lease)
+		return true
+	case err != nil:
+		w.d.Log.Warn("task_start_failed", "task_id", lease.TaskID, "error", err.Error())
+		w.release(lease, w.d.Clock.Now().Add(w.cfg.RetryBase))
+		return false
+	}
+	switch task.Status {
+	case domain.StatusCancelled:
+		w.d.Log.Info("task_cancelled", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+		w.obs.TaskFinished(task.Type, task.Status, 0)
+		w.ack(lease)
+		return true
+	case domain.StatusFailed:
+		w.d.Log.Warn("task_failed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+			"code", string(task.Error.Code), "message", task.Error.Message)
+		w.obs.TaskFinished(task.Type, task.Status, 0)
+		w.ack(lease)
+		return true
+	}
+	w.run(ctx, cancel, lease, task)
+	return true
+}
+
+// start marks the task running in one conditional write, and in the same write ends it
+// when a cancel was requested or workers have lost it too often.
+func (w *Worker) start(id string) (domain.Task, error) {
+	ctx, done := w.opCtx()
+	defer done()
+	now := w.d.Clock.Now()
+	return w.d.Store.Update(ctx, id, func(t *domain.Task) error {
+		if err := t.Start(now); err != nil {
+			return err
+		}
+		if t.CancelRequested {
+			return t.MarkCancelled(now)
+		}
+		if t.StartsExhausted() {
+			return t.Fail(domain.LostTooOften(t), now)
+		}
+		return nil
+	})
+}
+
+// run executes the handler under the runtime limit and records the outcome.
+func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
+	h, ok := w.d.Handlers[task.Type]
+	if !ok {
+		err := domain.NewError(domain.CodeInternal, "this worker has no handler for task type %q", task.Type)
+		w.conclude(lease, task, outcome{err: err}, nil, 0, 0)
+		return
+	}
+	limit := runtimeLimit(task, w.d.Limits)
+	runCtx, stop := context.WithTimeoutCause(ctx, limit, errRuntimeExceeded)
+	defer stop()
+	w.d.Log.Info("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+	began := w.d.Clock.Now()
+	o := w.execute(runCtx, cancel, lease, task, h)
+	w.conclude(lease, task, o, context.Cause(runCtx), w.d.Clock.Now().Sub(began), limit)
+}
+
+// execute runs the handler in its own goroutine so that a handler ignoring its context
+// cannot hold the worker: once the context ends the worker waits KillGrace more, then
+// abandons it. The heartbeat is a timer in this same select, so a task shorter than one
+// heartbeat costs no extra goroutine or call.
+func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task, h Handler) outcome {
+	done := make(chan outcome, 1) // buffered: an abandoned handler can still finish and exit
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				w.d.Log.Error("task_panicked", "task_id", task.ID, "type", string(task.Type),
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				done <- outcome{err: fmt.Errorf("handler panicked: %v", r)}
+			}
+		}()
+		res, err := h.Run(ctx, task)
+		done <- outcome{res: res, err: err}
+	}()
+
+	beat := time.NewTimer(w.cfg.Heartbeat)
+	defer beat.Stop()
+	ended := ctx.Done()
+	var grace <-chan time.Time
+	for {
+		select {
+		case o := <-done:
+			return o
+		case <-beat.C:
+			w.heartbeat(cancel, lease, task)
+			beat.Reset(w.cfg.Heartbeat)
+		case <-ended:
+			ended = nil
+			t := time.NewTimer(w.cfg.KillGrace)
+			defer t.Stop()
+			grace = t.C
+		case <-grace:
+			return outcome{abandoned: true}
+		}
+	}
+}
+
+// heartbeat extends the lease and re-reads the record, so a cancel whose signal was lost
+// still lands within about one heartbeat.
+func (w *Worker) heartbeat(cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
+	ctx, done := context.WithTimeout(w.abortCtx, min(w.cfg.Heartbeat, w.cfg.OpTimeout))
+	defer done()
+	err := w.d.Queue.Extend(ctx, lease, w.cfg.Lease)
+	if errors.Is(err, domain.ErrLeaseLost) {
+		w.d.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+		cancel(errLeaseLost)
+		return
+	}
+	if err != nil {
+		w.d.Log.Warn("task_heartbeat_failed", "task_id", task.ID, "error", err.Error())
+	}
+	cur, err := w.d.Store.Get(ctx, task.ID)
+	if err == nil && cur.CancelRequested {
+		cancel(errCancelRequested)
+	}
+}
+
+// runtimeLimit is min(task timeout, TASK_MAX_RUNTIME_SECONDS), whichever is set.
+func runtimeLimit(t domain.Task, l domain.Limits) time.Duration {
+	d := t.Timeout()
+	if max := l.TaskMaxRuntime(); max > 0 && (d <= 0 || d > max) {
+		d = max
+	}
+	if d <= 0 {
+		d = domain.DefaultLimits().TaskMaxRuntime()
+	}
+	return d
+}

@@ -1,0 +1,18 @@
+package bootstrap
+
+import "log/slog"
+
+// LogValue is what a log line shows of the config: no key, token or password, only
+// whether one is set.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("mode", string(c.Mode)),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.Bool("auth_enabled", len(c.APITokens) > 0),
+		slog.Bool("brave_key_set", c.BraveAPIKey != ""),
+		slog.Bool("exa_key_set", c.ExaAPIKey != ""),
+		slog.Int("worker_concurrency", c.WorkerConcurrency),
+		slog.Int("task_max_runtime_seconds", c.Limits.TaskMaxRuntimeSeconds),
+		slog.Int("tasks_per_minute", c.Limits.TasksPerMinute),
+	)
+}

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS run_notes;
+DROP TABLE IF EXISTS run_metrics;
+DROP TABLE IF EXISTS runs;

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Smoke test: starts the built binary (memory mode: `taskrunner dev`; services mode:
+# `taskrunner api` + `taskrunner worker` over PostgreSQL, Redis and an in-process S3 fake),
+# runs the README's curl examples against it, checks every answer, stops the processes, and
+# exits non-zero on the first miss.
+#
+# usage: scripts/smoke.sh memory|services
+# env:   SMOKE_ADDR (default 127.0.0.1:8000, the README's address), BIN (default bin/taskrunner)
+#        services mode: SMOKE_DATABASE_URL (admin URL; a scratch database is created and
+#        dropped), SMOKE_REDIS_URL, SMOKE_S3_ADDR (default 127.0.0.1:19000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-memory}"
+addr="${SMOKE_ADDR:-127.0.0.1:8000}"
+base="http://$addr"
+bin="${BIN:-bin/taskrunner}"
+work=$(mktemp -d)
+pids=()
+checks=0
+failures=0
+scratch_db=""
+
+cleanup() {
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$scratch_db" ]; then
+    psql "$SMOKE_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $scratch_db WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "smoke: FAIL: $*" >&2; failures=$((failures + 1)); echo "--- last server log lines:" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
+ok() { checks=$((checks + 1)); echo "smoke: ok: $*"; }
+
+# req METHOD PATH [BODY]: sets $status and $body
+req() {
+  local method="$1" path="$2" data="${3:-}"
+  local args=(-s -o "$work/body" -w '%{http_code}' -X "$method" "$base$path")
+  if [ -n "$data" ]; then args+=(-H 'Content-Type: application/json' -d "$data"); fi
+  status=$(curl "${args[@]}") || fail "$method $path: curl failed"
+  body=$(cat "$work/body")
+}
+expect() { # expect STATUS what
+  [ "$status" = "$1" ] || fail "$2: want HTTP $1, got $status: $body"
+}
+field() { jq -r "$1" <<<"$body"; }
+
+# wait_task ID WANT...: polls until the task reaches one of the wanted statuses.
+wait_task() {
+  local id="$1"; shift
+  for _ in $(seq 1 200); do
+    req GET "/tasks/$id"
+    local st; st=$(field .status)
+    for want in "$@"; do [ "$st" = "$want" ] && return 0; done
+    case "$st" in succeeded|failed|cancelled) fail "task $id ended $st, wanted $*: $body";; esac
+    sleep 0.1
+  done
+  fail "task $id did not reach $* in time: $body"
+}
+
+wait_healthy() {
+  for _ in $(seq 1 100); do
+    if curl -fsS "$base/health" >/dev/null 2>&1; then return 0; fi
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || fail "a server process exited during start-up"; done
+    sleep 0.1
+  done
+  fail "server did not become healthy at $base"
+}
+
+# A local page for the fetch example (the README's example.com needs the internet).
+page_port=$(( 20000 + RANDOM % 10000 ))
+mkdir -p "$work/site"
+cat >"$work/site/article.html" <<'HTML'
+<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Smoke Article</title></head>
+<body><nav>Home | About</nav><article><h1>Smoke Article</h1>
+<p>Taskrunner fetched this page during the smoke test, and the reader kept this paragraph because it is the article body.</p>
+<p>A second paragraph gives the extractor enough text to recognise an article on the page.</p></article>
+<footer>Copyright</footer></body></html>
+HTML
+(cd "$work/site" && exec python3 -m http.server "$page_port" --bind 127.0.0.1 >"$work/site.log" 2>&1) &
+pids+=($!)
+
+export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info
+case "$mode" in
+  memory)
+    "$bin" dev >"$work/dev.log" 2>&1 &
+    pids+=($!)
+    ;;
+  services)
+    : "${SMOKE_DATABASE_URL:?services smoke needs SMOKE_DATABASE_URL (an admin PostgreSQL URL)}"
+    : "${SMOKE_REDIS_URL:?services smoke needs SMOKE_REDIS_URL}"
+    s3addr="${SMOKE_S3_ADDR:-127.0.0.1:19000}"
+    scratch_db="taskrunner_smoke_$$"
+    psql "$SMOKE_DATABASE_URL" -qc "CREATE DATABASE $scratch_db" >/dev/null || fail "cannot create $scratch_db"
+    db_base="${SMOKE_DATABASE_URL%%\?*}"; db_query=""
+    [[ "$SMOKE_DATABASE_URL" == *\?* ]] && db_query="?${SMOKE_DATABASE_URL#*\?}"
+    export DATABASE_URL="${db_base%/*}/$scratch_db$db_query"
+    export REDIS_URL="$SMOKE_REDIS_URL" REDIS_PREFIX="smoke-$$"
+    export MINIO_ENDPOINT="$s3addr" MINIO_ROOT_USER=smoke MINIO_ROOT_PASSWORD=smokesmoke MINIO_BUCKET=artifacts MINIO_SECURE=false
+    go build -o "$work/fakes3" ./test/fakes3
+    "$work/fakes3" -addr "$s3addr" >"$work/fakes3.log" 2>&1 &
+    pids+=($!)
+    "$bin" migrate up >"$work/migrate.log" 2>&1 || fail "migrate up: $(cat "$work/migrate.log")"
+    ok "migrate up on $scratch_db"
+    "$bin" api >"$work/api.log" 2>&1 &
+    pids+=($!)
+    "$bin" worker --concurrency 4 >"$work/worker.log" 2>&1 &
+    pids+=($!)
+    ;;
+  *) echo "usage: $0 memory|services" >&2; exit 2;;
+esac
+wait_healthy
+ok "$mode stack is up at $base"
+
+# --- the README's examples, in order ---
+req GET /health;  expect 200 "health"; [ "$(field .status)" = ok ] || fail "health: $body"; ok "GET /health"
+req GET /limits;  expect 200 "limits"; [ "$(field .task_max_runtime_seconds)" = 600 ] || fail "limits: $body"; ok "GET /limits"
+
+req POST /tasks '{"type":"echo","params":{"msg":"hello"},"timeout_seconds":300,"max_retries":0}'
+expect 202 "create echo task"; echo_id=$(field .id); ok "POST /tasks echo -> $echo_id"
+wait_task "$echo_id" succeeded
+[ "$(field .result.msg)" = hello ] || fail "echo result: $body"; ok "GET /tasks/{id}: echo succeeded with its params"
+
+req POST /tasks '{"type":"sleep","params":{"seconds":10},"timeout_seconds":300,"max_retries":0}'
+expect 202 "create sleep task"; sleep_id=$(field .id); ok "POST /tasks sleep -> $sleep_id"
+wait_task "$sleep_id" running
+req POST "/tasks/$sleep_id/cancel"; expect 200 "cancel"; ok "POST /tasks/{id}/cancel"
+wait_task "$sleep_id" cancelled; ok "running sleep task was cancelled"
+req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error.code)" = task_already_finished ] || fail "$body"; ok "second cancel is 409"
+
+req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
+
+req POST /search '{"query":"open source task runner","sources":["demo"],"recency_days":7}'
+expect 202 "search"; search_id=$(field .id); wait_task "$search_id" succeeded
+[ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search (demo) succeeded"
+
+req POST /search/batch '{"queries":["task runner open source","queue worker redis"],"sources":["demo"],"recency_days":7}'
+expect 202 "batch"; batch_id=$(field .id); wait_task "$batch_id" succeeded
+[ "$(field .result.query_count)" = 2 ] || fail "batch result: $body"; ok "POST /search/batch (demo) succeeded"
+
+req POST /fetch "{\"url\":\"http://127.0.0.1:$page_port/article.html\",\"reader_mode\":true,\"store_raw_html\":true}"
+expect 202 "fetch"; fetch_id=$(field .id); wait_task "$fetch_id" succeeded
+[ "$(field .result.title)" = "Smoke Article" ] || fail "fetch result: $body"; ok "POST /fetch succeeded"
+text_id=$(field '.result.artifact_ids[0]')
+req GET "/artifacts/$text_id"; expect 200 "fetch text"; grep -q "reader kept this paragraph" <<<"$body" || fail "fetch text: $body"; ok "fetch_text artifact has the article"
+
+req POST /artifacts "{\"task_id\":\"$echo_id\",\"type\":\"log\",\"content_type\":\"text/plain\",\"data_base64\":\"SGVsbG8gd29ybGQ=\"}"
+expect 201 "create artifact"; art_id=$(field .id); ok "POST /artifacts -> $art_id"
+req GET "/artifacts/$art_id/meta"; expect 200 "meta"; [ "$(field .size_bytes)" = 11 ] || fail "meta: $body"; ok "GET /artifacts/{id}/meta"
+req GET "/artifacts/$art_id"; expect 200 "download"; [ "$body" = "Hello world" ] || fail "download: $body"; ok "GET /artifacts/{id}"
+req GET "/tasks/$echo_id/artifacts"; expect 200 "task artifacts"; [ "$(field '.artifacts[0].id')" = "$art_id" ] || fail "$body"; ok "GET /tasks/{id}/artifacts"
+
+# --- errors and operations ---
+req POST /tasks '{"type":'; expect 400 "bad JSON"; [ "$(field .error.code)" = invalid_request ] || fail "$body"; ok "malformed JSON is 400"
+req POST /tasks '{"type":"echo","timeout_seconds":-5}'; expect 422 "bad timeout"; [ "$(field .error.details.field)" = timeout_seconds ] || fail "$body"; ok "bad timeout is 422 naming the field"
+req GET /tasks/00000000-0000-7000-8000-000000000000; expect 404 "unknown task"; ok "unknown task is 404"
+req GET /openapi.json; expect 200 "openapi"; [ "$(field .openapi | cut -c1-2)" = "3." ] || fail "openapi: $body"; ok "GET /openapi.json"
+req GET /metrics; expect 200 "metrics"; grep -q taskrunner_tasks <<<"$body" || fail "metrics lack taskrunner_tasks"; ok "GET /metrics"
+
+echo "smoke ($mode): $checks passed, $failures failed"

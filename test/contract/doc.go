@@ -1,0 +1,17 @@
+// Package contract holds one exported conformance suite per storage/queue port. Every
+// adapter, in-memory and real, runs the same suite, which is what lets the fast tests trust
+// the memory adapters.
+//
+// Each suite takes a factory that is called once per subtest; subtests run in parallel.
+// Rules the suites follow, so real adapters can run them against shared services:
+//   - Stores (TaskStore, ArtifactStore, RunStore, Cache, RateLimiter, BlobStore,
+//     CancelSignals) may be shared with other tests: the suites never assume they are
+//     empty and only look at records, keys and ids they created (unique task types, random
+//     keys, fresh UUIDs).
+//   - Queue factories must return an empty queue of their own (e.g. a fresh key prefix),
+//     because FIFO order and Depth are only observable on an isolated queue.
+//   - Waits are real time with generous deadlines (no fake clocks), and leases are short
+//     (a few hundred milliseconds), so the suites take seconds, not minutes.
+//   - Times are compared at microsecond precision (what Postgres keeps) and JSON
+//     semantically (jsonb reorders keys).
+package contract

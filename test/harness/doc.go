@@ -1,0 +1,10 @@
+// Package harness gives integration tests real backing services, each test its own
+// isolated target that is cleaned up when the test ends: Postgres(t) a fresh migrated
+// database, Redis(t) a key prefix, S3(t) a bucket.
+//
+// Each first takes an address from the environment (TEST_POSTGRES_URL, TEST_REDIS_URL,
+// TEST_S3_ENDPOINT); else starts a container with testcontainers-go when Docker is
+// available (S3 falls back to an in-process gofakes3 server on loopback); else skips the
+// test with a message saying how to run it. TEST_REQUIRE_SERVICES=1 turns every skip into
+// a failure, so CI cannot pass by skipping.
+package harness

@@ -1,0 +1,257 @@
+// Command loadgen is taskrunner's load generator (make bench): it submits N echo tasks over
+// HTTP from C concurrent clients (or at a fixed rate), waits for all of them to finish, and
+// prints one JSON line: submit throughput, end-to-end throughput, submit latency and
+// submit-to-finished latency percentiles, errors.
+//
+// Submit-to-finished latency comes from each task's own created_at and finished_at, read
+// back after the run, so measuring does not add polling load while the tasks run.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type options struct {
+	url     string
+	n       int
+	c       int
+	rate    float64
+	label   string
+	token   string
+	timeout time.Duration
+}
+
+type report struct {
+	Label         string  `json:"label"`
+	Tasks         int     `json:"tasks"`
+	Clients       int     `json:"clients"`
+	Rate          float64 `json:"rate,omitempty"`
+	SubmittedPerS float64 `json:"submitted_per_s"`
+	TasksPerS     float64 `json:"tasks_per_s"`
+	SubmitP50ms   float64 `json:"submit_p50_ms"`
+	SubmitP99ms   float64 `json:"submit_p99_ms"`
+	E2EP50ms      float64 `json:"e2e_p50_ms"`
+	E2EP99ms      float64 `json:"e2e_p99_ms"`
+	Succeeded     int     `json:"succeeded"`
+	Errors        int64   `json:"errors"`
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.url, "url", "http://127.0.0.1:8000", "taskrunner base URL")
+	flag.IntVar(&o.n, "n", 10000, "tasks to submit")
+	flag.IntVar(&o.c, "c", 64, "concurrent clients")
+	flag.Float64Var(&o.rate, "rate", 0, "submit at this many tasks per second in total (0: as fast as possible)")
+	flag.StringVar(&o.label, "label", "", "label printed in the report")
+	flag.StringVar(&o.token, "token", os.Getenv("LOADGEN_TOKEN"), "bearer token when auth is on")
+	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this long")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	r, err := run(ctx, o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(r)
+}
+
+type client struct {
+	http  *http.Client
+	base  string
+	token string
+}
+
+func (c *client) do(ctx context.Context, method, path string, body []byte, out any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if out != nil && resp.StatusCode < 300 {
+		return resp.StatusCode, json.Unmarshal(b, out)
+	}
+	return resp.StatusCode, nil
+}
+
+type taskView struct {
+	ID         string     `json:"id"`
+	Status     string     `json:"status"`
+	CreatedAt  time.Time  `json:"created_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+}
+
+func run(ctx context.Context, o options) (report, error) {
+	tr := &http.Transport{MaxIdleConns: o.c * 2, MaxIdleConnsPerHost: o.c * 2, IdleConnTimeout: 30 * time.Second}
+	c := &client{http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, base: o.url, token: o.token}
+
+	ids := make([]string, o.n)
+	submitLat := make([]time.Duration, o.n)
+	var next, errs int64
+	var pace <-chan time.Time
+	if o.rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / o.rate))
+		defer t.Stop()
+		pace = t.C
+	}
+	body := []byte(`{"type":"echo","params":{"msg":"bench"},"max_retries":0}`)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < o.c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := atomic.AddInt64(&next, 1) - 1
+				if i >= int64(o.n) || ctx.Err() != nil {
+					return
+				}
+				if pace != nil {
+					select {
+					case <-pace:
+					case <-ctx.Done():
+						return
+					}
+				}
+				var tv taskView
+				t0 := time.Now()
+				code, err := c.do(ctx, http.MethodPost, "/tasks", body, &tv)
+				submitLat[i] = time.Since(t0)
+				if err != nil || code != http.StatusAccepted {
+					atomic.AddInt64(&errs, 1)
+					continue
+				}
+				ids[i] = tv.ID
+			}
+		}()
+	}
+	wg.Wait()
+	submitDur := time.Since(start)
+
+	finished, err := waitAll(ctx, c, ids, o.c)
+	if err != nil {
+		return report{}, err
+	}
+	var e2e []time.Duration
+	var first, last time.Time
+	succeeded := 0
+	for _, tv := range finished {
+		if tv.FinishedAt == nil {
+			continue
+		}
+		if tv.Status == "succeeded" {
+			succeeded++
+		}
+		e2e = append(e2e, tv.FinishedAt.Sub(tv.CreatedAt))
+		if first.IsZero() || tv.CreatedAt.Before(first) {
+			first = tv.CreatedAt
+		}
+		if tv.FinishedAt.After(last) {
+			last = *tv.FinishedAt
+		}
+	}
+	r := report{
+		Label: o.label, Tasks: o.n, Clients: o.c, Rate: o.rate,
+		SubmittedPerS: round(float64(o.n-int(errs)) / submitDur.Seconds()),
+		SubmitP50ms:   ms(pct(submitLat, 50)), SubmitP99ms: ms(pct(submitLat, 99)),
+		E2EP50ms: ms(pct(e2e, 50)), E2EP99ms: ms(pct(e2e, 99)),
+		Succeeded: succeeded, Errors: errs + int64(len(ids)-int(errs)-succeeded),
+	}
+	if span := last.Sub(first); span > 0 {
+		r.TasksPerS = round(float64(len(e2e)) / span.Seconds())
+	}
+	return r, nil
+}
+
+// waitAll reads every task until each has finished, re-reading only the unfinished ones.
+func waitAll(ctx context.Context, c *client, ids []string, conc int) ([]taskView, error) {
+	pending := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			pending = append(pending, id)
+		}
+	}
+	var done []taskView
+	for len(pending) > 0 {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%d tasks still unfinished: %w", len(pending), ctx.Err())
+		}
+		var mu sync.Mutex
+		var still []string
+		work := make(chan string)
+		var wg sync.WaitGroup
+		for w := 0; w < conc; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range work {
+					var tv taskView
+					code, err := c.do(ctx, http.MethodGet, "/tasks/"+id, nil, &tv)
+					mu.Lock()
+					if err != nil || code != http.StatusOK || tv.FinishedAt == nil {
+						still = append(still, id)
+					} else {
+						done = append(done, tv)
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		for _, id := range pending {
+			work <- id
+		}
+		close(work)
+		wg.Wait()
+		pending = still
+		if len(pending) > 0 {
+			select {
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+	}
+	if len(done) == 0 {
+		return nil, errors.New("no task finished")
+	}
+	return done, nil
+}
+
+func pct(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	idx := int(float64(len(s)-1) * p / 100)
+	return s[idx]
+}
+
+func ms(d time.Duration) float64 { return round(float64(d) / float64(time.Millisecond)) }
+
+func round(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
