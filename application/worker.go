@@ -72,6 +72,10 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	if c.Heartbeat == 0 {
 		c.Heartbeat = c.Lease / 3
 	}
+	if c.Heartbeat >= c.Lease {
+		// Beats slower than the lease would let every long task's lease lapse.
+		return c, fmt.Errorf("application: worker Heartbeat (%s) must be shorter than Lease (%s)", c.Heartbeat, c.Lease)
+	}
 	if c.RetryBase == 0 {
 		c.RetryBase = DefaultRetryBase
 	}
@@ -111,11 +115,11 @@ type Worker struct {
 
 	inflight sync.Map // task id → *inflight
 
-	mu      sync.Mutex
-	started bool
-	stopped chan struct{} // closed when a Stop has finished
-	stopErr error
-	stopBeg bool
+	mu       sync.Mutex
+	started  bool
+	stopped  chan struct{} // closed when a Stop has finished
+	stopErr  error
+	stopping bool
 
 	// runCtx ends when Stop begins: loops take no more work. hardCtx ends when the shutdown
 	// grace is over: running handlers are cancelled (cause errShutdown). abortCtx ends when
@@ -161,8 +165,8 @@ func (w *Worker) Config() WorkerConfig { return w.cfg }
 func (w *Worker) Start(ctx context.Context) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.started || w.stopBeg {
-		return errors.New("application: worker already started")
+	if w.started || w.stopping {
+		return errors.New("application: worker already started or stopped; make a new one")
 	}
 	base := context.WithoutCancel(ctx)
 	sigCtx, stopSignals := context.WithCancel(base)
@@ -193,11 +197,11 @@ func (w *Worker) Start(ctx context.Context) error {
 func (w *Worker) Stop(ctx context.Context) error {
 	w.mu.Lock()
 	if !w.started {
-		w.stopBeg = true
+		w.stopping = true
 		w.mu.Unlock()
 		return nil
 	}
-	if w.stopBeg {
+	if w.stopping {
 		w.mu.Unlock()
 		select {
 		case <-w.stopped:
@@ -206,7 +210,7 @@ func (w *Worker) Stop(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	w.stopBeg = true
+	w.stopping = true
 	w.mu.Unlock()
 
 	w.stopErr = w.shutdown(ctx)

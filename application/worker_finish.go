@@ -145,7 +145,7 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			w.ack(lease)
 			return domain.Task{}, false
 		}
-		if !errors.Is(err, domain.ErrUnavailable) || !sleepCtx(w.abortCtx, finishBackoff*time.Duration(try)) {
+		if !errors.Is(err, domain.ErrUnavailable) || !sleepOrDone(w.abortCtx, finishBackoff*time.Duration(try)) {
 			break
 		}
 	}

@@ -24,7 +24,7 @@ func (w *Worker) loop() {
 				return
 			}
 			w.d.Log.Warn("queue_dequeue_failed", "error", err.Error(), "retry_in_ms", delay.Milliseconds())
-			if !sleepCtx(w.runCtx, delay) {
+			if !sleepOrDone(w.runCtx, delay) {
 				return
 			}
 			delay = min(delay*2, loopBackoffMax)
@@ -34,7 +34,7 @@ func (w *Worker) loop() {
 			delay = loopBackoffMin
 			continue
 		}
-		if !sleepCtx(w.runCtx, delay) {
+		if !sleepOrDone(w.runCtx, delay) {
 			return
 		}
 		delay = min(delay*2, loopBackoffMax)

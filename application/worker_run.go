@@ -126,7 +126,13 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 	beat := time.NewTimer(w.cfg.Heartbeat)
 	defer beat.Stop()
 	ended := ctx.Done()
-	var grace <-chan time.Time
+	var grace *time.Timer
+	defer func() {
+		if grace != nil {
+			grace.Stop()
+		}
+	}()
+	var graceC <-chan time.Time // nil, so never ready, until the context ends
 	for {
 		select {
 		case o := <-done:
@@ -136,10 +142,9 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 			beat.Reset(w.cfg.Heartbeat)
 		case <-ended:
 			ended = nil
-			t := time.NewTimer(w.cfg.KillGrace)
-			defer t.Stop()
-			grace = t.C
-		case <-grace:
+			grace = time.NewTimer(w.cfg.KillGrace)
+			graceC = grace.C
+		case <-graceC:
 			return outcome{abandoned: true}
 		}
 	}

@@ -32,7 +32,8 @@ func subscribe(ctx, life context.Context, s ports.CancelSignals) (<-chan string,
 			cancel()
 			return nil, a.err
 		}
-		// The subscription is released when life ends; cancel is its alias then.
+		// subCtx is a child of life, so the subscription ends with it; AfterFunc only
+		// releases subCtx's resources at that point.
 		context.AfterFunc(life, cancel)
 		return a.ch, nil
 	case <-ctx.Done():
@@ -66,7 +67,7 @@ func (w *Worker) resubscribe(life context.Context) <-chan string {
 			return nil
 		}
 		w.d.Log.WarnContext(life, "cancel_signals_lost", "retry_in_ms", delay.Milliseconds())
-		if !sleepCtx(life, delay) {
+		if !sleepOrDone(life, delay) {
 			return nil
 		}
 		ch, err := subscribe(life, life, w.d.Signals)
@@ -79,8 +80,8 @@ func (w *Worker) resubscribe(life context.Context) <-chan string {
 	}
 }
 
-// sleepCtx waits d or until ctx ends; it reports whether the full d passed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// sleepOrDone waits d or until ctx ends; it reports whether the full d passed.
+func sleepOrDone(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

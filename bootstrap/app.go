@@ -42,11 +42,15 @@ type HealthChecks map[string]ports.Pinger
 // NewApp assembles the fx application for a mode and role. Logs go to logOut as JSON lines;
 // extra options let tests replace or add components (fx.Decorate, fx.Populate).
 func NewApp(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) *fx.App {
+	return fx.New(appOptions(cfg, role, logOut, extra...)...)
+}
+
+func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []fx.Option {
 	opts := []fx.Option{
 		fx.Supply(cfg, role),
 		fx.Provide(
 			func() *slog.Logger { return NewLogger(cfg, logOut).With("role", role.String()) },
-			fx.Annotate(sysclock.New, fx.As(new(ports.Clock))),
+			func() ports.Clock { return sysclock.Clock{} },
 			func() *domain.IDGenerator { return &domain.IDGenerator{} },
 			func(c Config) domain.Limits { return c.Limits },
 		),
@@ -55,7 +59,7 @@ func NewApp(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) *fx.App
 			fl.UseLogLevel(slog.LevelDebug) // fx's own chatter only at debug; errors stay errors
 			return fl
 		}),
-		fx.StartTimeout(60 * time.Second),
+		fx.StartTimeout(startTimeout + 5*time.Second),
 		fx.StopTimeout(cfg.ShutdownGrace + 15*time.Second),
 		coreModule,
 	}
@@ -71,8 +75,7 @@ func NewApp(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) *fx.App
 	if role != RoleAPI {
 		opts = append(opts, workerModule)
 	}
-	opts = append(opts, extra...)
-	return fx.New(opts...)
+	return append(opts, extra...)
 }
 
 // Serve runs the app until ctx ends, then stops it within the shutdown grace period.
@@ -91,3 +94,6 @@ func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 	defer cancelStop()
 	return app.Stop(stopCtx)
 }
+
+// startTimeout bounds connecting to each backing service at start-up.
+const startTimeout = 30 * time.Second

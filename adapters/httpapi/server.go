@@ -173,10 +173,13 @@ func (s *Server) Stop(ctx context.Context) error {
 		return nil
 	}
 	s.stopped = true
-	served := s.served
+	served, ln := s.served, s.ln
 	s.mu.Unlock()
 
 	err := s.app.ShutdownWithContext(ctx)
+	// Close the listener too: if the serve goroutine has not reached Serve yet, Shutdown
+	// had nothing to close and Serve would otherwise start afterwards and run forever.
+	_ = ln.Close()
 	select {
 	case <-served:
 	case <-ctx.Done():

@@ -143,9 +143,10 @@ func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task)
 	}
 	s.countLocked(old.Type, old.Status, -1)
 	s.countLocked(c.Type, c.Status, 1)
-	// c is private to the store now; the caller gets its own copy.
-	s.tasks[id] = &c
-	return cloneTask(&c), nil
+	// fn may have put caller-owned slices or pointers into c: store a copy of its own.
+	stored := cloneTask(&c)
+	s.tasks[id] = &stored
+	return cloneTask(&stored), nil
 }
 
 // ListStale returns up to q.Limit tasks in q.Status updated before q.UpdatedBefore,

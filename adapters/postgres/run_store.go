@@ -112,6 +112,9 @@ func (s *RunStore) LatestRunForKey(ctx context.Context, key string) (domain.Run,
 		r.TaskID = *taskID
 	}
 	r.StartedAt, r.FinishedAt = started.UTC(), finished.UTC()
+	if len(r.ArtifactIDs) == 0 {
+		r.ArtifactIDs = nil // as Metrics and Notes: none is nil, whatever the driver scanned
+	}
 	if len(names) > 0 {
 		r.Metrics = make([]domain.Metric, len(names))
 		for i := range names {

@@ -16,6 +16,7 @@ type SchemaError struct {
 	Dirty    bool // a migration failed part-way at Current
 }
 
+// Error says what is wrong and which command fixes it.
 func (e *SchemaError) Error() string {
 	switch {
 	case e.Dirty:

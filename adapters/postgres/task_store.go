@@ -130,7 +130,7 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 		limit = defaultListLimit
 	}
 	limit = min(limit, maxListLimit)
-	q := psql.Select(taskColumns...).From("tasks").OrderBy("id DESC").Limit(uint64(limit) + 1)
+	q := psql.Select(taskColumns...).From("tasks")
 	if f.Status != "" {
 		q = q.Where(sq.Eq{"status": string(f.Status)})
 	}
@@ -143,7 +143,9 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 		}
 		q = q.Where(sq.Lt{"id": f.After})
 	}
-	sqlStr, args, err := q.ToSql()
+	// LIMIT as a parameter keeps the SQL text, and so pgx's prepared statement, the same
+	// whatever page size clients ask for.
+	sqlStr, args, err := q.OrderBy("id DESC").Suffix("LIMIT ?", limit+1).ToSql()
 	if err != nil {
 		return domain.TaskPage{}, fmt.Errorf("postgres: build list query: %w", err)
 	}

@@ -35,7 +35,7 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 			return domain.Lease{TaskID: id, Token: token}, nil
 		}
 
-		id, err = q.blockForReady(ctx, blockFor(wait))
+		id, err = q.blockForReady(ctx, blockFor(ctx, wait))
 		if err != nil {
 			if errors.Is(err, domain.ErrNotFound) { // block timed out: promote and look again
 				continue
@@ -98,12 +98,18 @@ func (q *Queue) blockForReady(ctx context.Context, wait time.Duration) (string, 
 	return id, nil
 }
 
-// blockFor turns the script's "ms until something falls due" into a block length.
-func blockFor(waitMs int64) time.Duration {
-	if waitMs < 0 {
-		return maxBlock
+// blockFor turns the script's "ms until something falls due" (-1: nothing scheduled) into
+// a block length: at most maxBlock, and no later than ctx's deadline, so a Dequeue with a
+// deadline returns on time.
+func blockFor(ctx context.Context, waitMs int64) time.Duration {
+	wait := maxBlock
+	if waitMs >= 0 {
+		wait = min(wait, time.Duration(waitMs)*time.Millisecond)
 	}
-	return min(max(time.Duration(waitMs)*time.Millisecond, time.Millisecond), maxBlock)
+	if deadline, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(deadline))
+	}
+	return max(wait, time.Millisecond)
 }
 
 // parseDequeue reads dequeueScript's {id, wait} answer.

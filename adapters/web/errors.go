@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 
 	"taskrunner/domain"
@@ -34,6 +35,10 @@ func tooLarge(size, limit int64) *domain.Error {
 // translate maps every error of the HTTP client to a domain error, in one place. Messages
 // never carry the URL (it may hold secrets in its query); causes are kept for errors.Is.
 func translate(ctx context.Context, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // *url.Error prints the URL
+	}
 	var de *domain.Error
 	if errors.As(err, &de) { // from checkRedirect: already coded
 		return de

@@ -1,0 +1,174 @@
+package exa
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+var _ ports.SearchProvider = (*Client)(nil)
+
+// Name is the source name of this provider.
+const Name = domain.SourceExa
+
+// DefaultURL is Exa's search endpoint.
+const DefaultURL = "https://api.exa.ai/search"
+
+// DefaultTimeout bounds one request when Config.Timeout is zero; "auto" search with
+// contents takes about a second, live crawls longer (providers/EXA.md suggests 15–20 s).
+const DefaultTimeout = 15 * time.Second
+
+// maxNumResults is the most results Exa returns for one request.
+const maxNumResults = 100
+
+// maxBody caps how much of an answer is read (text is capped per result in the request).
+const maxBody = 8 << 20
+
+// Config configures the client. Only APIKey may be empty (then Search fails at once with
+// provider_not_configured).
+type Config struct {
+	APIKey     string
+	URL        string        // full endpoint URL; "" = DefaultURL; an origin alone gets "/search"
+	Timeout    time.Duration // per request; 0 = DefaultTimeout
+	HTTPClient *http.Client  // nil = a plain client (the timeout is applied through the context)
+	Clock      ports.Clock   // for startPublishedDate; nil = the system clock
+}
+
+// Client searches Exa. It is safe for concurrent use.
+type Client struct {
+	key     string
+	url     string
+	timeout time.Duration
+	http    *http.Client
+	now     func() time.Time
+}
+
+// New returns a client, or an error when the URL is not an absolute http(s) URL.
+func New(cfg Config) (*Client, error) {
+	endpoint, err := endpointURL(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("exa: EXA_API_URL: %w", err)
+	}
+	c := &Client{key: cfg.APIKey, url: endpoint, timeout: cfg.Timeout, http: cfg.HTTPClient,
+		now: func() time.Time { return time.Now().UTC() }}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.http == nil {
+		c.http = &http.Client{}
+	}
+	if cfg.Clock != nil {
+		c.now = cfg.Clock.Now
+	}
+	return c, nil
+}
+
+// Name returns "exa".
+func (c *Client) Name() string { return Name }
+
+// Configured reports whether an API key is set.
+func (c *Client) Configured() bool { return c.key != "" }
+
+// request is the body of POST /search; optional fields are omitted, never null.
+type request struct {
+	Query              string   `json:"query"`
+	Type               string   `json:"type"`
+	NumResults         int      `json:"numResults"`
+	StartPublishedDate string   `json:"startPublishedDate,omitempty"`
+	Contents           contents `json:"contents"`
+}
+
+type contents struct {
+	Highlights maxChars `json:"highlights"`
+	Text       maxChars `json:"text"`
+}
+
+type maxChars struct {
+	MaxCharacters int `json:"maxCharacters"`
+}
+
+// Search asks Exa for up to min(q.MaxResults, 100) results, best first.
+func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchResult, error) {
+	if c.key == "" {
+		return nil, domain.NewError(domain.CodeProviderNotConfigured,
+			"search source exa is not configured: set EXA_API_KEY").WithDetail("provider", Name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	body, err := json.Marshal(request{
+		Query:              q.Query,
+		Type:               "auto",
+		NumResults:         min(max(q.MaxResults, 1), maxNumResults),
+		StartPublishedDate: startPublished(q.RecencyDays, c.now()),
+		// Highlights are the snippet; a little text is the fallback when a page has none.
+		Contents: contents{Highlights: maxChars{1000}, Text: maxChars{1000}},
+	})
+	if err != nil {
+		return nil, providerError("could not build the request").WithCause(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, providerError("could not build the request").WithCause(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("x-api-key", c.key)
+	req.Header.Set("User-Agent", "taskrunner")
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, err, c.timeout)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, transportError(ctx, err, c.timeout)
+	}
+	if len(raw) > maxBody {
+		return nil, providerError("exa answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, classify(resp.StatusCode, resp.Header, raw, c.now())
+	}
+	return parseResults(raw, q.MaxResults)
+}
+
+// startPublished maps recency_days to startPublishedDate: now − N days in UTC, truncated
+// to the minute so retries within a minute send the same request; "" for 0 or less.
+func startPublished(days int, now time.Time) string {
+	if days <= 0 {
+		return ""
+	}
+	return now.UTC().Truncate(time.Minute).Add(-time.Duration(days) * 24 * time.Hour).
+		Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// endpointURL resolves EXA_API_URL: empty → DefaultURL; an origin without a path gets
+// "/search"; anything else is used as is.
+func endpointURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return DefaultURL, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("must be an absolute http(s) URL")
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = "/search"
+	}
+	return u.String(), nil
+}

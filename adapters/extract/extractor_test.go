@@ -1,0 +1,149 @@
+package extract_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html/charset"
+
+	"taskrunner/adapters/extract"
+	"taskrunner/domain"
+)
+
+// readPage returns a testdata page as UTF-8. The legacy-charset pages are decoded with the
+// same library the fetcher uses (the fetcher's own decoding is tested in adapters/web).
+func readPage(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name+".html"))
+	require.NoError(t, err)
+	r, err := charset.NewReader(bytes.NewReader(b), "text/html")
+	require.NoError(t, err)
+	u, err := io.ReadAll(r)
+	require.NoError(t, err)
+	return string(u)
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	require.NoError(t, err)
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// tokens splits text into words; each Han, Hiragana or Katakana character is a token of its
+// own, since those scripts do not separate words with spaces.
+func tokens(s string) map[string]int {
+	out := map[string]int{}
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out[strings.ToLower(string(cur))]++
+			cur = cur[:0]
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			flush()
+			out[string(r)]++
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// tokenF1 is the bag-of-tokens F1 of got against want, the measure article-extraction
+// benchmarks report.
+func tokenF1(got, want string) float64 {
+	g, w := tokens(got), tokens(want)
+	var common, ng, nw int
+	for k, c := range g {
+		ng += c
+		common += min(c, w[k])
+	}
+	for _, c := range w {
+		nw += c
+	}
+	if common == 0 {
+		return 0
+	}
+	p, r := float64(common)/float64(ng), float64(common)/float64(nw)
+	return 2 * p * r / (p + r)
+}
+
+// requireBlock checks that text holds want as a whole run of words, not glued to the
+// text of a neighbouring block.
+func requireBlock(t *testing.T, text, want string) {
+	t.Helper()
+	require.Contains(t, text, want, "expected text missing")
+	for from := 0; ; {
+		i := strings.Index(text[from:], want)
+		if i < 0 {
+			break
+		}
+		i += from
+		end := i + len(want)
+		if (i == 0 || text[i-1] == ' ') && (end == len(text) || text[end] == ' ') {
+			return
+		}
+		from = i + 1
+	}
+	t.Fatalf("%q is glued to a neighbouring block", want)
+}
+
+func extractReader(t testing.TB, html, url string) domain.Extracted {
+	t.Helper()
+	out, err := extract.New(extract.Config{}).Extract(context.Background(),
+		domain.ExtractInput{HTML: html, URL: url, ReaderMode: true})
+	require.NoError(t, err)
+	return out
+}
+
+var pages = []string{"news_article", "blog_comments", "docs_page", "list_heavy", "non_english", "windows1252", "shift_jis"}
+
+func TestExtractArticles(t *testing.T) {
+	t.Parallel()
+	var sum float64
+	for _, name := range pages {
+		t.Run(name, func(t *testing.T) {
+			out := extractReader(t, readPage(t, name), "https://example.com/"+name)
+			want, err := os.ReadFile(filepath.Join("testdata", name+".expected.txt"))
+			require.NoError(t, err)
+			got := collapse(out.Text)
+			for _, line := range readLines(t, filepath.Join("testdata", name+".expected.txt")) {
+				requireBlock(t, got, collapse(line))
+			}
+			for _, line := range readLines(t, filepath.Join("testdata", name+".absent.txt")) {
+				require.NotContains(t, got, line, "boilerplate kept")
+			}
+			f1 := tokenF1(out.Text, string(want))
+			t.Logf("token F1 %.3f", f1)
+			sum += f1
+			require.GreaterOrEqual(t, f1, 0.9)
+			require.NotContains(t, out.Text, "\n\n\n", "at most one blank line between blocks")
+		})
+	}
+	t.Logf("mean token F1 over %d pages: %.3f", len(pages), sum/float64(len(pages)))
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taskrunner/domain"
+)
+
+// Check values reported by GET /health.
+const (
+	checkOK          = "ok"
+	checkUnavailable = "unavailable"
+	checkTimeout     = "timeout"
+)
+
+// health pings every backing service concurrently, each within HealthTimeout, so one slow
+// service cannot hide the state of the others or hang the probe. It answers 200 when all
+// are up, else 503 with the error body (naming the failing checks) plus the same status
+// and checks fields as the 200, so probes can read either.
+func (s *Server) health(c *fiber.Ctx) error {
+	checks := s.runChecks(c.UserContext())
+	var failing []string
+	for name, state := range checks {
+		if state != checkOK {
+			failing = append(failing, name)
+		}
+	}
+	sort.Strings(failing)
+	if len(failing) == 0 {
+		return writeJSON(c, http.StatusOK, map[string]any{"status": "ok", "checks": checks})
+	}
+	msg := "unhealthy: " + failing[0] + " is " + checks[failing[0]]
+	for _, name := range failing[1:] {
+		msg += ", " + name + " is " + checks[name]
+	}
+	return writeJSON(c, http.StatusServiceUnavailable, map[string]any{
+		"status": "unavailable",
+		"checks": checks,
+		"error": errorPayload{Code: domain.CodeUnavailable, Message: msg,
+			Details: map[string]any{"failing": failing, "checks": checks}},
+	})
+}
+
+func (s *Server) runChecks(ctx context.Context) map[string]string {
+	checks := make(map[string]string, len(s.deps.Health))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, p := range s.deps.Health {
+		wg.Go(func() {
+			pctx, cancel := context.WithTimeout(ctx, s.cfg.HealthTimeout)
+			defer cancel()
+			state := checkOK
+			if err := p.Ping(pctx); err != nil {
+				state = checkUnavailable
+				if errors.Is(err, context.DeadlineExceeded) || pctx.Err() != nil {
+					state = checkTimeout
+				}
+				s.log.WarnContext(ctx, "health_check_failed", "check", name, "state", state, "error", err.Error())
+			}
+			mu.Lock()
+			checks[name] = state
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return checks
+}
+
+// limitsView is GET /limits: the effective limits, no secrets.
+type limitsView struct {
+	TaskMaxRuntimeSeconds int      `json:"task_max_runtime_seconds"`
+	TaskMaxArtifactMB     int      `json:"task_max_artifact_mb"`
+	TasksPerMinute        int      `json:"tasks_per_minute"`
+	SearchSourceAllowlist []string `json:"search_source_allowlist"`
+	SearchMaxResults      int      `json:"search_max_results"`
+	FetchDomainAllowlist  []string `json:"fetch_domain_allowlist"`
+	MaxBatchSize          int      `json:"max_batch_size"`
+}
+
+func (s *Server) limits(c *fiber.Ctx) error {
+	l := s.cfg.Limits
+	return writeJSON(c, http.StatusOK, limitsView{
+		TaskMaxRuntimeSeconds: l.TaskMaxRuntimeSeconds,
+		TaskMaxArtifactMB:     l.TaskMaxArtifactMB,
+		TasksPerMinute:        l.TasksPerMinute,
+		SearchSourceAllowlist: nonNil(l.SearchSourceAllowlist),
+		SearchMaxResults:      l.SearchMaxResults,
+		FetchDomainAllowlist:  nonNil(l.FetchDomainAllowlist),
+		MaxBatchSize:          l.MaxBatchSize,
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Status(http.StatusOK).Send(openAPIDocument)
+}

@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taskrunner/application"
+	"taskrunner/domain"
+)
+
+// submitRequest is the body of POST /tasks. Params stays raw: its shape belongs to the
+// task type's handler.
+type submitRequest struct {
+	Type           *string         `json:"type"`
+	Params         json.RawMessage `json:"params"`
+	TimeoutSeconds *int            `json:"timeout_seconds"`
+	MaxRetries     *int            `json:"max_retries"`
+	IdempotencyKey *string         `json:"idempotency_key"`
+}
+
+// submitOptions are the fields every submitting route accepts beside its own.
+type submitOptions struct {
+	TimeoutSeconds *int
+	MaxRetries     *int
+	IdempotencyKey *string
+}
+
+func (s *Server) submitTask(c *fiber.Ctx) error {
+	var req submitRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	typ := ""
+	if req.Type != nil {
+		typ = *req.Type
+	}
+	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey})
+}
+
+// submit hands a task to the TaskService and answers 202 with the new task, or 200 with
+// the earlier task an idempotency key matched.
+func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt submitOptions) error {
+	in := application.SubmitInput{
+		Type:           typ,
+		Params:         params,
+		TimeoutSeconds: opt.TimeoutSeconds,
+		MaxRetries:     opt.MaxRetries,
+		ClientID:       clientID(c),
+	}
+	if opt.IdempotencyKey != nil {
+		in.IdempotencyKey = *opt.IdempotencyKey
+	}
+	t, created, err := s.deps.Tasks.Submit(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusAccepted
+	}
+	c.Set(fiber.HeaderLocation, "/tasks/"+t.ID)
+	return writeJSON(c, status, newTaskView(t))
+}
+
+func (s *Server) getTask(c *fiber.Ctx) error {
+	t, err := s.deps.Tasks.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newTaskView(t))
+}
+
+func (s *Server) listTasks(c *fiber.Ctx) error {
+	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), Cursor: c.Query("cursor")}
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return domain.InvalidRequest("limit", "limit must be an integer, got %q", raw)
+		}
+		in.Limit = &n
+	}
+	page, err := s.deps.Tasks.List(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	out := taskListView{Tasks: make([]taskView, 0, len(page.Tasks))}
+	for _, t := range page.Tasks {
+		out.Tasks = append(out.Tasks, newTaskView(t))
+	}
+	if page.NextAfter != "" {
+		next := page.NextAfter
+		out.NextCursor = &next
+	}
+	return writeJSON(c, http.StatusOK, out)
+}
+
+func (s *Server) cancelTask(c *fiber.Ctx) error {
+	t, err := s.deps.Tasks.Cancel(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, newTaskView(t))
+}
+
+func (s *Server) listTaskArtifacts(c *fiber.Ctx) error {
+	as, err := s.deps.Artifacts.ListByTask(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, map[string]any{"artifacts": newArtifactViews(as)})
+}

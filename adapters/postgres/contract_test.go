@@ -1,0 +1,35 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"taskrunner/adapters/postgres"
+	"taskrunner/ports"
+	"taskrunner/test/contract"
+)
+
+// The port contracts, each subtest on a fresh database of its own.
+
+func TestTaskStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskStore(t, func(t *testing.T) ports.TaskStore {
+		db, _ := setup(t)
+		return postgres.NewTaskStore(db)
+	})
+}
+
+func TestArtifactStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.ArtifactStore(t, func(t *testing.T) (ports.ArtifactStore, ports.TaskStore) {
+		db, _ := setup(t)
+		return postgres.NewArtifactStore(db), postgres.NewTaskStore(db)
+	})
+}
+
+func TestRunStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.RunStore(t, func(t *testing.T) ports.RunStore {
+		db, _ := setup(t)
+		return postgres.NewRunStore(db)
+	})
+}

@@ -1,0 +1,245 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// ReconcilerDeps are the ports the reconciler needs.
+type ReconcilerDeps struct {
+	Store ports.TaskStore
+	Queue ports.Queue
+	Clock ports.Clock
+	Log   *slog.Logger
+}
+
+// ReconcilerConfig tunes the reconciler. Zero values take the defaults named on each field.
+type ReconcilerConfig struct {
+	Interval time.Duration // between passes; default 10s
+	// QueuedGrace is how old a queued task must be before its absence from the queue counts
+	// (a submit writes the record first and pushes right after); default 5s.
+	QueuedGrace time.Duration
+	// Lease is the workers' lease: a running task not touched for longer, which the queue
+	// no longer holds, has lost its worker; default 30s.
+	Lease     time.Duration
+	BatchSize int           // tasks examined per status per pass; default 1000
+	OpTimeout time.Duration // each store or queue call; default 10s
+}
+
+// Reconciler defaults.
+const (
+	DefaultReconcileInterval = 10 * time.Second
+	DefaultQueuedGrace       = 5 * time.Second
+	DefaultReconcileBatch    = 1000
+)
+
+func (c ReconcilerConfig) withDefaults() (ReconcilerConfig, error) {
+	if c.Interval < 0 || c.QueuedGrace < 0 || c.Lease < 0 || c.BatchSize < 0 || c.OpTimeout < 0 {
+		return c, errors.New("application: reconciler settings must not be negative")
+	}
+	if c.Interval == 0 {
+		c.Interval = DefaultReconcileInterval
+	}
+	if c.QueuedGrace == 0 {
+		c.QueuedGrace = DefaultQueuedGrace
+	}
+	if c.Lease == 0 {
+		c.Lease = DefaultWorkerLease
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = DefaultReconcileBatch
+	}
+	if c.OpTimeout == 0 {
+		c.OpTimeout = DefaultWorkerOpTimeout
+	}
+	return c, nil
+}
+
+// Reconciler repairs the queue from the record, which is the truth: a queued task the queue
+// does not hold (the push after a submit failed, or the broker lost its data) is queued
+// again, and so is a running task whose worker vanished along with its queue entry. A
+// running task that workers have already lost too often is failed instead (see
+// domain.LostLeaseAllowance). Every repair is idempotent (Enqueue of a held id is a no-op,
+// a redelivered finished task is skipped by the worker), so any number of reconcilers may
+// run side by side.
+type Reconciler struct {
+	d   ReconcilerDeps
+	cfg ReconcilerConfig
+
+	mu      sync.Mutex
+	started bool
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+// NewReconciler returns a reconciler, or an error naming a missing dependency.
+func NewReconciler(d ReconcilerDeps, cfg ReconcilerConfig) (*Reconciler, error) {
+	if d.Store == nil || d.Queue == nil || d.Clock == nil || d.Log == nil {
+		return nil, errors.New("application: reconciler needs Store, Queue, Clock and Log")
+	}
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Reconciler{d: d, cfg: c}, nil
+}
+
+// Start runs a pass at once and then every Interval, in the background, until Stop.
+func (r *Reconciler) Start(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started {
+		return errors.New("application: reconciler already started")
+	}
+	r.started = true
+	life, stop := context.WithCancel(context.WithoutCancel(ctx))
+	r.stop = stop
+	r.done = make(chan struct{})
+	go r.run(life)
+	return nil
+}
+
+// Stop ends the background passes and waits for a running pass to give up. It is
+// idempotent and safe before Start.
+func (r *Reconciler) Stop(ctx context.Context) error {
+	r.mu.Lock()
+	stop, done := r.stop, r.done
+	r.mu.Unlock()
+	if stop == nil {
+		return nil
+	}
+	stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *Reconciler) run(ctx context.Context) {
+	defer close(r.done)
+	tick := time.NewTicker(r.cfg.Interval)
+	defer tick.Stop()
+	for {
+		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.d.Log.Warn("reconcile_failed", "error", err.Error())
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// RunOnce makes one pass over stale queued and running tasks and returns how many it put
+// back on the queue. It carries on past a task it cannot repair and returns the first
+// error with the count of the rest.
+func (r *Reconciler) RunOnce(ctx context.Context) (int, error) {
+	now := r.d.Clock.Now()
+	queued, errQ := r.pass(ctx, domain.StatusQueued, now.Add(-r.cfg.QueuedGrace))
+	running, errR := r.pass(ctx, domain.StatusRunning, now.Add(-r.cfg.Lease))
+	return queued + running, errors.Join(errQ, errR)
+}
+
+func (r *Reconciler) pass(ctx context.Context, status domain.Status, cutoff time.Time) (int, error) {
+	listCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	stale, err := r.d.Store.ListStale(listCtx, domain.StaleQuery{Status: status, UpdatedBefore: cutoff, Limit: r.cfg.BatchSize})
+	done()
+	if err != nil {
+		return 0, fmt.Errorf("list stale %s tasks: %w", status, err)
+	}
+	var (
+		n     int
+		first error
+	)
+	for _, t := range stale {
+		if ctx.Err() != nil {
+			return n, errors.Join(first, ctx.Err())
+		}
+		requeued, err := r.repair(ctx, t)
+		if err != nil && first == nil {
+			first = fmt.Errorf("task %s: %w", t.ID, err)
+		}
+		if requeued {
+			n++
+		}
+	}
+	return n, first
+}
+
+// repair re-enqueues one stale task if the queue does not hold it.
+func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
+	held, err := r.contains(ctx, t.ID)
+	if err != nil || held {
+		return false, err
+	}
+	// The task may have moved on since it was listed (a worker finished it and acked);
+	// re-read it so only a task still stuck is touched. A race past this point is harmless:
+	// the worker skips a finished task it is handed.
+	task, err := r.get(ctx, t.ID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if task.Status != t.Status || !task.UpdatedAt.Equal(t.UpdatedAt) {
+		return false, nil
+	}
+	if task.Status == domain.StatusRunning && task.Attempts >= task.MaxStarts() {
+		return false, r.giveUp(ctx, task)
+	}
+	enqCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	defer done()
+	if err := r.d.Queue.Enqueue(enqCtx, domain.QueueItem{TaskID: task.ID}); err != nil {
+		return false, err
+	}
+	r.d.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),
+		"status", string(task.Status), "attempts", task.Attempts, "stale_ms", r.d.Clock.Now().Sub(task.UpdatedAt).Milliseconds())
+	return true, nil
+}
+
+// giveUp fails a running task whose next start would exceed its allowance anyway.
+func (r *Reconciler) giveUp(ctx context.Context, t domain.Task) error {
+	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	defer done()
+	now := r.d.Clock.Now()
+	failed, err := r.d.Store.Update(opCtx, t.ID, func(cur *domain.Task) error {
+		if cur.Status != domain.StatusRunning || !cur.UpdatedAt.Equal(t.UpdatedAt) {
+			return errNotStale
+		}
+		return cur.Fail(domain.LostTooOften(cur), now)
+	})
+	if errors.Is(err, errNotStale) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.d.Log.Warn("task_failed_by_reconciler", "task_id", failed.ID, "type", string(failed.Type),
+		"attempts", failed.Attempts, "code", string(failed.Error.Code))
+	return nil
+}
+
+var errNotStale = errors.New("task changed since it was listed")
+
+func (r *Reconciler) contains(ctx context.Context, id string) (bool, error) {
+	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	defer done()
+	return r.d.Queue.Contains(opCtx, id)
+}
+
+func (r *Reconciler) get(ctx context.Context, id string) (domain.Task, error) {
+	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	defer done()
+	return r.d.Store.Get(opCtx, id)
+}

@@ -1,0 +1,239 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// aggregator fans one search out to its sources concurrently, each answer cached on its own
+// (so a ["brave","exa"] search reuses earlier single-source answers), and merges the
+// answers by canonical URL with reciprocal rank fusion.
+type aggregator struct {
+	providers    SearchProviders
+	cache        ports.Cache
+	clock        ports.Clock
+	log          *slog.Logger
+	ttl          time.Duration
+	timeout      time.Duration
+	attempts     int
+	retryBase    time.Duration
+	maxRetryWait time.Duration
+}
+
+// aggregate is the outcome of one fan-out.
+type aggregate struct {
+	results   []domain.MergedResult
+	providers map[string]ProviderReport
+	failures  map[string]*domain.Error // by source
+	called    int                      // sources whose provider was called (not cached)
+}
+
+// complete reports whether every source answered (live or from the cache).
+func (a aggregate) complete() bool { return len(a.failures) == 0 }
+
+// allCached reports whether no provider was called at all.
+func (a aggregate) allCached() bool { return a.called == 0 && len(a.failures) == 0 }
+
+// sourceOutcome is one source's part of a fan-out.
+type sourceOutcome struct {
+	source  string
+	results []domain.SearchResult
+	report  ProviderReport
+	err     *domain.Error
+}
+
+// search queries every source of p. It returns ctx's error when ctx ended, an error when
+// every source failed (see allFailed), and otherwise the merged answer with a report per
+// source.
+func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggregate, error) {
+	q := domain.SearchQuery{Query: p.Query, RecencyDays: p.RecencyDays, MaxResults: p.MaxResults}
+	outs := make([]sourceOutcome, len(p.Sources))
+	var wg sync.WaitGroup
+	for i, src := range p.Sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = g.one(ctx, src, q)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return aggregate{}, err
+	}
+
+	agg := aggregate{providers: map[string]ProviderReport{}, failures: map[string]*domain.Error{}}
+	lists := make([]domain.SourceResults, 0, len(outs))
+	for _, o := range outs {
+		agg.providers[o.source] = o.report
+		if o.report.Status != ProviderCached {
+			agg.called++
+		}
+		if o.err != nil {
+			agg.failures[o.source] = o.err
+			continue
+		}
+		lists = append(lists, domain.SourceResults{Source: o.source, Results: o.results})
+	}
+	if len(agg.failures) == len(outs) {
+		return agg, allFailed(p.Sources, agg.failures)
+	}
+	agg.results = domain.MergeResults(lists, p.MaxResults)
+	if agg.results == nil {
+		agg.results = []domain.MergedResult{}
+	}
+	return agg, nil
+}
+
+// one answers one source from the cache or its provider, retrying transient failures a
+// few times within this attempt (short waits only; longer ones are the task retry's job).
+func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) sourceOutcome {
+	key := domain.SearchProviderCacheKey(src, q)
+	if res, ok := g.cached(ctx, key); ok {
+		return sourceOutcome{source: src, results: res,
+			report: ProviderReport{Status: ProviderCached, ResultCount: len(res)}}
+	}
+	p, ok := g.providers[src]
+	if !ok {
+		err := domain.NewError(domain.CodeProviderNotConfigured, "search source %s is not configured in this deployment", src)
+		return sourceOutcome{source: src, err: err, report: failedReport(err, 0, 0)}
+	}
+	began := g.clock.Now()
+	for attempt := 1; ; attempt++ {
+		callCtx, cancel := context.WithTimeout(ctx, g.timeout)
+		res, err := p.Search(callCtx, q)
+		timedOut := errors.Is(callCtx.Err(), context.DeadlineExceeded)
+		cancel()
+		latency := g.clock.Now().Sub(began).Milliseconds()
+		if err == nil {
+			if res == nil {
+				res = []domain.SearchResult{}
+			}
+			g.store(ctx, key, res)
+			return sourceOutcome{source: src, results: res,
+				report: ProviderReport{Status: ProviderOK, ResultCount: len(res), LatencyMS: latency, Attempts: attempt}}
+		}
+		de := asProviderError(src, err, timedOut && ctx.Err() == nil, g.timeout)
+		if ctx.Err() == nil {
+			g.log.WarnContext(ctx, "search_provider_failed", "source", src, "attempt", attempt,
+				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", de.RetryAfter, "message", de.Message)
+		}
+		wait := g.retryWait(attempt, de)
+		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || sleepCtx(ctx, wait) != nil {
+			return sourceOutcome{source: src, err: de, report: failedReport(de, latency, attempt)}
+		}
+	}
+}
+
+// retryWait is the provider's Retry-After when it gave one, else exponential backoff.
+func (g *aggregator) retryWait(attempt int, e *domain.Error) time.Duration {
+	if e.RetryAfter > 0 {
+		return time.Duration(e.RetryAfter) * time.Second
+	}
+	return domain.Backoff(attempt, g.retryBase, 4*g.retryBase, rand.Float64())
+}
+
+func (g *aggregator) cached(ctx context.Context, key string) ([]domain.SearchResult, bool) {
+	if g.ttl <= 0 {
+		return nil, false
+	}
+	b, ok, err := g.cache.Get(ctx, key)
+	if err != nil {
+		g.log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
+		return nil, false
+	}
+	var res []domain.SearchResult
+	if !ok || json.Unmarshal(b, &res) != nil {
+		return nil, false
+	}
+	if res == nil {
+		res = []domain.SearchResult{}
+	}
+	return res, true
+}
+
+func (g *aggregator) store(ctx context.Context, key string, res []domain.SearchResult) {
+	if g.ttl <= 0 {
+		return
+	}
+	b, err := json.Marshal(res)
+	if err == nil {
+		err = g.cache.Set(ctx, key, b, g.ttl)
+	}
+	if err != nil {
+		g.log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
+	}
+}
+
+// asProviderError makes sure a provider's failure is a *domain.Error naming the source: the
+// port promises one, but a timeout surfacing as a bare context error, or a bug, must not
+// turn into an internal error.
+func asProviderError(src string, err error, timedOut bool, timeout time.Duration) *domain.Error {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	if timedOut {
+		return domain.NewError(domain.CodeProviderError, "%s did not answer within %s", src, timeout).Transient().WithCause(err)
+	}
+	return domain.NewError(domain.CodeProviderError, "%s failed unexpectedly", src).WithCause(err)
+}
+
+func failedReport(e *domain.Error, latency int64, attempts int) ProviderReport {
+	return ProviderReport{Status: ProviderError, LatencyMS: latency, Attempts: attempts,
+		Error: &ProviderFailure{Code: e.Code, Message: e.Message, Retryable: e.Retryable}}
+}
+
+// allFailed is the task error when no source answered: provider_not_configured when none
+// of them is configured, else provider_error, retryable when any failure was, after the
+// longest Retry-After any source asked for.
+func allFailed(sources []string, failures map[string]*domain.Error) *domain.Error {
+	parts := make([]string, 0, len(sources))
+	code := domain.CodeProviderNotConfigured
+	retryable, after := false, 0
+	for _, s := range sources {
+		f := failures[s]
+		parts = append(parts, f.Message)
+		if f.Code != domain.CodeProviderNotConfigured {
+			code = domain.CodeProviderError
+		}
+		if f.Retryable {
+			retryable = true
+			after = max(after, f.RetryAfter)
+		}
+	}
+	msg := "every search source failed: "
+	if code == domain.CodeProviderNotConfigured {
+		msg = "no requested search source is configured: "
+	}
+	e := domain.NewError(code, "%s%s", msg, strings.Join(parts, "; ")).WithDetail("sources", sources)
+	if retryable {
+		e.Transient()
+		e.RetryAfter = after
+	}
+	return e
+}
+
+// sleepCtx waits d or until ctx ends. The wait is a duration, so a runtime timer is used
+// rather than the injected clock (as the sleep handler does).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,53 @@
+package application
+
+import (
+	"context"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// reuse finds the artifacts of an earlier identical, complete batch through the cache or,
+// when the cache lost them, the latest batch run (whose last artifact id is the grouped
+// one). They are reused while the grouped artifact is younger than the TTL.
+func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchParams, key string) (batchEntry, bool) {
+	s := h.s
+	if s.d.CacheTTL <= 0 {
+		return batchEntry{}, false
+	}
+	var e batchEntry
+	if !s.cacheGet(ctx, domain.SearchBatchCacheKey(p), &e) || e.BatchArtifactID == "" {
+		run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key))
+		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+			return batchEntry{}, false
+		}
+		e = batchEntry{ArtifactIDs: run.ArtifactIDs, BatchArtifactID: run.ArtifactIDs[len(run.ArtifactIDs)-1]}
+	}
+	art, err := s.d.Artifacts.Get(ctx, e.BatchArtifactID)
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", e.BatchArtifactID, "error", err.Error())
+		return batchEntry{}, false
+	}
+	if art.Type != domain.ArtifactSearchBatchResults || !s.fresh(art.CreatedAt) {
+		return batchEntry{}, false
+	}
+	return e, true
+}
+
+// batchRun is the run of a batch: scope "search", key "batch:<hash>", the artifact ids in
+// result order, and the metrics "query_count", "failed_count" and "cached".
+func batchRun(key, taskID string, e batchEntry, queries int, cached bool, began, ended time.Time) domain.Run {
+	r := domain.Run{
+		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
+		Status: runSucceeded, ArtifactIDs: e.ArtifactIDs, StartedAt: began, FinishedAt: ended,
+		Metrics: []domain.Metric{
+			{Name: "query_count", Value: float64(queries)},
+			{Name: "failed_count", Value: float64(e.FailedCount)},
+			{Name: "cached", Value: boolMetric(cached)},
+		},
+	}
+	if e.FailedCount == queries {
+		r.Status = runFailed
+	}
+	return r
+}

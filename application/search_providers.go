@@ -1,0 +1,38 @@
+package application
+
+import (
+	"fmt"
+	"sort"
+
+	"taskrunner/ports"
+)
+
+// SearchProviders maps a source name ("brave", "exa", "demo") to its provider. A source
+// that is allowed but missing here fails with provider_not_configured, like a provider
+// without a key.
+type SearchProviders map[string]ports.SearchProvider
+
+// NewSearchProviders indexes providers by Name, rejecting nil ones and duplicate names.
+func NewSearchProviders(ps ...ports.SearchProvider) (SearchProviders, error) {
+	out := SearchProviders{}
+	for _, p := range ps {
+		if p == nil {
+			return nil, fmt.Errorf("application: nil search provider")
+		}
+		if _, dup := out[p.Name()]; dup {
+			return nil, fmt.Errorf("application: two search providers named %q", p.Name())
+		}
+		out[p.Name()] = p
+	}
+	return out, nil
+}
+
+// Names returns the registered source names, sorted.
+func (s SearchProviders) Names() []string {
+	out := make([]string, 0, len(s))
+	for n := range s {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

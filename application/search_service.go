@@ -1,0 +1,221 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// Defaults of SearchDeps' tuning fields.
+const (
+	DefaultSearchProviderTimeout  = 20 * time.Second
+	DefaultSearchProviderAttempts = 2
+	DefaultSearchRetryBase        = 500 * time.Millisecond
+	DefaultSearchMaxRetryWait     = 5 * time.Second
+	DefaultSearchBatchConcurrency = 4
+)
+
+// SearchDeps are what the search and search_batch handlers need. Both handlers may share
+// one SearchDeps; they share state only through the ports.
+type SearchDeps struct {
+	Providers SearchProviders
+	Cache     ports.Cache
+	Runs      ports.RunStore
+	Artifacts *ArtifactService
+	Clock     ports.Clock
+	IDs       *domain.IDGenerator
+	Log       *slog.Logger
+	// CacheTTL is SEARCH_CACHE_TTL_SECONDS: how long provider answers are cached and how
+	// long an identical request reuses earlier artifacts. 0 turns both off.
+	CacheTTL time.Duration
+	// ProviderTimeout bounds one provider call (0: DefaultSearchProviderTimeout).
+	ProviderTimeout time.Duration
+	// ProviderAttempts is how often a transient provider failure is tried within one task
+	// attempt (0: DefaultSearchProviderAttempts; 1: no in-task retry).
+	ProviderAttempts int
+	// RetryBase is the first in-task retry delay when the provider gave no Retry-After
+	// (0: DefaultSearchRetryBase).
+	RetryBase time.Duration
+	// MaxRetryWait is the longest in-task wait; a provider asking for longer fails the
+	// source, and the task retry (with its backoff) takes over (0: DefaultSearchMaxRetryWait).
+	MaxRetryWait time.Duration
+	// BatchConcurrency bounds the queries of one batch searched at once, to stay under
+	// providers' per-second limits (0: DefaultSearchBatchConcurrency).
+	BatchConcurrency int
+}
+
+// searchService is the use case shared by both handlers: one search request, deduplicated
+// against earlier identical ones, aggregated, stored as an artifact and recorded as a run.
+type searchService struct {
+	d   SearchDeps
+	agg *aggregator
+}
+
+func newSearchService(d SearchDeps) (*searchService, error) {
+	if d.Providers == nil || d.Cache == nil || d.Runs == nil || d.Artifacts == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
+		return nil, errors.New("application: search needs Providers, Cache, Runs, Artifacts, Clock, IDs and Log")
+	}
+	if d.ProviderTimeout <= 0 {
+		d.ProviderTimeout = DefaultSearchProviderTimeout
+	}
+	if d.ProviderAttempts <= 0 {
+		d.ProviderAttempts = DefaultSearchProviderAttempts
+	}
+	if d.RetryBase <= 0 {
+		d.RetryBase = DefaultSearchRetryBase
+	}
+	if d.MaxRetryWait <= 0 {
+		d.MaxRetryWait = DefaultSearchMaxRetryWait
+	}
+	if d.BatchConcurrency <= 0 {
+		d.BatchConcurrency = DefaultSearchBatchConcurrency
+	}
+	return &searchService{d: d, agg: &aggregator{
+		providers: d.Providers, cache: d.Cache, clock: d.Clock, log: d.Log, ttl: d.CacheTTL,
+		timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait,
+	}}, nil
+}
+
+// searchOutcome is one finished search request.
+type searchOutcome struct {
+	artifactID string
+	doc        searchDoc
+	cached     bool // no provider was called
+	reused     bool // an earlier identical request's artifact was reused
+	providers  map[string]ProviderReport
+}
+
+// requestEntry is the cache value under SearchRequestCacheKey.
+type requestEntry struct {
+	ArtifactID string `json:"artifact_id"`
+}
+
+// search runs one request for task taskID. An identical request whose artifact is younger
+// than the TTL is answered with that artifact; otherwise the sources are asked (through
+// their caches), a search_results artifact is written, and, when every source answered,
+// the request is cached. Every search records a run.
+func (s *searchService) search(ctx context.Context, taskID string, p domain.SearchParams) (searchOutcome, error) {
+	key := domain.SearchRequestKey(p)
+	began := s.d.Clock.Now()
+	if out, ok := s.reuse(ctx, p, key); ok {
+		s.record(ctx, searchRun(p, key, taskID, out, began, s.d.Clock.Now()))
+		return out, nil
+	}
+	agg, err := s.agg.search(ctx, p)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return searchOutcome{}, ctxErr
+	}
+	if err != nil {
+		s.record(ctx, failedSearchRun(p, key, taskID, agg, err, began, s.d.Clock.Now()))
+		return searchOutcome{providers: agg.providers}, err // the reports say why, for batches
+	}
+	now := s.d.Clock.Now()
+	doc := searchDoc{Schema: searchResultsSchema, Query: p.Query, Sources: p.Sources, RecencyDays: p.RecencyDays,
+		MaxResults: p.MaxResults, ResultCount: len(agg.results), Results: agg.results, Providers: agg.providers, CreatedAt: now}
+	art, err := s.writeJSON(ctx, taskID, domain.ArtifactSearchResults, doc, map[string]any{
+		"query": p.Query, "sources": p.Sources, "recency_days": p.RecencyDays, "max_results": p.MaxResults,
+		"result_count": doc.ResultCount, "request_key": key,
+	})
+	if err != nil {
+		return searchOutcome{}, err
+	}
+	out := searchOutcome{artifactID: art.ID, doc: doc, cached: agg.allCached(), providers: agg.providers}
+	if agg.complete() {
+		s.cacheSet(ctx, domain.SearchRequestCacheKey(p), requestEntry{ArtifactID: art.ID})
+	}
+	run := searchRun(p, key, taskID, out, began, s.d.Clock.Now())
+	for _, src := range p.Sources {
+		if f := agg.failures[src]; f != nil {
+			run.Status = runPartial
+			run.Notes = append(run.Notes, domain.Note{Text: src + " failed: " + string(f.Code) + ": " + f.Message, CreatedAt: now})
+		}
+	}
+	s.record(ctx, run)
+	return out, nil
+}
+
+// reuse finds the artifact of an earlier identical, complete request through the cache
+// or, when the cache lost it, the latest run; it is reused while younger than the TTL.
+func (s *searchService) reuse(ctx context.Context, p domain.SearchParams, key string) (searchOutcome, bool) {
+	if s.d.CacheTTL <= 0 {
+		return searchOutcome{}, false
+	}
+	var id string
+	var e requestEntry
+	if s.cacheGet(ctx, domain.SearchRequestCacheKey(p), &e) {
+		id = e.ArtifactID
+	} else if run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key)); err == nil &&
+		run.Status == runSucceeded && len(run.ArtifactIDs) > 0 {
+		id = run.ArtifactIDs[0]
+	}
+	if id == "" {
+		return searchOutcome{}, false
+	}
+	art, data, err := s.d.Artifacts.ReadAll(ctx, id)
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", id, "error", err.Error())
+		return searchOutcome{}, false
+	}
+	var doc searchDoc
+	if json.Unmarshal(data, &doc) != nil || doc.Schema != searchResultsSchema || !s.fresh(art.CreatedAt) {
+		return searchOutcome{}, false
+	}
+	providers := make(map[string]ProviderReport, len(doc.Providers))
+	for src, r := range doc.Providers {
+		providers[src] = ProviderReport{Status: ProviderCached, ResultCount: r.ResultCount}
+	}
+	return searchOutcome{artifactID: id, doc: doc, cached: true, reused: true, providers: providers}, true
+}
+
+// fresh reports whether something made at t is still inside the cache TTL.
+func (s *searchService) fresh(t time.Time) bool { return s.d.Clock.Now().Sub(t) < s.d.CacheTTL }
+
+func (s *searchService) writeJSON(ctx context.Context, taskID, typ string, doc any, meta map[string]any) (domain.Artifact, error) {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return domain.Artifact{}, domain.NewError(domain.CodeInternal, "encoding the %s artifact failed", typ).WithCause(err)
+	}
+	m, err := json.Marshal(meta)
+	if err != nil {
+		return domain.Artifact{}, domain.NewError(domain.CodeInternal, "encoding the %s metadata failed", typ).WithCause(err)
+	}
+	return s.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: typ, ContentType: "application/json", Data: data, Metadata: m})
+}
+
+// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
+// cache failed (a cache outage only costs provider calls).
+func (s *searchService) cacheGet(ctx context.Context, key string, v any) bool {
+	b, ok, err := s.d.Cache.Get(ctx, key)
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
+		return false
+	}
+	return ok && json.Unmarshal(b, v) == nil
+}
+
+func (s *searchService) cacheSet(ctx context.Context, key string, v any) {
+	if s.d.CacheTTL <= 0 {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = s.d.Cache.Set(ctx, key, b, s.d.CacheTTL)
+	}
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
+	}
+}
+
+// record stores a run. A failure is logged, not returned: the search itself succeeded and
+// its artifact exists; failing the task would only repeat the work.
+func (s *searchService) record(ctx context.Context, r domain.Run) {
+	r.ID = s.d.IDs.New(r.FinishedAt)
+	if err := s.d.Runs.Record(ctx, r); err != nil {
+		s.d.Log.WarnContext(ctx, "search_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
+	}
+}

@@ -1,0 +1,231 @@
+package application_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/memory"
+	"taskrunner/adapters/sysclock"
+	"taskrunner/application"
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// waitLimit bounds every poll in these tests; it is a deadline, not a speed expectation.
+const waitLimit = 5 * time.Second
+
+// workerRig is a worker on memory adapters with a task service to submit through and a
+// captured JSON log.
+type workerRig struct {
+	store   *memory.TaskStore
+	queue   *memory.Queue
+	signals *memory.CancelSignals
+	tasks   *application.TaskService
+	worker  *application.Worker
+	outage  *outageStore // the worker's view of store; can be switched off
+	logs    *logSink
+}
+
+// outageStore is a task store whose Update fails as unavailable while down is set.
+type outageStore struct {
+	*memory.TaskStore
+	down atomic.Bool
+}
+
+func (s *outageStore) Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error) {
+	if s.down.Load() {
+		return domain.Task{}, domain.Unavailable("task store", errors.New("connection refused"))
+	}
+	return s.TaskStore.Update(ctx, id, fn)
+}
+
+// newWorkerRig builds the rig on the system clock; the worker is not started (call
+// start). Unset durations get small test values.
+func newWorkerRig(t *testing.T, handlers application.Handlers, cfg application.WorkerConfig) *workerRig {
+	t.Helper()
+	return newWorkerRigClock(t, handlers, cfg, sysclock.Clock{})
+}
+
+// newWorkerRigClock builds the rig on the given clock. Tests that need a lease to expire
+// use a memory.FakeClock and move it, so they do not depend on how promptly a loaded
+// machine fires timers.
+func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg application.WorkerConfig, clock ports.Clock) *workerRig {
+	t.Helper()
+	if cfg.Lease == 0 {
+		// Long enough that no lease expires under a busy test run unless a test wants it to.
+		cfg.Lease = 5 * time.Second
+	}
+	if cfg.RetryBase == 0 {
+		cfg.RetryBase = 10 * time.Millisecond
+	}
+	if cfg.RetryMax == 0 {
+		cfg.RetryMax = 40 * time.Millisecond
+	}
+	if cfg.KillGrace == 0 {
+		cfg.KillGrace = 100 * time.Millisecond
+	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = 200 * time.Millisecond
+	}
+	if handlers == nil {
+		handlers = application.Handlers{
+			domain.TaskEcho:  application.NewEchoHandler(),
+			domain.TaskSleep: application.NewSleepHandler(),
+		}
+	}
+	limits := domain.DefaultLimits()
+	limits.TasksPerMinute = 0
+	logs := &logSink{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("worker log:\n%s", logs.String())
+		}
+	})
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r := &workerRig{
+		store:   memory.NewTaskStore(),
+		queue:   memory.NewQueue(clock),
+		signals: memory.NewCancelSignals(),
+		logs:    logs,
+	}
+	var err error
+	r.tasks, err = application.NewTaskService(application.TaskDeps{
+		Store: r.store, Queue: r.queue, Limiter: memory.NewRateLimiter(clock), Signals: r.signals,
+		Clock: clock, IDs: &domain.IDGenerator{}, Handlers: handlers, Limits: limits, Log: log,
+	})
+	require.NoError(t, err)
+	r.outage = &outageStore{TaskStore: r.store}
+	r.worker, err = application.NewWorker(application.WorkerDeps{
+		Store: r.outage, Queue: r.queue, Signals: r.signals, Clock: clock,
+		Handlers: handlers, Limits: limits, Log: log,
+	}, cfg)
+	require.NoError(t, err)
+	return r
+}
+
+// start starts the worker and stops it when the test ends.
+func (r *workerRig) start(t *testing.T) {
+	t.Helper()
+	require.NoError(t, r.worker.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		require.NoError(t, r.worker.Stop(ctx))
+	})
+}
+
+// submitOpts are the optional fields of a submission.
+type submitOpts struct {
+	timeout, retries *int
+}
+
+func (r *workerRig) submit(t *testing.T, typ domain.TaskType, params string, opts ...submitOpts) domain.Task {
+	t.Helper()
+	in := application.SubmitInput{Type: string(typ), Params: json.RawMessage(params), ClientID: "test"}
+	for _, o := range opts {
+		in.TimeoutSeconds, in.MaxRetries = o.timeout, o.retries
+	}
+	task, created, err := r.tasks.Submit(context.Background(), in)
+	require.NoError(t, err)
+	require.True(t, created)
+	return task
+}
+
+// waitStatus polls the record until the task has the status, and returns it.
+func (r *workerRig) waitStatus(t *testing.T, id string, want domain.Status) domain.Task {
+	t.Helper()
+	var last domain.Task
+	require.Eventually(t, func() bool {
+		var err error
+		last, err = r.store.Get(context.Background(), id)
+		return err == nil && last.Status == want
+	}, waitLimit, 5*time.Millisecond, "task %s never became %s", id, want)
+	return last
+}
+
+func (r *workerRig) get(t *testing.T, id string) domain.Task {
+	t.Helper()
+	task, err := r.store.Get(context.Background(), id)
+	require.NoError(t, err)
+	return task
+}
+
+func (r *workerRig) inQueue(t *testing.T, id string) bool {
+	t.Helper()
+	ok, err := r.queue.Contains(context.Background(), id)
+	require.NoError(t, err)
+	return ok
+}
+
+func intp(n int) *int { return &n }
+
+// stubHandler runs a function; Validate accepts any params.
+type stubHandler struct {
+	run func(ctx context.Context, t domain.Task) (json.RawMessage, error)
+}
+
+func (stubHandler) Validate(p json.RawMessage, _ domain.Limits) (json.RawMessage, error) {
+	return p, nil
+}
+
+func (h stubHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage, error) {
+	return h.run(ctx, t)
+}
+
+// logSink collects JSON log lines written concurrently.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *logSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// events returns the decoded log records named msg about the task (any task when ""). A
+// line that is not JSON matches nothing, so an event logged any other way is not found.
+func (s *logSink) events(msg, taskID string) []map[string]any {
+	s.mu.Lock()
+	lines := strings.Split(strings.TrimSpace(s.buf.String()), "\n")
+	s.mu.Unlock()
+	var out []map[string]any
+	for _, line := range lines {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg && (taskID == "" || rec["task_id"] == taskID) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// waitEvent polls the log until an event named msg about the task appears, and returns it.
+func (s *logSink) waitEvent(t *testing.T, msg, taskID string) map[string]any {
+	t.Helper()
+	var got []map[string]any
+	require.Eventually(t, func() bool {
+		got = s.events(msg, taskID)
+		return len(got) > 0
+	}, waitLimit, 5*time.Millisecond, "no %s event for task %s", msg, taskID)
+	return got[0]
+}

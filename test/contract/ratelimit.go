@@ -1,0 +1,118 @@
+package contract
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// RateLimiter is the contract of ports.RateLimiter, for fixed- and sliding-window
+// implementations alike. The limiter may be shared with other tests.
+func RateLimiter(t *testing.T, newLimiter func(t *testing.T) ports.RateLimiter) {
+	t.Helper()
+	runSuite(t, newLimiter, []suiteCase[ports.RateLimiter]{
+		{"Allow", "CountsToTheLimit", rateCounts},
+		{"Allow", "KeysAreIndependent", rateKeys},
+		{"Allow", "RetryAfterAtLeastASecond", rateRetryAfterMin},
+		{"Allow", "AllowsAgainAfterWindow", rateWindowPasses},
+		{"Allow", "RefusedEventsAreNotCounted", rateRefusedNotCounted},
+		{"Allow", "AtomicUnderConcurrency", rateConcurrent},
+	})
+}
+
+func rateKey() string { return "contract:rate:" + randomHex(8) }
+
+func allow(t *testing.T, l ports.RateLimiter, r domain.RateLimit) domain.RateDecision {
+	t.Helper()
+	d, err := l.Allow(t.Context(), r)
+	require.NoError(t, err, "Allow")
+	if !d.Allowed {
+		require.Equal(t, 0, d.Remaining, "a refusal leaves nothing remaining")
+		require.GreaterOrEqual(t, d.RetryAfter, time.Second, "RetryAfter of a refusal")
+	}
+	return d
+}
+
+func rateCounts(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 3, Window: time.Minute}
+	for want := 2; want >= 0; want-- {
+		d := allow(t, l, r)
+		require.True(t, d.Allowed)
+		require.Equal(t, want, d.Remaining)
+	}
+	d := allow(t, l, r)
+	require.False(t, d.Allowed, "the fourth event in a minute")
+	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+}
+
+func rateKeys(t *testing.T, l ports.RateLimiter) {
+	a := domain.RateLimit{Key: rateKey(), Limit: 1, Window: time.Minute}
+	b := a
+	b.Key = rateKey()
+	require.True(t, allow(t, l, a).Allowed)
+	require.False(t, allow(t, l, a).Allowed)
+	require.True(t, allow(t, l, b).Allowed, "another key has its own budget")
+}
+
+func rateRetryAfterMin(t *testing.T, l ports.RateLimiter) {
+	// Even when the window is far shorter than a second, a refusal says "one second".
+	for attempt := 0; ; attempt++ {
+		r := domain.RateLimit{Key: rateKey(), Limit: 1, Window: 500 * time.Millisecond}
+		require.True(t, allow(t, l, r).Allowed)
+		if d := allow(t, l, r); !d.Allowed {
+			return // allow checked RetryAfter >= 1s
+		}
+		require.Less(t, attempt, 5, "never refused within a 500ms window")
+	}
+}
+
+func rateWindowPasses(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 2, Window: time.Second}
+	require.True(t, allow(t, l, r).Allowed)
+	require.True(t, allow(t, l, r).Allowed)
+	require.False(t, allow(t, l, r).Allowed)
+	eventually(t, wait, func() bool { return allow(t, l, r).Allowed }, "never allowed again after the window")
+}
+
+func rateRefusedNotCounted(t *testing.T, l ports.RateLimiter) {
+	const window = 2 * time.Second
+	r := domain.RateLimit{Key: rateKey(), Limit: 1, Window: window}
+	start := time.Now()
+	require.True(t, allow(t, l, r).Allowed)
+	// Keep knocking for most of the window. Were refusals counted (in a sliding window),
+	// the key would stay blocked until a full window after the last knock.
+	for time.Since(start) < window*3/4 {
+		if allow(t, l, r).Allowed {
+			t.Fatalf("allowed a second event %s into a %s window", time.Since(start), window)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	eventually(t, wait, func() bool { return allow(t, l, r).Allowed }, "never allowed again")
+	require.Less(t, time.Since(start), window+window/2, "refused events extended the block")
+}
+
+func rateConcurrent(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 10, Window: time.Minute}
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			d, err := l.Allow(t.Context(), r)
+			if err != nil {
+				t.Errorf("Allow: %v", err)
+				return
+			}
+			if d.Allowed {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	require.Equal(t, int64(10), allowed.Load(), "exactly Limit events allowed")
+}
