@@ -49,6 +49,7 @@ type Config struct {
 	FetchCacheTTL      time.Duration
 	FetchAllowPrivate  bool
 	FetchUserAgent     string
+	FetchTimeout       time.Duration
 	WorkerConcurrency  int
 	WorkerLease        time.Duration
 	RetryBaseDelay     time.Duration
@@ -105,11 +106,12 @@ func Load(getenv func(string) string) (Config, error) {
 		BraveAPIURL:       r.httpURL("BRAVE_API_URL", "https://api.search.brave.com/res/v1/web/search"),
 		ExaAPIKey:         r.str("EXA_API_KEY", ""),
 		ExaAPIURL:         r.httpURL("EXA_API_URL", "https://api.exa.ai/search"),
-		SearchCacheTTL:    r.seconds("SEARCH_CACHE_TTL_SECONDS", 3600, 1),
+		SearchCacheTTL:    r.seconds("SEARCH_CACHE_TTL_SECONDS", 3600, 0),
 		ProviderTimeout:   r.seconds("SEARCH_PROVIDER_TIMEOUT_SECONDS", 15, 1),
-		FetchCacheTTL:     r.seconds("FETCH_CACHE_TTL_SECONDS", 3600, 1),
+		FetchCacheTTL:     r.seconds("FETCH_CACHE_TTL_SECONDS", 3600, 0),
 		FetchAllowPrivate: r.boolean("FETCH_ALLOW_PRIVATE_NETWORKS", false),
 		FetchUserAgent:    r.str("FETCH_USER_AGENT", "taskrunner/1.0 (+https://github.com/taskrunner/taskrunner)"),
+		FetchTimeout:      r.seconds("FETCH_TIMEOUT_SECONDS", 30, 1),
 		WorkerConcurrency: r.intRange("WORKER_CONCURRENCY", 16, 1, 4096),
 		WorkerLease:       r.seconds("WORKER_LEASE_SECONDS", 30, 1),
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,

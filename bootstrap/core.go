@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"taskrunner/adapters/web"
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -18,6 +19,7 @@ var coreModule = fx.Module("core",
 		newTaskService,
 		newArtifactService,
 		newMetrics,
+		newFetcher,
 	),
 )
 
@@ -45,6 +47,7 @@ type handlerParams struct {
 	Clock     ports.Clock
 	IDs       *domain.IDGenerator
 	Log       *slog.Logger
+	Fetcher   *web.Fetcher
 }
 
 type taskServiceParams struct {

@@ -1,6 +1,36 @@
 package bootstrap
 
-import "taskrunner/application"
+import (
+	"go.uber.org/fx"
 
-// addFetchHandler registers fetch_url (wired when the fetcher lands).
-func addFetchHandler(h application.Handlers, p handlerParams) error { return nil }
+	"taskrunner/adapters/extract"
+	"taskrunner/adapters/web"
+	"taskrunner/application"
+	"taskrunner/domain"
+)
+
+// newFetcher is the page fetcher with its SSRF guard; its idle connections close on stop.
+func newFetcher(lc fx.Lifecycle, c Config) *web.Fetcher {
+	f := web.New(web.Config{
+		AllowedDomains:       c.Limits.FetchDomainAllowlist,
+		AllowPrivateNetworks: c.FetchAllowPrivate,
+		UserAgent:            c.FetchUserAgent,
+		Timeout:              c.FetchTimeout,
+	})
+	lc.Append(fx.StopHook(f.Close))
+	return f
+}
+
+// addFetchHandler registers fetch_url.
+func addFetchHandler(h application.Handlers, p handlerParams) error {
+	fh, err := application.NewFetchHandler(application.FetchDeps{
+		Fetcher: p.Fetcher, Extractor: extract.New(extract.Config{Log: p.Log}),
+		Artifacts: p.Artifacts, Cache: p.Cache, Runs: p.Runs, Clock: p.Clock, IDs: p.IDs,
+		CacheTTL: p.Config.FetchCacheTTL, Limits: p.Config.Limits, Log: p.Log,
+	})
+	if err != nil {
+		return err
+	}
+	h[domain.TaskFetchURL] = fh
+	return nil
+}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"net"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
@@ -13,7 +14,7 @@ var trackingParams = map[string]bool{
 	"mc_cid": true, "mc_eid": true, "_ga": true, "igshid": true, "ref_src": true,
 }
 
-// CanonicalURL normalizes an absolute http(s) URL so that the same resource gets the same
+// CanonicalURL normalizes an absolute http(s) URL (other schemes are an error) so that the same resource gets the same
 // string: scheme and host lower-cased, default port, fragment, user info and tracking
 // parameters (utm_*, gclid, ...) dropped, query parameters sorted, empty path made "/", a
 // trailing slash dropped elsewhere. Search merging and the fetch cache share it.
@@ -27,20 +28,32 @@ func CanonicalURL(raw string) (string, error) {
 		return "", &url.Error{Op: "canonicalize", URL: raw, Err: errNotAbsolute}
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", &url.Error{Op: "canonicalize", URL: raw, Err: errNotHTTP}
+	}
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
-	host := strings.ToLower(u.Hostname())
-	host = strings.TrimSuffix(host, ".")
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	if host == "" {
+		return "", &url.Error{Op: "canonicalize", URL: raw, Err: errNoHost}
+	}
+	if strings.Contains(host, ":") { // an IPv6 literal: one spelling per address
+		addr, err := netip.ParseAddr(host)
+		if err != nil {
+			return "", &url.Error{Op: "canonicalize", URL: raw, Err: err}
+		}
+		host = addr.String()
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
-	if strings.Contains(host, ":") { // IPv6 literal
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		u.Host = net.JoinHostPort(strings.Trim(host, "[]"), port)
-	} else {
+	switch {
+	case port != "":
+		u.Host = net.JoinHostPort(host, port)
+	case strings.Contains(host, ":"):
+		u.Host = "[" + host + "]"
+	default:
 		u.Host = host
 	}
 
@@ -81,4 +94,8 @@ type canonicalError string
 
 func (e canonicalError) Error() string { return string(e) }
 
-const errNotAbsolute = canonicalError("not an absolute URL")
+const (
+	errNotAbsolute = canonicalError("not an absolute URL")
+	errNotHTTP     = canonicalError("not an http or https URL")
+	errNoHost      = canonicalError("no host")
+)

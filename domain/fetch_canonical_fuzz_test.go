@@ -19,6 +19,7 @@ func FuzzCanonicalURL(f *testing.F) {
 		"https://example.com/?gclid=1&fbclid=2",
 		"https://example.com/a;b?c=d;e",
 		"https://example.com/?a=1&a=0&=x&b",
+		"HTTP://0..", "HTTP://..", "http://::", "http://[::ffff:127.0.0.1]:80/",
 	} {
 		f.Add(s)
 	}

@@ -123,3 +123,33 @@ func BenchmarkQueueRoundTrip(b *testing.B) {
 		}
 	})
 }
+
+// A parked Dequeue that is woken for an item just as its context ends must pass the
+// wake-up on; otherwise the next parked consumer sleeps while the item sits ready.
+func TestQueueCancelledWaiterPassesWakeUpOn(t *testing.T) {
+	t.Parallel()
+	q := memory.NewQueue(sysclock.Clock{})
+	for range 40 {
+		ctxA, cancelA := context.WithCancel(t.Context())
+		doneA := make(chan struct{})
+		go func() {
+			defer close(doneA)
+			if l, err := q.Dequeue(ctxA, time.Minute); err == nil {
+				_ = q.Release(t.Context(), l, time.Time{}) // A won the race: hand it on
+			}
+		}()
+		time.Sleep(2 * time.Millisecond) // let A park first (the test is valid either way)
+		resB := dequeueAsync(t, q, time.Minute)
+		time.Sleep(2 * time.Millisecond)
+		cancelA() // A is woken by the Enqueue below while its context is already done
+		require.NoError(t, q.Enqueue(t.Context(), domain.QueueItem{TaskID: contract.NewID()}))
+		select {
+		case l, ok := <-resB:
+			require.True(t, ok)
+			require.NoError(t, q.Ack(t.Context(), l))
+		case <-time.After(2 * time.Second):
+			t.Fatal("the item sat ready while a consumer was parked")
+		}
+		<-doneA
+	}
+}

@@ -45,7 +45,7 @@ func (s *CancelSignals) Publish(ctx context.Context, taskID string) error {
 	for sub := range s.subs {
 		select {
 		case sub.ch <- taskID:
-
+		default: // full: drop rather than stall the publisher
 		}
 	}
 	return nil

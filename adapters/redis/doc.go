@@ -30,8 +30,9 @@
 // work and expired leases are promoted on time and a cancelled ctx is noticed quickly
 // (go-redis cannot interrupt a blocking read).
 //
-// Promotion runs whenever ready is empty, and otherwise at most once per promoteEvery
-// (a PX gate key), so a busy queue does not pay for it on every delivery.
+// Due delayed ids and expired leases are promoted whenever ready is empty, and otherwise at
+// most once per promoteEvery (a PX gate key), as is the claim recovery, so a busy queue
+// does not pay for either on every delivery.
 //
 // Clocks: every time comparison inside Redis uses the server's TIME, one clock for all
 // processes, so leases are immune to skew between worker machines. Only not-before times

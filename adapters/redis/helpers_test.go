@@ -21,7 +21,7 @@ func process(t *testing.T, r harness.RedisTarget) *goredis.Client {
 	return c
 }
 
-func queueOn(t *testing.T, c *goredis.Client, prefix string) *redis.Queue {
+func queueOn(t testing.TB, c *goredis.Client, prefix string) *redis.Queue {
 	t.Helper()
 	q, err := redis.NewQueue(c, prefix)
 	require.NoError(t, err)

@@ -15,7 +15,7 @@ type keys struct {
 	base string // "{prefix}:"
 
 	ready, delayed, claiming, claimSeen, leased, tokens, members, promoteGate string
-	cancelChannel                                                           string
+	cancelChannel                                                             string
 }
 
 func newKeys(prefix string) keys {

@@ -102,16 +102,17 @@ func TestKeysStayUnderPrefix(t *testing.T) {
 	require.NoError(t, signals.Publish(ctx, id))
 
 	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	require.Empty(t, rec.unknown, "commands this test does not know the key positions of")
-	require.NotEmpty(t, rec.keys)
-	for _, k := range rec.keys {
+	keys, unknown := rec.keys, rec.unknown
+	rec.mu.Unlock()
+	require.Empty(t, unknown, "commands this test does not know the key positions of")
+	require.NotEmpty(t, keys)
+	for _, k := range keys {
 		require.True(t, strings.HasPrefix(k, "{"+r.Prefix+"}:"), "key %q is outside the prefix", k)
 	}
 	// Everything left behind is under the pattern the harness cleans up.
-	left, err := c.Keys(ctx, "*"+r.Prefix+"*").Result()
+	left, err := r.Client.Keys(ctx, "*"+r.Prefix+"*").Result()
 	require.NoError(t, err)
-	under, err := c.Keys(ctx, redis.KeyPattern(r.Prefix)).Result()
+	under, err := r.Client.Keys(ctx, redis.KeyPattern(r.Prefix)).Result()
 	require.NoError(t, err)
 	require.ElementsMatch(t, left, under)
 }

@@ -28,13 +28,13 @@ end
 return 1
 `)
 
-// luaPromote moves due work to ready. It is shared by dequeueScript only, and expects the
-// same KEYS layout. Delayed ids go to the back of ready in due order; expired leases go to
-// the front (they waited longest); ids left in claiming by a consumer that vanished between
-// BLMOVE and claim are put back after claim_timeout, measured from when a promotion first
-// saw them there.
+// luaPromote moves due work to ready; dequeueScript uses it, with the same KEYS layout.
+// promote_due: delayed ids whose time has come go to the back of ready in due order, and
+// expired leases to the front (they waited longest). Both cost O(log n) when nothing is
+// due. recover_claims: ids left in claiming by a consumer that vanished between BLMOVE and
+// claim go back to ready claim_timeout after a recovery pass first saw them there.
 const luaPromote = `
-local function promote(now, batch, claim_timeout)
+local function promote_due(now, batch)
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, batch)
   if #due > 0 then
     redis.call('ZREM', KEYS[2], unpack(due))
@@ -46,6 +46,9 @@ local function promote(now, batch, claim_timeout)
     redis.call('HDEL', KEYS[4], unpack(expired))
     redis.call('RPUSH', KEYS[1], unpack(expired))
   end
+end
+
+local function recover_claims(now, claim_timeout)
   local claiming = redis.call('LRANGE', KEYS[5], 0, -1)
   for _, id in ipairs(claiming) do
     local seen = redis.call('HGET', KEYS[6], id)
@@ -60,7 +63,9 @@ local function promote(now, batch, claim_timeout)
 end
 `
 
-// dequeueScript promotes due work when needed and leases the oldest ready id.
+// dequeueScript promotes due work when needed and leases the oldest ready id. Due work is
+// promoted when ready is empty (the caller would block otherwise) and, like claim recovery,
+// at most once per promote interval (the gate key) besides.
 //
 //	KEYS[1] ready LIST, KEYS[2] delayed ZSET, KEYS[3] leased ZSET, KEYS[4] tokens HASH,
 //	KEYS[5] claiming LIST, KEYS[6] claim-seen HASH, KEYS[7] promote gate STRING
@@ -70,8 +75,11 @@ end
 //	until the next delayed id or lease falls due (-1: nothing scheduled)
 var dequeueScript = goredis.NewScript(luaNow + luaPromote + `
 local now = now_ms()
-if redis.call('LLEN', KEYS[1]) == 0 or redis.call('SET', KEYS[7], '1', 'PX', ARGV[3], 'NX') then
-  promote(now, tonumber(ARGV[4]), tonumber(ARGV[5]))
+if redis.call('SET', KEYS[7], '1', 'PX', ARGV[3], 'NX') then
+  promote_due(now, tonumber(ARGV[4]))
+  recover_claims(now, tonumber(ARGV[5]))
+elseif redis.call('LLEN', KEYS[1]) == 0 then
+  promote_due(now, tonumber(ARGV[4]))
 end
 local id = redis.call('RPOP', KEYS[1])
 if id then

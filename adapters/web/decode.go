@@ -8,6 +8,17 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
+// Decode converts a page body to UTF-8 exactly as Fetch does, for callers that read pages
+// from elsewhere (the `taskrunner extract` command). contentType is the Content-Type value
+// ("text/html", "text/html; charset=shift_jis"); it returns the text and the charset name.
+func Decode(body []byte, contentType string) (text, charsetName string) {
+	mediaType, params := parseContentType(contentType)
+	if mediaType == "" {
+		mediaType = "text/html"
+	}
+	return decode(body, mediaType, params["charset"])
+}
+
 // decode converts body to UTF-8 and names the charset it was decoded from. The order is the
 // HTML standard's encoding sniffing: a byte order mark wins, then the Content-Type charset,
 // then a <meta> declaration in the first 1024 bytes (HTML only); with none of these the body

@@ -23,7 +23,7 @@ const (
 	DefaultUserAgent = "taskrunner/dev (+https://github.com/taskrunner/taskrunner)"
 	// DefaultMaxRedirects is the redirect limit of the design.
 	DefaultMaxRedirects = 5
-	// DefaultTimeout bounds a fetch whose context has no deadline.
+	// DefaultTimeout bounds one fetch.
 	DefaultTimeout = 30 * time.Second
 	// DefaultMaxBytes caps the body when a request names no cap (the default artifact limit).
 	DefaultMaxBytes = 25 << 20
@@ -49,8 +49,8 @@ type Config struct {
 	// MaxRedirects is how many redirects are followed; 0 means DefaultMaxRedirects, a
 	// negative value follows none.
 	MaxRedirects int
-	// Timeout bounds a fetch whose context has no deadline; 0 means DefaultTimeout. A
-	// context deadline (the task's runtime limit) always applies.
+	// Timeout bounds one fetch (connect, redirects, headers and body); 0 means
+	// DefaultTimeout. An earlier context deadline (the task's runtime limit) wins.
 	Timeout time.Duration
 	// Resolver resolves host names; nil means net.DefaultResolver.
 	Resolver Resolver
@@ -116,11 +116,10 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // 4xx/5xx, too many redirects; Retryable for network errors, timeouts, 429 and 5xx),
 // fetch_unsupported_content, artifact_size_exceeded (nothing is returned then).
 func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.cfg.Timeout)
-		defer cancel()
-	}
+	// The earlier of the task's deadline and the fetch timeout: a server that dribbles
+	// bytes must not hold a worker for the task's whole runtime.
+	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
+	defer cancel()
 	maxBytes := r.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes

@@ -89,8 +89,12 @@ func TestSlowHeadersPastDeadline(t *testing.T) {
 		}
 	}))
 	f := web.New(web.Config{AllowPrivateNetworks: true, Timeout: 200 * time.Millisecond})
-	// No deadline on the context: Config.Timeout applies.
+	// Config.Timeout applies without a context deadline and before a later one.
 	_, err := f.Fetch(context.Background(), domain.FetchRequest{URL: "http://127.0.0.1:" + port + "/"})
+	requireCode(t, err, domain.CodeFetchFailed)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = f.Fetch(ctx, domain.FetchRequest{URL: "http://127.0.0.1:" + port + "/"})
 	requireCode(t, err, domain.CodeFetchFailed)
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
 }

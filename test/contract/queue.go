@@ -476,4 +476,3 @@ func queueDepth(t *testing.T, q ports.Queue) {
 	require.NoError(t, q.Ack(t.Context(), l))
 	requireDepth(t, q, 2)
 }
-

@@ -1,0 +1,81 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"mime"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// fetchOutcome is what one real fetch produced.
+type fetchOutcome struct {
+	entry                  fetchEntry
+	status                 int
+	bytes, textBytes       int
+	fetchTime, extractTime time.Duration
+}
+
+// fetch downloads, extracts and stores. Nothing is stored when the fetch or the extraction
+// fails or the text is over the artifact limit.
+func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchParams) (fetchOutcome, error) {
+	t0 := h.d.Clock.Now()
+	page, err := h.d.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.d.Limits.MaxArtifactBytes()})
+	if err != nil {
+		return fetchOutcome{}, err
+	}
+	t1 := h.d.Clock.Now()
+	var ex domain.Extracted
+	if page.ContentType == "text/plain" {
+		ex.Text = page.Text // nothing to extract from
+	} else if ex, err = h.d.Extractor.Extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode}); err != nil {
+		if ctx.Err() != nil {
+			return fetchOutcome{}, domain.NewError(domain.CodeFetchFailed, "extraction was interrupted").WithCause(err).Transient()
+		}
+		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "extraction failed").WithCause(err)
+	}
+	t2 := h.d.Clock.Now()
+
+	meta, err := json.Marshal(map[string]any{
+		"url": p.URL, "final_url": page.FinalURL, "status": page.StatusCode,
+		"title": ex.Title, "byline": ex.Byline, "excerpt": ex.Excerpt, "site_name": ex.SiteName,
+		"lang": ex.Lang, "fetched_at": t1.UTC().Format(time.RFC3339Nano), "reader_mode": p.ReaderMode,
+	})
+	if err != nil {
+		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "encoding the fetch_text metadata failed").WithCause(err)
+	}
+	text, err := h.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchText,
+		ContentType: "text/plain; charset=utf-8", Data: []byte(ex.Text), Metadata: meta})
+	if err != nil {
+		return fetchOutcome{}, err
+	}
+	out := fetchOutcome{
+		entry:  fetchEntry{TextID: text.ID, Title: ex.Title, FinalURL: page.FinalURL},
+		status: page.StatusCode, bytes: len(page.Body), textBytes: len(ex.Text),
+		fetchTime: t1.Sub(t0), extractTime: t2.Sub(t1),
+	}
+	if p.StoreRawHTML {
+		htmlMeta, _ := json.Marshal(map[string]any{"url": p.URL, "final_url": page.FinalURL,
+			"status": page.StatusCode, "fetched_at": t1.UTC().Format(time.RFC3339Nano)})
+		raw, err := h.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchHTML,
+			ContentType: pageContentType(page), Data: page.Body, Metadata: htmlMeta})
+		if err != nil {
+			return fetchOutcome{}, err
+		}
+		out.entry.HTMLID = raw.ID
+	}
+	return out, nil
+}
+
+// pageContentType is the page's media type with the charset its bytes are in.
+func pageContentType(page domain.Page) string {
+	params := map[string]string{}
+	if page.Charset != "" {
+		params["charset"] = page.Charset
+	}
+	if ct := mime.FormatMediaType(page.ContentType, params); ct != "" {
+		return ct
+	}
+	return "application/octet-stream"
+}

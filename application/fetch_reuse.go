@@ -1,0 +1,138 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// fetchEntry is what the cache keeps for a finished fetch.
+type fetchEntry struct {
+	TextID   string `json:"text_id"`
+	HTMLID   string `json:"html_id,omitempty"`
+	Title    string `json:"title"`
+	FinalURL string `json:"final_url"`
+}
+
+// ids are the artifact ids of a result: the text, then the HTML when it was asked for.
+func (e fetchEntry) ids(withHTML bool) []string {
+	if withHTML && e.HTMLID != "" {
+		return []string{e.TextID, e.HTMLID}
+	}
+	return []string{e.TextID}
+}
+
+// reuse finds the artifacts of an earlier identical fetch through the cache or, when the
+// cache lost them, the latest successful run of the key. They are reused while the text is
+// younger than the TTL and, when raw HTML is asked for, the earlier fetch stored it.
+func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchParams) (fetchEntry, bool) {
+	if h.d.CacheTTL <= 0 {
+		return fetchEntry{}, false
+	}
+	var e fetchEntry
+	fromRun := false
+	if !h.cacheGet(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
+		run, err := h.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeFetch, key))
+		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+			return fetchEntry{}, false
+		}
+		e = fetchEntry{TextID: run.ArtifactIDs[0]}
+		if len(run.ArtifactIDs) > 1 {
+			e.HTMLID = run.ArtifactIDs[1]
+		}
+		fromRun = true
+	}
+	if p.StoreRawHTML && e.HTMLID == "" {
+		return fetchEntry{}, false
+	}
+	text, err := h.d.Artifacts.Get(ctx, e.TextID)
+	if err != nil || text.Type != domain.ArtifactFetchText || h.d.Clock.Now().Sub(text.CreatedAt) >= h.d.CacheTTL {
+		return fetchEntry{}, false
+	}
+	if p.StoreRawHTML {
+		if raw, err := h.d.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
+			return fetchEntry{}, false
+		}
+	}
+	if fromRun {
+		var m struct {
+			Title    string `json:"title"`
+			FinalURL string `json:"final_url"`
+		}
+		_ = json.Unmarshal(text.Metadata, &m)
+		e.Title, e.FinalURL = m.Title, m.FinalURL
+	}
+	return e, true
+}
+
+// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
+// cache failed (a cache outage only costs a fetch).
+func (h *FetchHandler) cacheGet(ctx context.Context, key string, v any) bool {
+	b, ok, err := h.d.Cache.Get(ctx, key)
+	if err != nil {
+		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "get", "error", err.Error())
+		return false
+	}
+	return ok && json.Unmarshal(b, v) == nil
+}
+
+func (h *FetchHandler) cacheSet(ctx context.Context, key string, v any) {
+	if h.d.CacheTTL <= 0 {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = h.d.Cache.Set(ctx, key, b, h.d.CacheTTL)
+	}
+	if err != nil {
+		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "set", "error", err.Error())
+	}
+}
+
+// record stores a run; a failure is logged, not returned (the fetch's outcome stands).
+func (h *FetchHandler) record(ctx context.Context, r domain.Run) {
+	r.ID = h.d.IDs.New(r.FinishedAt)
+	if err := h.d.Runs.Record(ctx, r); err != nil {
+		h.d.Log.WarnContext(ctx, "fetch_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
+	}
+}
+
+// fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the
+// artifact ids (text first), and the metrics "cached" and, for a real fetch, "status",
+// "bytes", "text_bytes", "fetch_ms" and "extract_ms".
+func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, began, ended time.Time) domain.Run {
+	r := domain.Run{
+		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
+		Status: runSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,
+		Metrics: []domain.Metric{{Name: "cached", Value: boolMetric(cached)}},
+	}
+	if out != nil {
+		r.Metrics = append(r.Metrics,
+			domain.Metric{Name: "status", Value: float64(out.status)},
+			domain.Metric{Name: "bytes", Value: float64(out.bytes)},
+			domain.Metric{Name: "text_bytes", Value: float64(out.textBytes)},
+			domain.Metric{Name: "fetch_ms", Value: float64(out.fetchTime.Milliseconds())},
+			domain.Metric{Name: "extract_ms", Value: float64(out.extractTime.Milliseconds())})
+	} else {
+		r.Notes = append(r.Notes, domain.Note{Text: "reused artifact " + ids[0] + " of an identical fetch", CreatedAt: ended})
+	}
+	return r
+}
+
+// failedFetchRun is the run of a fetch that failed, with the error code and message.
+func failedFetchRun(key, taskID string, err error, began, ended time.Time) domain.Run {
+	msg := string(domain.CodeOf(err))
+	var de *domain.Error
+	if errors.As(err, &de) {
+		msg += ": " + de.Message
+	}
+	return domain.Run{
+		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
+		Status: runFailed, StartedAt: began, FinishedAt: ended,
+		Metrics: []domain.Metric{{Name: "cached", Value: 0}},
+		Notes:   []domain.Note{{Text: msg, CreatedAt: ended}},
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"taskrunner/adapters/extract"
+	"taskrunner/adapters/web"
+	"taskrunner/domain"
+)
+
+// runExtract implements `taskrunner extract [--url URL] [--raw] [--charset NAME]`: it reads
+// an HTML page on stdin, decodes it to UTF-8 and prints its readable text, through the same
+// decoder and extractor as fetch_url tasks, so extraction can be tried and measured offline.
+func runExtract(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: taskrunner extract [--url URL] [--raw] [--charset NAME] < page.html\n\n"+
+			"Reads an HTML page on stdin and prints its readable text (the article, as fetch_url\n"+
+			"tasks store it in fetch_text artifacts).\n\n")
+		fs.PrintDefaults()
+	}
+	pageURL := fs.String("url", "", "the page's URL, for resolving relative links and the site name")
+	raw := fs.Bool("raw", false, "print the visible text of the whole page (reader_mode=false)")
+	cs := fs.String("charset", "", "the page's charset when it does not declare one (default: sniffed)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("extract takes no arguments, got %q; the page is read from stdin", fs.Args())
+	}
+	// The same cap as a fetch under the default artifact limit; one byte more tells "too big".
+	body, err := io.ReadAll(io.LimitReader(stdin, domain.DefaultLimits().MaxArtifactBytes()+1))
+	if err != nil {
+		return fmt.Errorf("reading stdin: %w", err)
+	}
+	if int64(len(body)) > domain.DefaultLimits().MaxArtifactBytes() {
+		return fmt.Errorf("the page is larger than %d MB", domain.DefaultLimits().TaskMaxArtifactMB)
+	}
+	contentType := "text/html"
+	if *cs != "" {
+		contentType += "; charset=" + strings.TrimSpace(*cs)
+	}
+	text, _ := web.Decode(body, contentType)
+	out, err := extract.New(extract.Config{}).Extract(ctx, domain.ExtractInput{HTML: text, URL: *pageURL, ReaderMode: !*raw})
+	if err != nil {
+		return err
+	}
+	if out.Text == "" {
+		return nil
+	}
+	_, err = fmt.Fprintln(stdout, out.Text)
+	return err
+}

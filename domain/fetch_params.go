@@ -1,0 +1,126 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxFetchURLLen bounds params.url; longer URLs are refused by most servers anyway.
+const MaxFetchURLLen = 8192
+
+// FetchParams are the normalized params of a fetch_url task: what Validate stores and Run
+// reads.
+type FetchParams struct {
+	URL          string `json:"url"`
+	ReaderMode   bool   `json:"reader_mode"`
+	StoreRawHTML bool   `json:"store_raw_html"`
+}
+
+// fetchInput is the wire shape of fetch params; pointers tell absent from zero.
+type fetchInput struct {
+	URL          *string `json:"url"`
+	ReaderMode   *bool   `json:"reader_mode"`
+	StoreRawHTML *bool   `json:"store_raw_html"`
+}
+
+// ParseFetchParams validates and normalizes the params of a fetch_url task: url required,
+// an absolute http(s) URL without credentials whose host matches FETCH_DOMAIN_ALLOWLIST;
+// reader_mode defaults to true, store_raw_html to false. Unknown fields are ignored, as for
+// search. Wrong JSON types are invalid_request naming the field; bad values are
+// task_rejected_invalid_params naming "params.url".
+func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
+	var in fetchInput
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return FetchParams{}, InvalidRequest("params", "params must be a JSON object")
+	}
+	if err := json.Unmarshal(trimmed, &in); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			field := "params." + strings.SplitN(te.Field, ".", 2)[0]
+			return FetchParams{}, InvalidRequest(field, "%s has the wrong type", field)
+		}
+		return FetchParams{}, InvalidRequest("params", "params must be a JSON object")
+	}
+	if in.URL == nil {
+		return FetchParams{}, InvalidParams("params.url", "params.url is required")
+	}
+	u, err := ValidateFetchURL(*in.URL, l)
+	if err != nil {
+		return FetchParams{}, err
+	}
+	p := FetchParams{URL: u, ReaderMode: true}
+	if in.ReaderMode != nil {
+		p.ReaderMode = *in.ReaderMode
+	}
+	if in.StoreRawHTML != nil {
+		p.StoreRawHTML = *in.StoreRawHTML
+	}
+	return p, nil
+}
+
+// ValidateFetchURL checks a URL to fetch and returns it trimmed. The page fetcher checks
+// scheme, credentials and allowlist again (with full IDNA processing) for the URL and every
+// redirect, and the connected address besides; this is the early, cheap refusal.
+func ValidateFetchURL(raw string, l Limits) (string, error) {
+	const field = "params.url"
+	s := strings.TrimSpace(raw)
+	switch {
+	case s == "":
+		return "", InvalidParams(field, "params.url must not be empty")
+	case len(s) > MaxFetchURLLen:
+		return "", InvalidParams(field, "params.url is longer than %d bytes", MaxFetchURLLen)
+	case !utf8.ValidString(s):
+		return "", InvalidParams(field, "params.url is not valid UTF-8")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", InvalidParams(field, "params.url is not a valid URL")
+	}
+	if scheme := strings.ToLower(u.Scheme); scheme != "http" && scheme != "https" {
+		return "", InvalidParams(field, "params.url must be an absolute http or https URL")
+	}
+	if u.User != nil {
+		return "", InvalidParams(field, "params.url must not contain credentials")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return "", InvalidParams(field, "params.url has no host")
+	}
+	if !FetchHostAllowed(l.FetchDomainAllowlist, host) {
+		return "", InvalidParams(field, "host %s is not in FETCH_DOMAIN_ALLOWLIST", host)
+	}
+	return s, nil
+}
+
+// FetchHostAllowed matches host against allowlist patterns with both sides in their ASCII
+// (punycode) form, so "bücher.example" and "xn--bcher-kva.example" are the same host.
+func FetchHostAllowed(patterns []string, host string) bool {
+	if HostMatches(patterns, host) {
+		return true
+	}
+	ascii, ok := FetchHostASCII(host)
+	if !ok {
+		return false
+	}
+	converted := make([]string, 0, len(patterns))
+	for _, p := range patterns {
+		p = strings.TrimSpace(p)
+		prefix := ""
+		if strings.HasPrefix(p, "*.") {
+			prefix, p = "*.", p[2:]
+		}
+		if a, ok := FetchHostASCII(p); ok {
+			p = a
+		}
+		converted = append(converted, prefix+p)
+	}
+	return HostMatches(converted, ascii)
+}
+
+// FetchCacheKey is the cache key under which a finished fetch's artifact ids are kept.
+func FetchCacheKey(fetchKey string) string { return "fetch:" + fetchKey }

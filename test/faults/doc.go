@@ -1,0 +1,20 @@
+// Package faults holds the fault tests of services mode: each one runs a few hundred tasks
+// against the real PostgreSQL and Redis (through test/harness, each test its own database
+// and key prefix), breaks something the way production breaks it, and checks that nothing
+// accepted was lost and nothing ran to a second result.
+//
+//   - a worker process dies mid-task without acking (worker_death_test.go);
+//   - Redis loses every key of the deployment with tasks queued (redis_loss_test.go);
+//   - PostgreSQL connections are terminated under load (postgres_terminate_test.go);
+//   - the same task id is delivered twice (duplicate_delivery_test.go).
+//
+// Each test states in its comment what must survive. The tests need TEST_POSTGRES_URL and
+// TEST_REDIS_URL (or Docker, for testcontainers); without them they skip, and with
+// TEST_REQUIRE_SERVICES=1 they fail instead. Run them with
+//
+//	go test -count=1 ./test/faults/
+//
+// The package has no non-test code: a fault test is only trustworthy when it drives the
+// same constructors production wires, so it builds workers and apps from application/ and
+// bootstrap/ and wraps their ports only to inject the fault.
+package faults

@@ -1,0 +1,417 @@
+package faults
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/fx"
+
+	"taskrunner/adapters/httpapi"
+	"taskrunner/bootstrap"
+	"taskrunner/domain"
+	"taskrunner/test/harness"
+)
+
+// TestPostgresConnectionsTerminated: an api app and a worker app (services mode, fx, in
+// this process) take 240 submissions over HTTP from 8 clients while an admin connection
+// terminates every backend of the database (pg_terminate_backend) every 20 ms. Clients
+// retry a 503; half of them send an idempotency key, half do not.
+//
+// What must survive:
+//   - the API answers every submission 202 (or 200 for a keyed retry whose earlier attempt
+//     was written after all) or 503 `unavailable` when its connection was cut, never 500;
+//   - a 202 is only given for a task that exists (read back at once, it is never 404);
+//   - every accepted task succeeds: none is lost; so does every task written although its
+//     client was told 503 (nobody waits for it, but it must not be stuck); a key never
+//     gets two tasks.
+func TestPostgresConnectionsTerminated(t *testing.T) {
+	t.Parallel()
+	runPostgresFault(t, false)
+}
+
+// TestPostgresRefusesConnections is TestPostgresConnectionsTerminated with, half-way
+// through, a spell during which the database also refuses new connections (ALTER DATABASE
+// ... ALLOW_CONNECTIONS false, as during maintenance), so the API cannot write at all.
+//
+// What must survive, beyond what TestPostgresConnectionsTerminated checks: while the API
+// cannot write it answers 503 `unavailable` (never 500), and once connections are allowed
+// again it accepts tasks again.
+func TestPostgresRefusesConnections(t *testing.T) {
+	t.Parallel()
+	runPostgresFault(t, true)
+}
+
+// Phases of runPostgresFault, as seen by the clients.
+const (
+	phaseStorm int32 = iota
+	phaseOutage
+	phaseAfter
+)
+
+func runPostgresFault(t *testing.T, withOutage bool) {
+	s := setup(t)
+	const submissions, clients = 240, 8
+
+	c, err := bootstrap.Load(func(string) string { return "" })
+	require.NoError(t, err)
+	c = c.WithMode(bootstrap.ModeServices)
+	c.HTTPAddr = "127.0.0.1:0"
+	c.Limits.TasksPerMinute = 0
+	c.DatabaseURL = s.dbURL
+	c.RedisURL, c.RedisPrefix = s.redis.URL, s.redis.Prefix
+	s3 := harness.S3(t)
+	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
+	c.WorkerConcurrency = 8
+	c.WorkerLease = 2 * time.Second
+	c.RetryBaseDelay = 20 * time.Millisecond
+	c.ShutdownGrace = 2 * time.Second
+	c.ReconcileInterval = 500 * time.Millisecond
+	var srv *httpapi.Server
+	startApp(t, c, bootstrap.RoleAPI, s, fx.Populate(&srv))
+	startApp(t, c, bootstrap.RoleWorker, s)
+	api := &httpClient{base: "http://" + srv.Addr(), http: &http.Client{Timeout: 20 * time.Second}}
+
+	admin := newDBAdmin(t, s.dbURL)
+	var (
+		accepted atomic.Int64 // submissions answered 202 or 200
+		phase    atomic.Int32
+		seen     [3][600]atomic.Int64 // answers by phase and status
+	)
+	faultsDone := make(chan struct{})
+	go func() {
+		defer close(faultsDone)
+		admin.run(t, func(p int32) bool {
+			switch p {
+			case phaseOutage:
+				return seen[phaseOutage][http.StatusServiceUnavailable].Load() < 5
+			default:
+				return accepted.Load() < 3*submissions/4 && (!withOutage || accepted.Load() < submissions/2)
+			}
+		}, withOutage, &phase)
+	}()
+
+	results := make([]submission, submissions)
+	var wg sync.WaitGroup
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < submissions; k += clients {
+				results[k] = api.submitUntilAccepted(k, k%2 == 0, func(status int) {
+					if status > 0 && status < len(seen[0]) {
+						seen[phase.Load()][status].Add(1)
+					}
+				})
+				if results[k].err == nil {
+					accepted.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	<-faultsDone
+
+	// Every answer is checked and the wrong ones reported together (the test goes on to
+	// check that nothing was lost), so one run shows every way the API misbehaved.
+	answers := map[int]int{}
+	var unavailable int
+	var wrong []string
+	for k, r := range results {
+		require.NoError(t, r.err, "submission %d", k)
+		for _, a := range r.answers {
+			answers[a.status]++
+			switch {
+			case a.status == http.StatusAccepted:
+			case a.status == http.StatusOK && r.keyed:
+			case a.status == http.StatusServiceUnavailable && a.code == string(domain.CodeUnavailable):
+				unavailable++
+			default:
+				wrong = append(wrong, fmt.Sprintf("POST /tasks (submission %d) answered %d: %s", k, a.status, a.body))
+			}
+		}
+		if r.answers[len(r.answers)-1].status == http.StatusAccepted &&
+			r.readBack != http.StatusOK && r.readBack != http.StatusServiceUnavailable {
+			// 404 would be a 202 for a task that does not exist.
+			wrong = append(wrong, fmt.Sprintf("GET /tasks/%s right after its 202 answered %d", r.id, r.readBack))
+		}
+	}
+	if len(wrong) > 0 {
+		t.Errorf("%d wrong answers (answers by status: %v); the first:\n%s", len(wrong), answers, strings.Join(wrong[:min(len(wrong), 5)], "\n"))
+	}
+	t.Logf("answers by status: %v; %d backends terminated; outage of %s", answers, admin.terminated.Load(), admin.outageLasted)
+	require.Positive(t, admin.terminated.Load(), "the fault struck")
+	require.Positive(t, answers[http.StatusServiceUnavailable], "some request lost its connection")
+	if withOutage {
+		require.Positive(t, admin.outageLasted, "the outage ran")
+		require.GreaterOrEqual(t, seen[phaseOutage][http.StatusServiceUnavailable].Load(), int64(5), "503s while the database refused connections")
+		require.Positive(t, seen[phaseAfter][http.StatusAccepted].Load(), "the API accepts again after the outage")
+	}
+
+	// Every accepted task, and every task written at all, finishes.
+	p := s.process(t, "checker")
+	all := waitAllSucceeded(t, p, submissions)
+	byKey := map[string]string{}
+	for _, task := range all {
+		if task.IdempotencyKey != "" {
+			require.Empty(t, byKey[task.IdempotencyKey], "key %s has two tasks", task.IdempotencyKey)
+			byKey[task.IdempotencyKey] = task.ID
+		}
+	}
+	ids := map[string]bool{}
+	for k, r := range results {
+		task, ok := all[r.id]
+		require.True(t, ok, "submission %d: accepted task %s is not in the record", k, r.id)
+		require.Equal(t, domain.StatusSucceeded, task.Status, "submission %d", k)
+		require.JSONEq(t, fmt.Sprintf(`{"i":%d}`, k), string(task.Result), "submission %d", k)
+		if r.keyed {
+			require.Equal(t, byKey[r.key], r.id, "submission %d: the key's task", k)
+		}
+		ids[r.id] = true
+	}
+	orphans := len(all) - len(ids)
+	require.LessOrEqual(t, orphans, unavailable, "tasks nobody was told about only come from answers of 503")
+	t.Logf("%d tasks; %d written although their client was told 503 (retried without a key)", len(all), orphans)
+}
+
+// startApp starts one fx app of services mode, logging into s's log, stopped at the end.
+func startApp(t *testing.T, c bootstrap.Config, role bootstrap.Role, s *services, extra ...fx.Option) {
+	t.Helper()
+	app := bootstrap.NewApp(c, role, s.logs, extra...)
+	require.NoError(t, app.Err())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, app.Start(ctx))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		require.NoError(t, app.Stop(ctx))
+	})
+}
+
+// waitAllSucceeded waits until at least min tasks exist and every task in the record has
+// succeeded (failing at once if one fails or is cancelled), and returns them all by id.
+func waitAllSucceeded(t *testing.T, p *process, min int) map[string]domain.Task {
+	t.Helper()
+	eventually(t, "every task in the record to succeed", func() (bool, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		counts, err := p.store.CountByTypeStatus(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		byStatus := counts[domain.TaskEcho]
+		var total int64
+		for _, n := range byStatus {
+			total += n
+		}
+		if byStatus[domain.StatusFailed]+byStatus[domain.StatusCancelled] > 0 {
+			t.Fatalf("tasks ended badly: %v", byStatus)
+		}
+		return total >= int64(min) && byStatus[domain.StatusSucceeded] == total, fmt.Sprintf("by status %v", byStatus)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	all := map[string]domain.Task{}
+	f := domain.TaskFilter{Limit: 500}
+	for {
+		page, err := p.store.List(ctx, f)
+		require.NoError(t, err)
+		for _, task := range page.Tasks {
+			all[task.ID] = task
+		}
+		if page.NextAfter == "" {
+			return all
+		}
+		f.After = page.NextAfter
+	}
+}
+
+// dbAdmin breaks the test's database from an admin connection to another database.
+type dbAdmin struct {
+	conn         *pgx.Conn
+	db           string
+	terminated   atomic.Int64
+	outageLasted time.Duration
+}
+
+func newDBAdmin(t *testing.T, dbURL string) *dbAdmin {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	require.NoError(t, err)
+	db := strings.TrimPrefix(u.Path, "/")
+	u.Path = "/postgres"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, u.String())
+	require.NoError(t, err)
+	a := &dbAdmin{conn: conn, db: db}
+	t.Cleanup(func() {
+		// Runs before the harness drops the database, and before nothing else: the apps
+		// were started later, so they are stopped earlier.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.allowConnections(ctx, true)
+		_ = conn.Close(ctx)
+	})
+	return a
+}
+
+// run terminates every backend of the database every 20 ms while more(phaseStorm) holds.
+// With outage, it then refuses connections too while more(phaseOutage) holds (at least
+// 300 ms, at most 10 s), allows them again and storms on while more(phaseStorm) holds.
+// It moves phase along for the clients. Errors fail the test.
+func (a *dbAdmin) run(t *testing.T, more func(int32) bool, outage bool, phase *atomic.Int32) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	storm := func(ctx context.Context, p int32, min time.Duration) time.Duration {
+		start := time.Now()
+		for (more(p) || time.Since(start) < min) && ctx.Err() == nil {
+			if err := a.terminate(ctx); err != nil {
+				if ctx.Err() == nil {
+					t.Errorf("terminate backends: %v", err)
+				}
+				break
+			}
+			_ = sleepFor(ctx, 20*time.Millisecond)
+		}
+		return time.Since(start)
+	}
+	storm(ctx, phaseStorm, 0)
+	if !outage {
+		phase.Store(phaseAfter)
+		return
+	}
+	if err := a.allowConnections(ctx, false); err != nil {
+		t.Errorf("refuse connections: %v", err)
+		return
+	}
+	phase.Store(phaseOutage)
+	outageCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	lasted := storm(outageCtx, phaseOutage, 300*time.Millisecond)
+	stop()
+	if err := a.allowConnections(ctx, true); err != nil {
+		t.Errorf("allow connections: %v", err)
+		return
+	}
+	a.outageLasted = lasted
+	phase.Store(phaseAfter)
+	storm(ctx, phaseStorm, 0)
+}
+
+func (a *dbAdmin) terminate(ctx context.Context) error {
+	var n int64
+	err := a.conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = $1 AND pid <> pg_backend_pid()`, a.db).Scan(&n)
+	a.terminated.Add(n)
+	return err
+}
+
+func (a *dbAdmin) allowConnections(ctx context.Context, allow bool) error {
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s WITH ALLOW_CONNECTIONS %t", pgx.Identifier{a.db}.Sanitize(), allow))
+	return err
+}
+
+// httpClient submits tasks to the API over HTTP.
+type httpClient struct {
+	base string
+	http *http.Client
+}
+
+// answer is one HTTP answer to a submission.
+type answer struct {
+	status int
+	code   string // error code of a non-2xx answer
+	body   string
+}
+
+// submission is the story of one task a client wanted run.
+type submission struct {
+	keyed    bool
+	key      string
+	id       string // of the accepted task
+	answers  []answer
+	readBack int // status of GET /tasks/{id} right after the 202
+	err      error
+}
+
+// submitUntilAccepted posts echo task k ({"i": k}) until the API accepts it, retrying
+// every 503 or 500 (keyed: with the same idempotency key; else as a fresh submission), for
+// up to waitLimit. After a 202 it reads the task back once.
+func (c *httpClient) submitUntilAccepted(k int, keyed bool, seen func(status int)) submission {
+	s := submission{keyed: keyed}
+	body := map[string]any{"type": "echo", "params": map[string]int{"i": k}}
+	if keyed {
+		s.key = fmt.Sprintf("fault-%d", k)
+		body["idempotency_key"] = s.key
+	}
+	raw, _ := json.Marshal(body)
+	deadline := time.Now().Add(waitLimit)
+	for time.Now().Before(deadline) {
+		status, b, err := c.do(http.MethodPost, "/tasks", raw)
+		if err != nil {
+			s.err = err
+			return s
+		}
+		seen(status)
+		a := answer{status: status, body: string(b)}
+		var task struct {
+			ID    string `json:"id"`
+			Error struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		}
+		_ = json.Unmarshal(b, &task)
+		a.code = task.Error.Code
+		s.answers = append(s.answers, a)
+		switch status {
+		case http.StatusAccepted, http.StatusOK:
+			s.id = task.ID
+			if status == http.StatusAccepted {
+				s.readBack, _, _ = c.do(http.MethodGet, "/tasks/"+task.ID, nil)
+			}
+			return s
+		case http.StatusServiceUnavailable, http.StatusInternalServerError:
+			// A 500 is wrong (the test reports it) but a client would retry it too; going
+			// on shows whether anything else breaks. The sleep is a client's back-off, not
+			// synchronisation.
+			time.Sleep(10 * time.Millisecond)
+		default:
+			return s
+		}
+	}
+	s.err = fmt.Errorf("task %d not accepted within %s: %d answers", k, waitLimit, len(s.answers))
+	return s
+}
+
+func (c *httpClient) do(method, path string, body []byte) (int, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}

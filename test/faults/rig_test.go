@@ -1,0 +1,301 @@
+package faults
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/postgres"
+	"taskrunner/adapters/redis"
+	"taskrunner/adapters/sysclock"
+	"taskrunner/application"
+	"taskrunner/domain"
+	"taskrunner/ports"
+	"taskrunner/test/harness"
+)
+
+// Sizes shared by the tests. waitLimit is a deadline for polls, never a speed expectation:
+// on an idle machine every test here finishes in a few seconds.
+const (
+	taskCount    = 200
+	waitLimit    = 30 * time.Second
+	pollInterval = 20 * time.Millisecond
+	// testLease is the workers' lease: short, so a lost one is redelivered quickly.
+	testLease = time.Second
+)
+
+// services is one test's slice of the real services: a fresh migrated database, a key
+// prefix of its own, and the JSON log every simulated process writes to.
+type services struct {
+	dbURL string
+	redis harness.RedisTarget
+	logs  *logBuffer
+	log   *slog.Logger
+}
+
+func setup(t *testing.T) *services {
+	t.Helper()
+	s := &services{dbURL: harness.Postgres(t), redis: harness.Redis(t), logs: &logBuffer{}}
+	s.log = slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		t.Logf("last log lines:\n%s", s.logs.tail(80))
+		// FAULTS_LOG_DIR keeps the whole log of a failed test, for a post-mortem.
+		if dir := os.Getenv("FAULTS_LOG_DIR"); dir != "" {
+			path := filepath.Join(dir, t.Name()+".log")
+			if err := os.WriteFile(path, []byte(s.logs.tail(math.MaxInt)), 0o644); err == nil {
+				t.Logf("full log: %s", path)
+			}
+		}
+	})
+	return s
+}
+
+// process is one simulated taskrunner process: its own PostgreSQL pool and Redis client,
+// as a separate OS process has, and the ports built on them exactly as bootstrap builds
+// them.
+type process struct {
+	name    string
+	db      *postgres.DB
+	client  *goredis.Client
+	store   ports.TaskStore
+	queue   ports.Queue
+	signals ports.CancelSignals
+	limiter ports.RateLimiter
+}
+
+func (s *services) process(t *testing.T, name string) *process {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := postgres.New(ctx, postgres.Config{URL: s.dbURL})
+	require.NoError(t, err)
+	t.Cleanup(db.Close)
+	client, err := redis.Connect(ctx, redis.Config{URL: s.redis.URL, Prefix: s.redis.Prefix, PoolSize: 64})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+	q, err := redis.NewQueue(client, s.redis.Prefix)
+	require.NoError(t, err)
+	sig, err := redis.NewCancelSignals(client, s.redis.Prefix)
+	require.NoError(t, err)
+	lim, err := redis.NewRateLimiter(client, s.redis.Prefix)
+	require.NoError(t, err)
+	return &process{name: name, db: db, client: client, store: postgres.NewTaskStore(db),
+		queue: q, signals: sig, limiter: lim}
+}
+
+// limits are the defaults with the per-client rate limit off: the tests submit hundreds of
+// tasks from one client.
+func limits() domain.Limits {
+	l := domain.DefaultLimits()
+	l.TasksPerMinute = 0
+	return l
+}
+
+// submit creates n echo tasks ({"i": k}) through the task service of p, as the API does,
+// and returns their ids in submission order.
+func (s *services) submit(t *testing.T, p *process, n int) []string {
+	t.Helper()
+	svc, err := application.NewTaskService(application.TaskDeps{
+		Store: p.store, Queue: p.queue, Limiter: p.limiter, Signals: p.signals,
+		Clock: sysclock.Clock{}, IDs: &domain.IDGenerator{},
+		Handlers: application.Handlers{domain.TaskEcho: application.NewEchoHandler()},
+		Limits:   limits(), Log: s.log.With("process", p.name),
+	})
+	require.NoError(t, err)
+	ids := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	const clients = 4
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := c; k < n; k += clients {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				task, _, err := svc.Submit(ctx, application.SubmitInput{
+					Type: string(domain.TaskEcho), Params: json.RawMessage(fmt.Sprintf(`{"i":%d}`, k)), ClientID: "faults",
+				})
+				cancel()
+				ids[k], errs[k] = task.ID, err
+			}
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
+		require.NoError(t, err, "submit task %d", k)
+	}
+	return ids
+}
+
+// workerConfig is a worker tuned for tests: the short lease, quick retries and shutdown.
+func workerConfig(concurrency int) application.WorkerConfig {
+	return application.WorkerConfig{
+		Concurrency:   concurrency,
+		Lease:         testLease,
+		RetryBase:     20 * time.Millisecond,
+		RetryMax:      200 * time.Millisecond,
+		KillGrace:     100 * time.Millisecond,
+		ShutdownGrace: 200 * time.Millisecond,
+		OpTimeout:     2 * time.Second,
+	}
+}
+
+// startWorker starts a worker of process p that runs echo tasks with h, stopped when the
+// test ends (before p's connections close: cleanups run last-in first-out).
+func (s *services) startWorker(t *testing.T, p *process, h application.Handler, cfg application.WorkerConfig) *application.Worker {
+	t.Helper()
+	w, err := application.NewWorker(application.WorkerDeps{
+		Store: p.store, Queue: p.queue, Signals: p.signals, Clock: sysclock.Clock{},
+		Handlers: application.Handlers{domain.TaskEcho: h}, Limits: limits(),
+		Log: s.log.With("process", p.name),
+	}, cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, w.Start(ctx))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = w.Stop(ctx)
+	})
+	return w
+}
+
+// startReconciler starts a reconciler of process p on a short interval.
+func (s *services) startReconciler(t *testing.T, p *process) {
+	t.Helper()
+	r, err := application.NewReconciler(application.ReconcilerDeps{
+		Store: p.store, Queue: p.queue, Clock: sysclock.Clock{}, Log: s.log.With("process", p.name),
+	}, application.ReconcilerConfig{Interval: 100 * time.Millisecond, QueuedGrace: 100 * time.Millisecond, Lease: testLease})
+	require.NoError(t, err)
+	require.NoError(t, r.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+	})
+}
+
+// eventually polls cond until it holds or waitLimit passes; then it fails with what the
+// last poll said.
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s after %s: %s", what, waitLimit, state)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// waitFinished waits until every one of ids is in a terminal status and returns the
+// tasks, read from the record.
+func waitFinished(t *testing.T, store ports.TaskStore, ids []string) map[string]domain.Task {
+	t.Helper()
+	tasks := map[string]domain.Task{}
+	eventually(t, "every task to finish", func() (bool, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		counts, err := store.CountByTypeStatus(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		done := 0
+		for st, n := range counts[domain.TaskEcho] {
+			if st.Terminal() {
+				done += int(n)
+			}
+		}
+		return done >= len(ids), fmt.Sprintf("%d of %d finished; by status %v", done, len(ids), counts[domain.TaskEcho])
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, id := range ids {
+		task, err := store.Get(ctx, id)
+		require.NoError(t, err, "task %s", id)
+		tasks[id] = task
+	}
+	return tasks
+}
+
+// waitQueueEmpty waits until the queue holds none of ids (every delivery acked), so that a
+// late redelivery cannot slip in after the checks.
+func waitQueueEmpty(t *testing.T, q ports.Queue, ids []string) {
+	t.Helper()
+	eventually(t, "the queue to let go of every task", func() (bool, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for _, id := range ids {
+			held, err := q.Contains(ctx, id)
+			if err != nil {
+				return false, err.Error()
+			}
+			if held {
+				return false, "the queue still holds task " + id
+			}
+		}
+		return true, ""
+	})
+}
+
+// logBuffer collects the JSON log lines of every simulated process.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// taskIDs returns, for the log event name, how often it was logged per task id.
+func (b *logBuffer) taskIDs(name string) map[string]int {
+	b.mu.Lock()
+	text := b.buf.String()
+	b.mu.Unlock()
+	out := map[string]int{}
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, `"msg":"`+name+`"`) {
+			continue
+		}
+		var m struct {
+			TaskID string `json:"task_id"`
+		}
+		if json.Unmarshal([]byte(line), &m) == nil {
+			out[m.TaskID]++
+		}
+	}
+	return out
+}
+
+func (b *logBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	lines := strings.Split(strings.TrimRight(b.buf.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
