@@ -83,10 +83,14 @@ cat >"$work/site/article.html" <<'HTML'
 <p>A second paragraph gives the extractor enough text to recognise an article on the page.</p></article>
 <footer>Copyright</footer></body></html>
 HTML
+# A stand-in for Brave's endpoint in services mode (demo is a memory-mode source): the
+# adapter's own fixture, served as a static file.
+cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
 (cd "$work/site" && exec python3 -m http.server "$page_port" --bind 127.0.0.1 >"$work/site.log" 2>&1) &
 pids+=($!)
 
 export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info
+source_name=demo
 case "$mode" in
   memory)
     "$bin" dev >"$work/dev.log" 2>&1 &
@@ -102,6 +106,8 @@ case "$mode" in
     [[ "$SMOKE_DATABASE_URL" == *\?* ]] && db_query="?${SMOKE_DATABASE_URL#*\?}"
     export DATABASE_URL="${db_base%/*}/$scratch_db$db_query"
     export REDIS_URL="$SMOKE_REDIS_URL" REDIS_PREFIX="smoke-$$"
+    export BRAVE_API_KEY=smoke-key BRAVE_API_URL="http://127.0.0.1:$page_port/brave.json"
+    source_name=brave
     export MINIO_ENDPOINT="$s3addr" MINIO_ROOT_USER=smoke MINIO_ROOT_PASSWORD=smokesmoke MINIO_BUCKET=artifacts MINIO_SECURE=false
     go build -o "$work/fakes3" ./test/fakes3
     "$work/fakes3" -addr "$s3addr" >"$work/fakes3.log" 2>&1 &
@@ -136,13 +142,13 @@ req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
 
-req POST /search '{"query":"open source task runner","sources":["demo"],"recency_days":7}'
+req POST /search "{\"query\":\"open source task runner\",\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "search"; search_id=$(field .id); wait_task "$search_id" succeeded
-[ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search (demo) succeeded"
+[ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search ($source_name) succeeded"
 
-req POST /search/batch '{"queries":["task runner open source","queue worker redis"],"sources":["demo"],"recency_days":7}'
+req POST /search/batch "{\"queries\":[\"task runner open source\",\"queue worker redis\"],\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "batch"; batch_id=$(field .id); wait_task "$batch_id" succeeded
-[ "$(field .result.query_count)" = 2 ] || fail "batch result: $body"; ok "POST /search/batch (demo) succeeded"
+[ "$(field .result.query_count)" = 2 ] || fail "batch result: $body"; ok "POST /search/batch ($source_name) succeeded"
 
 req POST /fetch "{\"url\":\"http://127.0.0.1:$page_port/article.html\",\"reader_mode\":true,\"store_raw_html\":true}"
 expect 202 "fetch"; fetch_id=$(field .id); wait_task "$fetch_id" succeeded

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/fx"
 
@@ -88,16 +89,19 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 		accepted atomic.Int64 // submissions answered 202 or 200
 		phase    atomic.Int32
 		seen     [3][600]atomic.Int64 // answers by phase and status
+		inPhase  [3]atomic.Int64      // answers by phase
 	)
 	faultsDone := make(chan struct{})
 	go func() {
 		defer close(faultsDone)
 		admin.run(t, func(p int32) bool {
-			switch p {
-			case phaseOutage:
-				return seen[phaseOutage][http.StatusServiceUnavailable].Load() < 5
+			switch {
+			case p == phaseOutage:
+				return inPhase[phaseOutage].Load() < 20
+			case p == phaseStorm && withOutage:
+				return accepted.Load() < submissions/2
 			default:
-				return accepted.Load() < 3*submissions/4 && (!withOutage || accepted.Load() < submissions/2)
+				return accepted.Load() < 3*submissions/4
 			}
 		}, withOutage, &phase)
 	}()
@@ -110,8 +114,10 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 			defer wg.Done()
 			for k := w; k < submissions; k += clients {
 				results[k] = api.submitUntilAccepted(k, k%2 == 0, func(status int) {
-					if status > 0 && status < len(seen[0]) {
-						seen[phase.Load()][status].Add(1)
+					p := phase.Load()
+					inPhase[p].Add(1)
+					if status > 0 && status < len(seen[p]) {
+						seen[p][status].Add(1)
 					}
 				})
 				if results[k].err == nil {
@@ -154,9 +160,11 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 	require.Positive(t, admin.terminated.Load(), "the fault struck")
 	require.Positive(t, answers[http.StatusServiceUnavailable], "some request lost its connection")
 	if withOutage {
-		require.Positive(t, admin.outageLasted, "the outage ran")
-		require.GreaterOrEqual(t, seen[phaseOutage][http.StatusServiceUnavailable].Load(), int64(5), "503s while the database refused connections")
-		require.Positive(t, seen[phaseAfter][http.StatusAccepted].Load(), "the API accepts again after the outage")
+		// Not fatal: whether anything was lost is still worth knowing when these fail.
+		assert.Positive(t, admin.outageLasted, "the outage ran")
+		assert.GreaterOrEqual(t, seen[phaseOutage][http.StatusServiceUnavailable].Load(), int64(5),
+			"503s while the database refused connections (answers then: %d)", inPhase[phaseOutage].Load())
+		assert.Positive(t, seen[phaseAfter][http.StatusAccepted].Load(), "the API accepts again after the outage")
 	}
 
 	// Every accepted task, and every task written at all, finishes.
@@ -270,7 +278,7 @@ func newDBAdmin(t *testing.T, dbURL string) *dbAdmin {
 
 // run terminates every backend of the database every 20 ms while more(phaseStorm) holds.
 // With outage, it then refuses connections too while more(phaseOutage) holds (at least
-// 300 ms, at most 10 s), allows them again and storms on while more(phaseStorm) holds.
+// 300 ms, at most 10 s), allows them again and storms on while more(phaseAfter) holds.
 // It moves phase along for the clients. Errors fail the test.
 func (a *dbAdmin) run(t *testing.T, more func(int32) bool, outage bool, phase *atomic.Int32) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
@@ -307,7 +315,7 @@ func (a *dbAdmin) run(t *testing.T, more func(int32) bool, outage bool, phase *a
 	}
 	a.outageLasted = lasted
 	phase.Store(phaseAfter)
-	storm(ctx, phaseStorm, 0)
+	storm(ctx, phaseAfter, 0)
 }
 
 func (a *dbAdmin) terminate(ctx context.Context) error {
