@@ -4,15 +4,20 @@
 // accepted was lost and nothing ran to a second result.
 //
 //   - a worker process dies mid-task without acking (worker_death_test.go);
-//   - Redis loses every key of the deployment with tasks queued (redis_loss_test.go);
-//   - PostgreSQL connections are terminated under load (postgres_terminate_test.go);
-//   - the same task id is delivered twice (duplicate_delivery_test.go).
+//   - Redis loses every key of the deployment with tasks queued, or while tasks run
+//     (redis_loss_test.go);
+//   - PostgreSQL connections are terminated under load, and the database refuses
+//     connections for a while (postgres_terminate_test.go);
+//   - the same task id is delivered twice: after it finished, and while a first run whose
+//     lease lapsed still goes on (duplicate_delivery_test.go).
 //
 // Each test states in its comment what must survive. The tests need TEST_POSTGRES_URL and
 // TEST_REDIS_URL (or Docker, for testcontainers); without them they skip, and with
 // TEST_REQUIRE_SERVICES=1 they fail instead. Run them with
 //
 //	go test -count=1 ./test/faults/
+//
+// FAULTS_LOG_DIR=dir keeps the whole JSON log of a failed test in dir/<test name>.log.
 //
 // The package has no non-test code: a fault test is only trustworthy when it drives the
 // same constructors production wires, so it builds workers and apps from application/ and

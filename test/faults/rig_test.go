@@ -270,16 +270,24 @@ func (b *logBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-// taskIDs returns, for the log event name, how often it was logged per task id.
-func (b *logBuffer) taskIDs(name string) map[string]int {
+// lines returns the log lines of the event name.
+func (b *logBuffer) lines(name string) []string {
 	b.mu.Lock()
 	text := b.buf.String()
 	b.mu.Unlock()
-	out := map[string]int{}
+	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		if !strings.Contains(line, `"msg":"`+name+`"`) {
-			continue
+		if strings.Contains(line, `"msg":"`+name+`"`) {
+			out = append(out, line)
 		}
+	}
+	return out
+}
+
+// taskIDs returns, for the log event name, how often it was logged per task id.
+func (b *logBuffer) taskIDs(name string) map[string]int {
+	out := map[string]int{}
+	for _, line := range b.lines(name) {
 		var m struct {
 			TaskID string `json:"task_id"`
 		}

@@ -36,6 +36,8 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	a := s.process(t, "worker-a")
 	death := newCrashSwitch()
 	death.mortal(a)
+	// The recorder sits outside the crash switch: a write whose answer the dead process
+	// never received is not counted as its result.
 	a.store = recordingStore{TaskStore: a.store, who: "worker-a", led: led}
 	var aCompleted, aBlocked atomic.Int64
 	s.startWorker(t, a, probe{who: "worker-a", led: led, body: func(ctx context.Context, _ domain.Task) error {
