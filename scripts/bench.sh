@@ -42,7 +42,7 @@ case "$mode" in
     export MINIO_ENDPOINT="$s3addr" MINIO_ROOT_USER=bench MINIO_ROOT_PASSWORD=benchbench MINIO_SECURE=false
     go build -o "$work/fakes3" ./test/fakes3
     "$work/fakes3" -addr "$s3addr" >"$work/fakes3.log" 2>&1 & pids+=($!)
-    "$bin" migrate up >"$work/migrate.log" 2>&1
+    "$bin" migrate up >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
     "$bin" api >"$work/api.log" 2>&1 & pids+=($!)
     "$bin" worker >"$work/worker.log" 2>&1 & pids+=($!)
     ;;

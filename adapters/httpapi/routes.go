@@ -6,11 +6,11 @@ import (
 )
 
 // routes installs the middleware chain and every route of API.md. The order matters: the
-// request id first (every response carries it), then logging/metrics (they see the final
+// connection tracking for graceful stops first, then the request id (every response carries it), then logging/metrics (they see the final
 // status, panics included), recovery and the per-request deadline. Auth is part of each
 // protected route rather than global, so an unknown path is a 404 for everyone.
 func (s *Server) routes() {
-	s.app.Use(s.assignRequestID, s.observeRequests, s.recoverPanics, s.withDeadline)
+	s.app.Use(s.fresh.delivered, s.assignRequestID, s.observeRequests, s.recoverPanics, s.withDeadline)
 
 	s.app.Get("/health", labelled("/health"), s.health)
 	s.app.Get("/openapi.json", labelled("/openapi.json"), s.openAPI)

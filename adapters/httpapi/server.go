@@ -74,6 +74,7 @@ type Server struct {
 	ln      net.Listener
 	served  chan struct{} // closed when the serve goroutine returns
 	stopped bool
+	fresh   *freshConns
 }
 
 // New builds the server and its routes without binding anything.
@@ -96,6 +97,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		IdleTimeout:   cfg.IdleTimeout,
 		ErrorHandler:  s.handleError,
 	})
+	s.fresh = newFreshConns()
+	s.app.Server().ConnState = s.fresh.track
 	s.routes()
 	return s, nil
 }
@@ -176,7 +179,24 @@ func (s *Server) Stop(ctx context.Context) error {
 	served, ln := s.served, s.ln
 	s.mu.Unlock()
 
+	// Shutdown closes the listener at once; after that no fresh connection can arrive, so
+	// closing the ones that never sent a request lets it finish as soon as real work does.
+	stopFresh := make(chan struct{})
+	go func() {
+		defer close(stopFresh)
+		for {
+			s.fresh.closeAll()
+			select {
+			case <-served:
+				return
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	err := s.app.ShutdownWithContext(ctx)
+	defer func() { <-stopFresh }()
 	// Close the listener too: if the serve goroutine has not reached Serve yet, Shutdown
 	// had nothing to close and Serve would otherwise start afterwards and run forever.
 	_ = ln.Close()

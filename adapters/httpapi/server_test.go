@@ -65,3 +65,27 @@ func TestNewRejectsMissingDependencies(t *testing.T) {
 	_, err := httpapi.New(httpapi.Deps{}, httpapi.Config{})
 	require.Error(t, err)
 }
+
+// A connection that never sends a request must not hold a graceful stop until its deadline
+// (fasthttp waits for connections to go idle, and a fresh one never does by itself).
+func TestStopIsNotHeldBySilentConnections(t *testing.T) {
+	t.Parallel()
+	r := setup(t)
+	require.NoError(t, r.srv.Start(t.Context()))
+	silent, err := net.Dial("tcp", r.srv.Addr())
+	require.NoError(t, err)
+	defer silent.Close()
+	// Let the server accept it, so it is tracked as a fresh connection.
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + r.srv.Addr() + "/health")
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	client.CloseIdleConnections()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, r.srv.Stop(ctx), "stop waited for a connection that never sent a request")
+	_ = silent.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = silent.Read(make([]byte, 1))
+	require.Error(t, err, "the silent connection was closed")
+}

@@ -40,6 +40,13 @@ func translate(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	// A failure while connecting is never the statement's fault, even when the server
+	// answered with an error (55000 "not accepting connections", 28000 auth, 3D000 no such
+	// database): the caller can only try again later.
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return domain.Unavailable(serviceName, err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
