@@ -75,6 +75,9 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 	if role != RoleAPI {
 		opts = append(opts, workerModule)
 	}
+	if role == RoleWorker {
+		opts = append(opts, workerMetricsModule)
+	}
 	return append(opts, extra...)
 }
 

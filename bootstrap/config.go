@@ -51,6 +51,7 @@ type Config struct {
 	FetchUserAgent     string
 	FetchTimeout       time.Duration
 	WorkerConcurrency  int
+	WorkerMetricsAddr  string
 	WorkerLease        time.Duration
 	RetryBaseDelay     time.Duration
 	ShutdownGrace      time.Duration
@@ -113,6 +114,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchUserAgent:    r.str("FETCH_USER_AGENT", "taskrunner/1.0 (+https://github.com/taskrunner/taskrunner)"),
 		FetchTimeout:      r.seconds("FETCH_TIMEOUT_SECONDS", 30, 1),
 		WorkerConcurrency: r.intRange("WORKER_CONCURRENCY", 16, 1, 4096),
+		WorkerMetricsAddr: r.str("WORKER_METRICS_ADDR", ""),
 		WorkerLease:       r.seconds("WORKER_LEASE_SECONDS", 30, 1),
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
@@ -137,6 +139,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		r.fail("HTTP_ADDR", "must be host:port, got %q", c.HTTPAddr)
+	}
+	if c.WorkerMetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.WorkerMetricsAddr); err != nil {
+			r.fail("WORKER_METRICS_ADDR", "must be host:port, got %q", c.WorkerMetricsAddr)
+		}
 	}
 	c.DatabaseURL = NormalizeDatabaseURL(c.DatabaseURL)
 	return c, r.err()

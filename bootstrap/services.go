@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
@@ -50,7 +51,8 @@ func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
 	return db, nil
 }
 
-func newRedisClient(lc fx.Lifecycle, c Config) (*goredis.Client, error) {
+func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Client, error) {
+	useRedisLog(log)
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	cl, err := redis.Connect(ctx, redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPoolSize})
