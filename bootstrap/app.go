@@ -62,6 +62,9 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 		fx.StartTimeout(startTimeout + 5*time.Second),
 		fx.StopTimeout(cfg.ShutdownGrace + 15*time.Second),
 		coreModule,
+		fx.Invoke(func(l *slog.Logger, c Config) {
+			l.Info("taskrunner_starting", "version", Version, "config", c) // Config.LogValue hides secrets
+		}),
 	}
 	switch cfg.Mode {
 	case ModeServices:

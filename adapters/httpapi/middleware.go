@@ -135,7 +135,7 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 // withDeadline gives the request's service calls a deadline, so a hung backing service
 // yields a 503 instead of a hung client.
 func (s *Server) withDeadline(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(withRequestID(c.UserContext(), requestID(c)), s.cfg.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()

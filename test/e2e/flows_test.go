@@ -372,4 +372,17 @@ func flowRequestID(t *testing.T, start starter) {
 	require.Equal(t, "my-request-42", h.Get("X-Request-ID"))
 	_, _, h = s.call(t, http.MethodGet, "/tasks/nope", nil)
 	require.NotEmpty(t, h.Get("X-Request-ID"))
+
+	// The services' own events carry the request id of the request that caused them.
+	code, b, _ := s.call(t, http.MethodPost, "/tasks", map[string]any{"type": "echo", "params": map[string]any{}}, "X-Request-ID", "submit-7")
+	require.Equal(t, http.StatusAccepted, code, string(b))
+	id := decode[task](t, b).ID
+	found := false
+	for _, e := range s.logs.events("task_submitted") {
+		if e["task_id"] == id {
+			require.Equal(t, "submit-7", e["request_id"])
+			found = true
+		}
+	}
+	require.True(t, found, "no task_submitted event for %s", id)
 }
