@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"taskrunner/adapters/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -90,12 +91,12 @@ func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sea
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, err, c.timeout)
+		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, transportError(ctx, err, c.timeout)
+		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
 	}
 	if len(body) > maxBody {
 		return nil, providerError("brave answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)

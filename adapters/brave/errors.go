@@ -1,17 +1,13 @@
 package brave
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"taskrunner/adapters/providerhttp"
 	"taskrunner/domain"
 )
 
@@ -35,7 +31,7 @@ type apiError struct {
 
 // providerError is a permanent provider_error naming brave.
 func providerError(format string, args ...any) *domain.Error {
-	return domain.NewError(domain.CodeProviderError, format, args...).WithDetail("provider", Name)
+	return providerhttp.Error(Name, format, args...)
 }
 
 // classify turns a non-200 answer into a provider error. Brave's error.code decides first,
@@ -68,7 +64,7 @@ func classify(status int, h http.Header, body []byte, now time.Time) error {
 	case code == "VALIDATION":
 		return mk(providerError("brave rejected the request parameters: %s", validationText(e)))
 	case code == "OPTION_NOT_IN_PLAN":
-		return mk(providerError("brave refused an option that the subscription plan does not include: %s", excerpt(e.Detail)))
+		return mk(providerError("brave refused an option that the subscription plan does not include: %s", providerhttp.Excerpt(e.Detail)))
 	case code == "SUBSCRIPTION_NOT_FOUND":
 		return mk(providerError("brave has no subscription for this API key: check BRAVE_API_KEY"))
 	case code == "QUOTA_LIMITED":
@@ -82,7 +78,7 @@ func classify(status int, h http.Header, body []byte, now time.Time) error {
 	case status >= 500:
 		return mk(providerError("brave answered HTTP %d", status)).Transient()
 	case code != "":
-		return mk(providerError("brave answered HTTP %d %s: %s", status, code, excerpt(e.Detail)))
+		return mk(providerError("brave answered HTTP %d %s: %s", status, code, providerhttp.Excerpt(e.Detail)))
 	default:
 		return mk(providerError("brave answered HTTP %d", status))
 	}
@@ -111,37 +107,9 @@ func validationText(e apiError) string {
 		parts = append(parts, strings.Join(loc, ".")+": "+fe.Msg)
 	}
 	if len(parts) == 0 {
-		return excerpt(e.Detail)
+		return providerhttp.Excerpt(e.Detail)
 	}
-	return excerpt(strings.Join(parts, "; "))
-}
-
-// excerpt is a short, printable piece of provider text, safe for task errors and logs.
-func excerpt(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
-}
-
-// transportError classifies a failed round trip: always transient (network trouble or a
-// timeout), with a message that says which.
-func transportError(ctx context.Context, err error, timeout time.Duration) error {
-	var ne net.Error
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return providerError("brave did not answer within %s", timeout).Transient().WithCause(err)
-	}
-	if errors.Is(err, context.Canceled) {
-		return providerError("brave request cancelled").Transient().WithCause(err)
-	}
-	return providerError("brave could not be reached (network error)").Transient().WithCause(err)
+	return providerhttp.Excerpt(strings.Join(parts, "; "))
 }
 
 // retryAfter is how many seconds to wait after a 429: Retry-After when present (seconds or
@@ -149,13 +117,8 @@ func transportError(ctx context.Context, err error, timeout time.Duration) error
 // has Remaining 0), else that of the per-second window from X-RateLimit-Policy; 0 when
 // nothing says.
 func retryAfter(h http.Header, now time.Time) int {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			return n
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(0, int(math.Ceil(t.Sub(now).Seconds())))
-		}
+	if n, ok := providerhttp.RetryAfter(h, now); ok {
+		return n
 	}
 	resets := intList(h.Get("X-RateLimit-Reset"))
 	remaining := intList(h.Get("X-RateLimit-Remaining"))

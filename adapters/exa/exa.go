@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"taskrunner/adapters/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -127,12 +128,12 @@ func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sea
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, err, c.timeout)
+		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, transportError(ctx, err, c.timeout)
+		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
 	}
 	if len(raw) > maxBody {
 		return nil, providerError("exa answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)

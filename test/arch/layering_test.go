@@ -63,8 +63,9 @@ func TestEveryAdapterChecksItsPortsAtCompileTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// httpapi and metrics drive the application rather than implement a port.
-	drivers := map[string]bool{"httpapi": true}
+	// httpapi drives the application rather than implement a port; providerhttp is
+	// plumbing shared by the brave and exa adapters.
+	drivers := map[string]bool{"httpapi": true, "providerhttp": true}
 	for _, d := range dirs {
 		if !d.IsDir() || drivers[d.Name()] {
 			continue

@@ -1,0 +1,68 @@
+// Package providerhttp holds what the search provider clients (brave, exa) share about
+// talking HTTP to a provider: how a failed round trip is classified, how Retry-After is
+// read, and how provider text is made safe to show in task errors and logs.
+package providerhttp
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"taskrunner/domain"
+)
+
+// Error is a permanent provider_error naming the provider in its details.
+func Error(provider, format string, args ...any) *domain.Error {
+	return domain.NewError(domain.CodeProviderError, format, args...).WithDetail("provider", provider)
+}
+
+// TransportError classifies a failed round trip: always transient (network trouble or a
+// timeout), with a message that says which.
+func TransportError(ctx context.Context, provider string, err error, timeout time.Duration) error {
+	var ne net.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return Error(provider, "%s did not answer within %s", provider, timeout).Transient().WithCause(err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return Error(provider, "%s request cancelled", provider).Transient().WithCause(err)
+	}
+	return Error(provider, "%s could not be reached (network error)", provider).Transient().WithCause(err)
+}
+
+// RetryAfter reads a Retry-After header (seconds or an HTTP date) as whole seconds from now;
+// ok is false when the header is absent or unreadable.
+func RetryAfter(h http.Header, now time.Time) (seconds int, ok bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return n, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, int(math.Ceil(t.Sub(now).Seconds()))), true
+	}
+	return 0, false
+}
+
+// Excerpt is a short, printable piece of provider text, safe for task errors and logs:
+// control characters become spaces, runs of space fold, and it is cut at 200 runes.
+func Excerpt(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
+}
