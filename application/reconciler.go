@@ -3,7 +3,6 @@ package application
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -28,9 +27,16 @@ type ReconcilerConfig struct {
 	QueuedGrace time.Duration
 	// Lease is the workers' lease: a running task not touched for longer, which the queue
 	// no longer holds, has lost its worker; default 30s.
-	Lease     time.Duration
-	BatchSize int           // tasks examined per status per pass; default 1000
-	OpTimeout time.Duration // each store or queue call; default 10s
+	Lease time.Duration
+	// BatchSize is the page size: tasks read per status by one ListStale; default 1000.
+	BatchSize int
+	// MaxPages bounds the pages read per status per pass; default 10. A pass resumes where
+	// the last one stopped (see pass), so a deep backlog is covered over several passes.
+	MaxPages int
+	// Concurrency is how many tasks of a page are checked against the queue at once;
+	// default 8.
+	Concurrency int
+	OpTimeout   time.Duration // each store or queue call; default 10s
 }
 
 // Reconciler defaults.
@@ -38,10 +44,13 @@ const (
 	DefaultReconcileInterval = 10 * time.Second
 	DefaultQueuedGrace       = 5 * time.Second
 	DefaultReconcileBatch    = 1000
+	DefaultReconcilePages    = 10
+	DefaultReconcileWorkers  = 8
 )
 
 func (c ReconcilerConfig) withDefaults() (ReconcilerConfig, error) {
-	if c.Interval < 0 || c.QueuedGrace < 0 || c.Lease < 0 || c.BatchSize < 0 || c.OpTimeout < 0 {
+	if c.Interval < 0 || c.QueuedGrace < 0 || c.Lease < 0 || c.BatchSize < 0 || c.MaxPages < 0 ||
+		c.Concurrency < 0 || c.OpTimeout < 0 {
 		return c, errors.New("application: reconciler settings must not be negative")
 	}
 	if c.Interval == 0 {
@@ -55,6 +64,12 @@ func (c ReconcilerConfig) withDefaults() (ReconcilerConfig, error) {
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultReconcileBatch
+	}
+	if c.MaxPages == 0 {
+		c.MaxPages = DefaultReconcilePages
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultReconcileWorkers
 	}
 	if c.OpTimeout == 0 {
 		c.OpTimeout = DefaultWorkerOpTimeout
@@ -77,6 +92,11 @@ type Reconciler struct {
 	started bool
 	stop    context.CancelFunc
 	done    chan struct{}
+
+	// passMu serializes passes; it guards positions, where each status's walk through its
+	// stale tasks stands between passes.
+	passMu    sync.Mutex
+	positions map[domain.Status]*position
 }
 
 // NewReconciler returns a reconciler, or an error naming a missing dependency.
@@ -88,7 +108,7 @@ func NewReconciler(d ReconcilerDeps, cfg ReconcilerConfig) (*Reconciler, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Reconciler{d: d, cfg: c}, nil
+	return &Reconciler{d: d, cfg: c, positions: map[domain.Status]*position{}}, nil
 }
 
 // Start runs a pass at once and then every Interval, in the background, until Stop.
@@ -140,40 +160,17 @@ func (r *Reconciler) run(ctx context.Context) {
 	}
 }
 
-// RunOnce makes one pass over stale queued and running tasks and returns how many it put
-// back on the queue. It carries on past a task it cannot repair and returns the first
+// RunOnce makes one pass over stale queued and running tasks (up to MaxPages pages of each,
+// continuing where the previous pass stopped) and returns how many it put back on the
+// queue. It carries on past a task it cannot repair within a page and returns the first
 // error with the count of the rest.
 func (r *Reconciler) RunOnce(ctx context.Context) (int, error) {
+	r.passMu.Lock()
+	defer r.passMu.Unlock()
 	now := r.d.Clock.Now()
 	queued, errQ := r.pass(ctx, domain.StatusQueued, now.Add(-r.cfg.QueuedGrace))
 	running, errR := r.pass(ctx, domain.StatusRunning, now.Add(-r.cfg.Lease))
 	return queued + running, errors.Join(errQ, errR)
-}
-
-func (r *Reconciler) pass(ctx context.Context, status domain.Status, cutoff time.Time) (int, error) {
-	listCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
-	stale, err := r.d.Store.ListStale(listCtx, domain.StaleQuery{Status: status, UpdatedBefore: cutoff, Limit: r.cfg.BatchSize})
-	done()
-	if err != nil {
-		return 0, fmt.Errorf("list stale %s tasks: %w", status, err)
-	}
-	var (
-		n     int
-		first error
-	)
-	for _, t := range stale {
-		if ctx.Err() != nil {
-			return n, errors.Join(first, ctx.Err())
-		}
-		requeued, err := r.repair(ctx, t)
-		if err != nil && first == nil {
-			first = fmt.Errorf("task %s: %w", t.ID, err)
-		}
-		if requeued {
-			n++
-		}
-	}
-	return n, first
 }
 
 // repair re-enqueues one stale task if the queue does not hold it.

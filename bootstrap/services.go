@@ -55,7 +55,7 @@ func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Clien
 	useRedisLog(log)
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	cl, err := redis.Connect(ctx, redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPoolSize})
+	cl, err := redis.Connect(ctx, redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
 	if err != nil {
 		return nil, fmt.Errorf("Redis (REDIS_URL): %w", err)
 	}

@@ -196,9 +196,39 @@ type TaskPage struct {
 	NextAfter string
 }
 
-// StaleQuery selects tasks that have sat in one status since before a cutoff.
+// StaleQuery selects tasks that have sat in one status since before a cutoff, ordered by
+// (UpdatedAt, ID) ascending, one keyset page at a time.
 type StaleQuery struct {
 	Status        Status
 	UpdatedBefore time.Time
 	Limit         int
+	// After is where the previous page ended: only tasks strictly after it in (UpdatedAt,
+	// ID) order are returned. The zero cursor starts from the oldest.
+	After StaleCursor
+}
+
+// StaleCursor is a position in the (UpdatedAt, ID) order of stale tasks. A zero UpdatedAt
+// is before every task whatever the ID; an empty ID sorts before every id, so
+// StaleCursor{UpdatedAt: at} still includes the tasks updated exactly at at.
+type StaleCursor struct {
+	UpdatedAt time.Time
+	ID        string
+}
+
+// StaleCursorAt is the cursor just past t: the next page starts after it.
+func StaleCursorAt(t Task) StaleCursor { return StaleCursor{UpdatedAt: t.UpdatedAt, ID: t.ID} }
+
+// IsZero reports whether c is the start of the order.
+func (c StaleCursor) IsZero() bool { return c.UpdatedAt.IsZero() }
+
+// Precedes reports whether c comes before t in (UpdatedAt, ID) order, that is whether a
+// page after c may hold t.
+func (c StaleCursor) Precedes(t Task) bool {
+	if c.IsZero() {
+		return true
+	}
+	if d := c.UpdatedAt.Compare(t.UpdatedAt); d != 0 {
+		return d < 0
+	}
+	return c.ID < t.ID
 }

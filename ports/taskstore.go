@@ -21,9 +21,15 @@ type TaskStore interface {
 	List(ctx context.Context, filter domain.TaskFilter) (domain.TaskPage, error)
 	// Update loads the task, calls fn on a copy, and stores the copy only if fn returns nil,
 	// atomically. It returns the stored task; fn's error unchanged; or domain.ErrNotFound.
+	// fn may be called more than once (an optimistic write that lost a race is redone on
+	// the row as then stored), so it must only change the copy it is given and set
+	// captured results afresh on each call.
 	Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error)
-	// ListStale returns up to limit tasks with the given status whose UpdatedAt is before
-	// the cutoff, oldest first: the reconciler's input.
+	// ListStale returns up to q.Limit tasks with q.Status whose UpdatedAt is before
+	// q.UpdatedBefore, ordered by (UpdatedAt, ID) ascending and strictly after q.After: the
+	// reconciler's input. Passing the last task's domain.StaleCursorAt as the next After
+	// pages through every stale task exactly once (a task updated meanwhile moves on to a
+	// later position or out of the set); a page shorter than q.Limit is the last.
 	ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error)
 	// CountByTypeStatus returns how many tasks exist per (type, status), for metrics.
 	CountByTypeStatus(ctx context.Context) (map[domain.TaskType]map[domain.Status]int64, error)

@@ -149,8 +149,8 @@ func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task)
 	return cloneTask(&stored), nil
 }
 
-// ListStale returns up to q.Limit tasks in q.Status updated before q.UpdatedBefore,
-// oldest first.
+// ListStale returns up to q.Limit tasks in q.Status updated before q.UpdatedBefore and
+// after the cursor q.After, in (UpdatedAt, ID) order.
 func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domai
 	s.mu.RLock()
 	var stale []*domain.Task
 	for _, t := range s.tasks {
-		if t.Status == q.Status && t.UpdatedAt.Before(q.UpdatedBefore) {
+		if t.Status == q.Status && t.UpdatedAt.Before(q.UpdatedBefore) && q.After.Precedes(*t) {
 			stale = append(stale, t)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -32,13 +33,13 @@ var (
 			Suffix("ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + columnList(taskColumns)))
 	selectTaskByKey = mustSQL(psql.Select(taskColumns...).From("tasks").Where("idempotency_key = ?", nil))
 	selectTask      = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ?", nil))
-	// lockTask holds the row until the transaction ends, so two workers (or a worker and a
-	// cancel) never apply transitions from the same state.
-	lockTask   = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ?", nil).Suffix("FOR UPDATE"))
-	updateTask = mustSQL(setAll(psql.Update("tasks"), taskColumns[1:]).Where("id = ?", nil).
-			Suffix("RETURNING " + columnList(taskColumns)))
+	// Update's statements are in task_store_update.go.
+
+	// selectStale is one range scan of tasks_status_updated_at_id_idx (migration 0004): the
+	// row comparison is the keyset cursor, and the ORDER BY is the index order.
 	selectStale = mustSQL(psql.Select(taskColumns...).From("tasks").
-			Where("status = ? AND updated_at < ?", nil, nil).OrderBy("updated_at", "id").Suffix("LIMIT ?", nil))
+			Where("status = ? AND updated_at < ? AND (updated_at, id) > (?, ?)", nil, nil, nil, nil).
+			OrderBy("updated_at", "id").Suffix("LIMIT ?", nil))
 	countTasks = mustSQL(psql.Select("type", "status", "count(*)").From("tasks").GroupBy("type", "status"))
 )
 
@@ -85,43 +86,6 @@ func (s *TaskStore) Get(ctx context.Context, id string) (domain.Task, error) {
 	return scanTask(s.db.pool.QueryRow(ctx, selectTask, id))
 }
 
-// Update locks the row (SELECT ... FOR UPDATE), applies fn to the task and writes it back,
-// in one transaction. fn's error rolls back and is returned unchanged.
-func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error) {
-	if !domain.ValidID(id) {
-		return domain.Task{}, domain.ErrNotFound
-	}
-	ctx, cancel := s.db.timeout(ctx)
-	defer cancel()
-	tx, err := s.db.pool.Begin(ctx)
-	if err != nil {
-		return domain.Task{}, translate(err)
-	}
-	// After Commit this is a no-op; on every early return it releases the row lock.
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	t, err := scanTask(tx.QueryRow(ctx, lockTask, id))
-	if err != nil {
-		return domain.Task{}, err
-	}
-	if err := fn(&t); err != nil {
-		return domain.Task{}, err
-	}
-	t.ID = id // the row's identity is not fn's to change
-	args, err := taskArgs(&t)
-	if err != nil {
-		return domain.Task{}, err
-	}
-	stored, err := scanTask(tx.QueryRow(ctx, updateTask, append(args[1:], id)...))
-	if err != nil {
-		return domain.Task{}, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return domain.Task{}, translate(err)
-	}
-	return stored, nil
-}
-
 // List returns one page of tasks, newest first, by keyset on id: the page after
 // filter.After starts at the next smaller id, so pages stay stable while tasks are added.
 func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskPage, error) {
@@ -163,16 +127,29 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 	return page, nil
 }
 
-// ListStale returns up to q.Limit tasks in q.Status last updated before q.UpdatedBefore,
-// oldest first.
+// ListStale returns up to q.Limit tasks in q.Status last updated before q.UpdatedBefore and
+// after the cursor q.After, in (updated_at, id) order.
 func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultStaleLimit
 	}
+	// The zero cursor is -infinity, before every row, and an empty id the nil UUID, before
+	// every real (v7) id; so one statement serves the first page and every later one.
+	afterAt := pgtype.Timestamptz{Time: q.After.UpdatedAt, Valid: true}
+	if q.After.IsZero() {
+		afterAt = pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	}
+	afterID := q.After.ID
+	switch {
+	case afterID == "":
+		afterID = "00000000-0000-0000-0000-000000000000"
+	case !domain.ValidID(afterID):
+		return nil, domain.InvalidRequest("cursor", "stale cursor id is not a task id")
+	}
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
-	return s.queryTasks(ctx, selectStale, string(q.Status), q.UpdatedBefore, limit)
+	return s.queryTasks(ctx, selectStale, string(q.Status), q.UpdatedBefore, afterAt, afterID, limit)
 }
 
 // CountByTypeStatus counts tasks per (type, status) with one GROUP BY.
