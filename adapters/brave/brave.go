@@ -2,9 +2,7 @@ package brave
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,7 +51,7 @@ type Client struct {
 
 // New returns a client, or an error when the URL is not an absolute http(s) URL.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := endpointURL(cfg.URL, DefaultURL, "/res/v1/web/search")
+	endpoint, err := providerhttp.EndpointURL(cfg.URL, DefaultURL, "/res/v1/web/search")
 	if err != nil {
 		return nil, fmt.Errorf("brave: BRAVE_API_URL: %w", err)
 	}
@@ -89,22 +87,14 @@ func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sea
 	if err != nil {
 		return nil, providerError("could not build the request").WithCause(err)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := providerhttp.Do(ctx, c.http, req, Name, c.timeout, maxBody)
 	if err != nil {
-		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
+	if resp.Status != http.StatusOK {
+		return nil, classify(resp.Status, resp.Header, resp.Body, c.now())
 	}
-	if len(body) > maxBody {
-		return nil, providerError("brave answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, classify(resp.StatusCode, resp.Header, body, c.now())
-	}
-	return parseResults(body, q.MaxResults)
+	return parseResults(resp.Body, q.MaxResults)
 }
 
 func (c *Client) newRequest(ctx context.Context, q domain.SearchQuery) (*http.Request, error) {
@@ -152,24 +142,4 @@ func freshness(days int, now time.Time) string {
 	end := now.UTC()
 	start := end.AddDate(0, 0, -days)
 	return start.Format("2006-01-02") + "to" + end.Format("2006-01-02")
-}
-
-// endpointURL resolves a configured endpoint: empty → def; an origin without a path gets
-// defPath appended; anything else is used as is.
-func endpointURL(raw, def, defPath string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return def, nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", errors.New("must be an absolute http(s) URL")
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = defPath
-	}
-	return u.String(), nil
 }

@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"taskrunner/adapters/providerhttp"
@@ -56,7 +52,7 @@ type Client struct {
 
 // New returns a client, or an error when the URL is not an absolute http(s) URL.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := endpointURL(cfg.URL)
+	endpoint, err := providerhttp.EndpointURL(cfg.URL, DefaultURL, "/search")
 	if err != nil {
 		return nil, fmt.Errorf("exa: EXA_API_URL: %w", err)
 	}
@@ -126,22 +122,14 @@ func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sea
 	req.Header.Set("x-api-key", c.key)
 	req.Header.Set("User-Agent", "taskrunner")
 
-	resp, err := c.http.Do(req)
+	resp, err := providerhttp.Do(ctx, c.http, req, Name, c.timeout, maxBody)
 	if err != nil {
-		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, providerhttp.TransportError(ctx, Name, err, c.timeout)
+	if resp.Status != http.StatusOK {
+		return nil, classify(resp.Status, resp.Header, resp.Body, c.now())
 	}
-	if len(raw) > maxBody {
-		return nil, providerError("exa answered with more than %d MB", maxBody>>20).WithDetail("http_status", resp.StatusCode)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, classify(resp.StatusCode, resp.Header, raw, c.now())
-	}
-	return parseResults(raw, q.MaxResults)
+	return parseResults(resp.Body, q.MaxResults)
 }
 
 // startPublished maps recency_days to startPublishedDate: now − N days in UTC, truncated
@@ -152,24 +140,4 @@ func startPublished(days int, now time.Time) string {
 	}
 	return now.UTC().Truncate(time.Minute).Add(-time.Duration(days) * 24 * time.Hour).
 		Format("2006-01-02T15:04:05.000Z07:00")
-}
-
-// endpointURL resolves EXA_API_URL: empty → DefaultURL; an origin without a path gets
-// "/search"; anything else is used as is.
-func endpointURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return DefaultURL, nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", errors.New("must be an absolute http(s) URL")
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/search"
-	}
-	return u.String(), nil
 }

@@ -6,9 +6,11 @@ package providerhttp
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -65,4 +67,50 @@ func Excerpt(s string) string {
 		s = string(r[:200]) + "…"
 	}
 	return s
+}
+
+// Response is a provider's answer, read whole.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do sends req and reads the answer, at most maxBody bytes: a transport failure is a
+// transient provider error, a larger answer a permanent one. Any status is returned as is;
+// telling errors apart is the provider's own business.
+func Do(ctx context.Context, c *http.Client, req *http.Request, provider string, timeout time.Duration, maxBody int64) (Response, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return Response{}, TransportError(ctx, provider, err, timeout)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return Response{}, TransportError(ctx, provider, err, timeout)
+	}
+	if int64(len(body)) > maxBody {
+		return Response{}, Error(provider, "%s answered with more than %d MB", provider, maxBody>>20).WithDetail("http_status", resp.StatusCode)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// EndpointURL resolves a provider URL setting: empty → def; an origin without a path gets
+// defPath; anything else is used as is. It must be an absolute http(s) URL.
+func EndpointURL(raw, def, defPath string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return def, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("must be an absolute http(s) URL")
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = defPath
+	}
+	return u.String(), nil
 }

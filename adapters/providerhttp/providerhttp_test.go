@@ -61,3 +61,22 @@ func TestExcerpt(t *testing.T) {
 	long := strings.Repeat("é", 300)
 	require.Equal(t, 201, len([]rune(Excerpt(long))))
 }
+
+func TestEndpointURL(t *testing.T) {
+	t.Parallel()
+	const def = "https://api.example.com/search"
+	for in, want := range map[string]string{
+		"":                             def,
+		"http://127.0.0.1:9000":        "http://127.0.0.1:9000/search",
+		"http://127.0.0.1:9000/":       "http://127.0.0.1:9000/search",
+		"https://proxy.local/x/search": "https://proxy.local/x/search",
+	} {
+		got, err := EndpointURL(in, def, "/search")
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"ftp://x/y", "/relative", "http://"} {
+		_, err := EndpointURL(bad, def, "/search")
+		require.Error(t, err, bad)
+	}
+}
