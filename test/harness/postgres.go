@@ -2,8 +2,6 @@ package harness
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/testcontainers/testcontainers-go"
 	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
 
 	pgadapter "taskrunner/adapters/postgres"
@@ -26,8 +23,6 @@ const (
 	// pgEnvURL is an admin URL of a server the tests may create databases on, e.g.
 	// postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable.
 	pgEnvURL = "TEST_POSTGRES_URL"
-	// pgEnvRequire=1 makes a missing server fail the test instead of skipping it.
-	pgEnvRequire = "TEST_REQUIRE_SERVICES"
 )
 
 const (
@@ -67,7 +62,7 @@ func Postgres(t testing.TB) string {
 func PostgresUnmigrated(t testing.TB) string {
 	t.Helper()
 	adminURL := postgresServer(t)
-	name := pgDBPrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + pgRandomHex(6)
+	name := pgDBPrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + randomHex(6)
 
 	ctx, cancel := context.WithTimeout(context.Background(), pgOpTimeout)
 	defer cancel()
@@ -102,12 +97,8 @@ func postgresServer(t testing.TB) string {
 		}
 	})
 	if pgServer.skip != "" {
-		if os.Getenv(pgEnvRequire) == "1" {
-			t.Fatalf("harness: PostgreSQL is required (%s=1) but unavailable: %s", pgEnvRequire, pgServer.skip)
-		}
-		t.Skipf("harness: no PostgreSQL: %s. To run this test set %s to an admin URL, e.g. "+
-			"%s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable, or start Docker",
-			pgServer.skip, pgEnvURL, pgEnvURL)
+		skipOrFail(t, "PostgreSQL", pgServer.skip, fmt.Sprintf("To run this test set %s to an admin URL, e.g. "+
+			"%s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable, or start Docker", pgEnvURL, pgEnvURL))
 	}
 	return pgServer.adminURL
 }
@@ -138,11 +129,7 @@ func pgStartContainer(ctx context.Context) (adminURL string, err error) {
 			err = fmt.Errorf("testcontainers: %v", r)
 		}
 	}()
-	provider, err := testcontainers.ProviderDocker.GetProvider()
-	if err != nil {
-		return "", err
-	}
-	if err := provider.Health(ctx); err != nil {
+	if err := dockerReady(ctx); err != nil {
 		return "", err
 	}
 	ctr, err := tcpostgres.Run(ctx, pgImage,
@@ -195,10 +182,4 @@ func pgAdminExec(ctx context.Context, adminURL, sql string) error {
 	defer conn.Close(context.WithoutCancel(ctx))
 	_, err = conn.Exec(ctx, sql)
 	return err
-}
-
-func pgRandomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

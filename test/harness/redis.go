@@ -2,8 +2,6 @@ package harness
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
-	"github.com/testcontainers/testcontainers-go"
 	tcredis "github.com/testcontainers/testcontainers-go/modules/redis"
 
 	redisadapter "taskrunner/adapters/redis"
@@ -24,8 +21,6 @@ const (
 	// redisEnvURL is the URL of a server the tests may write under their own prefixes, e.g.
 	// redis://127.0.0.1:6379/0. It is never flushed.
 	redisEnvURL = "TEST_REDIS_URL"
-	// redisEnvRequire=1 makes a missing server fail the test instead of skipping it.
-	redisEnvRequire = "TEST_REQUIRE_SERVICES"
 )
 
 const (
@@ -60,7 +55,7 @@ var redisServer struct {
 func Redis(t testing.TB) RedisTarget {
 	t.Helper()
 	url := redisServerURL(t)
-	prefix := "test-" + redisRandomHex(8)
+	prefix := "test-" + randomHex(8)
 
 	ctx, cancel := context.WithTimeout(context.Background(), redisOpTimeout)
 	defer cancel()
@@ -108,12 +103,8 @@ func redisServerURL(t testing.TB) string {
 	t.Helper()
 	redisServer.once.Do(func() { redisServer.url, redisServer.skip = findRedis() })
 	if redisServer.skip != "" {
-		if os.Getenv(redisEnvRequire) == "1" {
-			t.Fatalf("harness: Redis is required (%s=1) but unavailable: %s", redisEnvRequire, redisServer.skip)
-		}
-		t.Skipf("harness: no Redis: %s. To run this test set %s, e.g. %s=redis://127.0.0.1:6379/0 "+
-			"(tests write only under their own key prefixes), or start Docker",
-			redisServer.skip, redisEnvURL, redisEnvURL)
+		skipOrFail(t, "Redis", redisServer.skip, fmt.Sprintf("To run this test set %s, e.g. %s=redis://127.0.0.1:6379/0 "+
+			"(tests write only under their own key prefixes), or start Docker", redisEnvURL, redisEnvURL))
 	}
 	return redisServer.url
 }
@@ -142,11 +133,7 @@ func redisStartContainer(ctx context.Context) (url string, err error) {
 			err = fmt.Errorf("testcontainers: %v", r)
 		}
 	}()
-	provider, err := testcontainers.ProviderDocker.GetProvider()
-	if err != nil {
-		return "", err
-	}
-	if err := provider.Health(ctx); err != nil {
+	if err := dockerReady(ctx); err != nil {
 		return "", err
 	}
 	ctr, err := tcredis.Run(ctx, redisImage)
@@ -154,10 +141,4 @@ func redisStartContainer(ctx context.Context) (url string, err error) {
 		return "", err
 	}
 	return ctr.ConnectionString(ctx)
-}
-
-func redisRandomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

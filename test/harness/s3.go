@@ -2,8 +2,6 @@ package harness
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -16,7 +14,6 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	miniogo "github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
-	"github.com/testcontainers/testcontainers-go"
 	tcminio "github.com/testcontainers/testcontainers-go/modules/minio"
 )
 
@@ -70,7 +67,7 @@ func S3(t testing.TB) S3Target {
 		t.Fatalf("harness: S3: %s", s3Server.err)
 	}
 	target := s3Server.srv
-	target.Bucket = "test-" + s3RandomHex(8)
+	target.Bucket = "test-" + randomHex(8)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), s3OpTimeout)
 		defer cancel()
@@ -110,11 +107,7 @@ func s3StartContainer(ctx context.Context) (target S3Target, err error) {
 			err = fmt.Errorf("testcontainers: %v", r)
 		}
 	}()
-	provider, err := testcontainers.ProviderDocker.GetProvider()
-	if err != nil {
-		return S3Target{}, err
-	}
-	if err := provider.Health(ctx); err != nil {
+	if err := dockerReady(ctx); err != nil {
 		return S3Target{}, err
 	}
 	ctr, err := tcminio.Run(ctx, s3Image)
@@ -162,10 +155,4 @@ func s3RemoveBucket(ctx context.Context, target S3Target) error {
 		}
 	}
 	return client.RemoveBucket(ctx, target.Bucket)
-}
-
-func s3RandomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
