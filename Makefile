@@ -4,7 +4,7 @@ BIN       ?= bin/taskrunner
 FUZZTIME  ?= 5s
 COMPOSE   ?= docker compose
 
-.PHONY: run build test test-unit smoke smoke-services bench bench-services fuzz vet fmt lint \
+.PHONY: run build test test-race test-unit smoke smoke-services bench bench-services fuzz vet fmt lint \
         init-db migrate-down start stop logs clean
 
 ## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000
@@ -19,6 +19,10 @@ build:
 test:
 	$(GO) vet ./...
 	scripts/test.sh
+
+## test-race: the concurrent packages under the race detector (needs cgo: a C compiler)
+test-race:
+	scripts/test.sh -race -run . ./application/... ./adapters/... ./bootstrap ./test/e2e ./test/faults
 
 ## test-unit: the fast suites only (no PostgreSQL, Redis or S3 needed)
 test-unit:

@@ -17,4 +17,10 @@ if [ -z "${TEST_REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
 fi
 echo "test services: postgres=${TEST_POSTGRES_URL:-<container or skip>} redis=${TEST_REDIS_URL:-<container or skip>} s3=${TEST_S3_ENDPOINT:-<container or in-process fake>}"
 
-exec go test -count=1 -timeout 15m "$@" ./...
+# Arguments are passed to go test; packages among them replace the default ./...
+args=() pkgs=()
+for a in "$@"; do
+  case "$a" in ./*) pkgs+=("$a") ;; *) args+=("$a") ;; esac
+done
+[ "${#pkgs[@]}" -gt 0 ] || pkgs=(./...)
+exec go test -count=1 -timeout 15m "${args[@]}" "${pkgs[@]}"

@@ -10,7 +10,7 @@ import (
 // status, panics included), recovery and the per-request deadline. Auth is part of each
 // protected route rather than global, so an unknown path is a 404 for everyone.
 func (s *Server) routes() {
-	s.app.Use(s.fresh.delivered, s.assignRequestID, s.observeRequests, s.recoverPanics, s.withDeadline)
+	s.app.Use(s.fresh.delivered, s.assignRequestID, s.observeRequests, s.recoverPanics, s.limitBody, s.withDeadline)
 
 	s.app.Get("/health", labelled("/health"), s.health)
 	s.app.Get("/openapi.json", labelled("/openapi.json"), s.openAPI)
