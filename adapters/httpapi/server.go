@@ -95,11 +95,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		// may still be sending, which a client sees as a reset rather than our 413. So it
 		// reads up to a quarter more, and limitBody answers those with a proper 413; only
 		// bodies far past the limit meet the hard refusal.
-		BodyLimit:     cfg.BodyLimitBytes + cfg.BodyLimitBytes/4,
-		ReadTimeout:   cfg.ReadTimeout,
-		WriteTimeout:  cfg.WriteTimeout,
-		IdleTimeout:   cfg.IdleTimeout,
-		ErrorHandler:  s.handleError,
+		BodyLimit:    cfg.BodyLimitBytes + cfg.BodyLimitBytes/4,
+		ReadTimeout:  cfg.ReadTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout:  cfg.IdleTimeout,
+		ErrorHandler: s.handleError,
 	})
 	s.fresh = newFreshConns()
 	s.app.Server().ConnState = s.fresh.track
