@@ -26,7 +26,11 @@ type SubmitInput struct {
 	TimeoutSeconds *int
 	MaxRetries     *int
 	IdempotencyKey string
-	ClientID       string // rate-limit identity: the token when auth is on, else the address
+	// IdempotencyScope keeps callers' keys apart: the token's identity when auth is on, so
+	// one token can never replay (and read) a task another token created under the same
+	// key; "" when auth is off, where every caller is the same principal.
+	IdempotencyScope string
+	ClientID         string // rate-limit identity: the token when auth is on, else the address
 }
 
 // ListInput is a listing request as the API received it (strings, validated here).
@@ -130,7 +134,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 		Params:         params,
 		MaxRetries:     retries,
 		TimeoutSeconds: timeout,
-		IdempotencyKey: in.IdempotencyKey,
+		IdempotencyKey: scopedKey(in.IdempotencyScope, in.IdempotencyKey),
 		ClientID:       in.ClientID,
 		CreatedAt:      now,
 		UpdatedAt:      now,
@@ -234,6 +238,15 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 	}
 	s.d.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
 	return t, nil
+}
+
+// scopedKey is the stored idempotency key: the caller's key within its scope. The
+// separator cannot occur in a scope, so two scopes never produce the same stored key.
+func scopedKey(scope, key string) string {
+	if key == "" || scope == "" {
+		return key
+	}
+	return scope + "\x1f" + key
 }
 
 func isKnownType(t domain.TaskType) bool {

@@ -69,3 +69,6 @@ func clientID(c *fiber.Ctx) string {
 	}
 	return c.IP()
 }
+
+// authOn reports whether bearer auth is enabled (API_TOKENS set).
+func (s *Server) authOn() bool { return len(s.tokens) > 0 }

@@ -50,6 +50,9 @@ func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt su
 		MaxRetries:     opt.MaxRetries,
 		ClientID:       clientID(c),
 	}
+	if s.authOn() {
+		in.IdempotencyScope = clientID(c) // the token's identity
+	}
 	if opt.IdempotencyKey != nil {
 		in.IdempotencyKey = *opt.IdempotencyKey
 	}

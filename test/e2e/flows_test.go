@@ -307,6 +307,19 @@ func flowAuth(t *testing.T, start starter) {
 	require.Equal(t, http.StatusOK, code)
 	code, _, _ = s.call(t, http.MethodGet, "/openapi.json", nil, "Authorization", "")
 	require.Equal(t, http.StatusOK, code)
+
+	// Idempotency keys belong to the token that used them: another token's identical key
+	// makes its own task instead of reading the first one's.
+	keyed := map[string]any{"type": "echo", "params": map[string]any{"who": "one"}, "idempotency_key": "shared-key"}
+	code, b, _ = s.call(t, http.MethodPost, "/tasks", keyed)
+	require.Equal(t, http.StatusAccepted, code, string(b))
+	first := decode[task](t, b)
+	code, b, _ = s.call(t, http.MethodPost, "/tasks", keyed, "Authorization", "Bearer secret-two")
+	require.Equal(t, http.StatusAccepted, code, string(b))
+	require.NotEqual(t, first.ID, decode[task](t, b).ID)
+	code, b, _ = s.call(t, http.MethodPost, "/tasks", keyed)
+	require.Equal(t, http.StatusOK, code, string(b))
+	require.Equal(t, first.ID, decode[task](t, b).ID)
 	require.NotContains(t, s.logs.String(), "secret-one")
 }
 
