@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"go.uber.org/dig"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
@@ -88,12 +89,14 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 	app := NewApp(cfg, role, logOut)
 	if err := app.Err(); err != nil {
-		return err
+		// The root cause ("PostgreSQL (DATABASE_URL): connection refused"), not fx's chain of
+		// every constructor that needed it.
+		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
 	}
 	startCtx, cancel := context.WithTimeout(ctx, app.StartTimeout())
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
-		return fmt.Errorf("start-up failed: %w", err)
+		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
 	}
 	<-ctx.Done()
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), app.StopTimeout())

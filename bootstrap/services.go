@@ -41,7 +41,7 @@ func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
 	// Refuse to run against a schema that is behind: a worker writing columns the database
 	// lacks would fail every task instead of failing once, here, with the fix.
 	if err := postgres.CheckSchema(ctx, c.DatabaseURL); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
 	}
 	db, err := postgres.New(ctx, postgres.Config{URL: c.DatabaseURL, MaxConns: c.DatabaseMaxConns})
 	if err != nil {

@@ -109,8 +109,21 @@ func InvalidParams(field, format string, args ...any) *Error {
 
 // Unavailable wraps a backing-service failure; it also matches ErrUnavailable.
 func Unavailable(service string, cause error) *Error {
-	return NewError(CodeUnavailable, "%s is unavailable", service).WithCause(errors.Join(ErrUnavailable, cause))
+	return NewError(CodeUnavailable, "%s is unavailable", service).WithCause(unavailableCause{cause})
 }
+
+// unavailableCause matches ErrUnavailable and the cause, and reads as the cause alone, so
+// the message says why ("connection refused") rather than repeating "unavailable".
+type unavailableCause struct{ err error }
+
+func (u unavailableCause) Error() string {
+	if u.err == nil {
+		return ErrUnavailable.Error()
+	}
+	return u.err.Error()
+}
+
+func (u unavailableCause) Unwrap() []error { return []error{ErrUnavailable, u.err} }
 
 // CodeOf returns the code carried by err, CodeUnavailable for ErrUnavailable, and
 // CodeInternal for anything else.
