@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"testing"
+	"time"
 
 	"taskrunner/adapters/memory"
 	"taskrunner/adapters/sysclock"
@@ -110,4 +111,12 @@ func TestBlobStoreContract(t *testing.T) {
 		s := memory.NewBlobStore()
 		contract.BlobStore(t, func(*testing.T) ports.BlobStore { return s })
 	})
+}
+
+// The fake clock starts in a zone other than UTC, so the suite sees Now convert.
+func TestFakeClockContract(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 29, 1, 59, 59, 999, time.FixedZone("UTC+5:30", 5*3600+1800))
+	contract.Clock(t, func(*testing.T) ports.Clock { return memory.NewFakeClock(start) },
+		contract.ClockOptions{Advance: func(c ports.Clock, d time.Duration) { c.(*memory.FakeClock).Advance(d) }})
 }

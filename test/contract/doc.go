@@ -1,6 +1,8 @@
-// Package contract holds one exported conformance suite per storage/queue port. Every
-// adapter, in-memory and real, runs the same suite, which is what lets the fast tests trust
-// the memory adapters.
+// Package contract holds one exported conformance suite per port. Every adapter, in-memory
+// and real, runs the same suite, which is what lets the fast tests trust the memory
+// adapters. What legitimately differs between adapters of a port (a provider that can be
+// unconfigured, a clock that only moves when told) is declared in an options struct, and
+// the subtests that need it are left out when it is absent.
 //
 // Each suite takes a factory that is called once per subtest; subtests run in parallel.
 // Rules the suites follow, so real adapters can run them against shared services:
@@ -14,4 +16,7 @@
 //     (a few hundred milliseconds), so the suites take seconds, not minutes.
 //   - Times are compared at microsecond precision (what Postgres keeps) and JSON
 //     semantically (jsonb reorders keys).
+//   - The web-facing suites (SearchProvider, PageFetcher) never reach the internet: search
+//     providers get fixture servers from their factories, and the PageFetcher suite serves
+//     its own pages from httptest servers on loopback.
 package contract
