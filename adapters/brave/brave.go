@@ -42,57 +42,48 @@ type Config struct {
 
 // Client searches Brave. It is safe for concurrent use.
 type Client struct {
-	key     string
-	url     string
-	timeout time.Duration
-	http    *http.Client
-	now     func() time.Time
+	p providerhttp.Client
 }
 
 // New returns a client, or an error when the URL is not an absolute http(s) URL.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := providerhttp.EndpointURL(cfg.URL, DefaultURL, "/res/v1/web/search")
+	var now func() time.Time
+	if cfg.Clock != nil {
+		now = cfg.Clock.Now
+	}
+	p, err := providerhttp.NewClient(providerhttp.ClientConfig{
+		APIKey: cfg.APIKey, URL: cfg.URL, Timeout: cfg.Timeout, HTTPClient: cfg.HTTPClient, Now: now,
+	}, DefaultURL, "/res/v1/web/search", DefaultTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("brave: BRAVE_API_URL: %w", err)
 	}
-	c := &Client{key: cfg.APIKey, url: endpoint, timeout: cfg.Timeout, http: cfg.HTTPClient,
-		now: func() time.Time { return time.Now().UTC() }}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
-	if c.http == nil {
-		c.http = &http.Client{}
-	}
-	if cfg.Clock != nil {
-		c.now = cfg.Clock.Now
-	}
-	return c, nil
+	return &Client{p: p}, nil
 }
 
 // Name returns "brave".
 func (c *Client) Name() string { return Name }
 
 // Configured reports whether an API key is set.
-func (c *Client) Configured() bool { return c.key != "" }
+func (c *Client) Configured() bool { return c.p.Key != "" }
 
 // Search asks Brave for up to min(q.MaxResults, 20) web results, best first.
 func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchResult, error) {
-	if c.key == "" {
+	if c.p.Key == "" {
 		return nil, domain.NewError(domain.CodeProviderNotConfigured,
 			"search source brave is not configured: set BRAVE_API_KEY").WithDetail("provider", Name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.p.Timeout)
 	defer cancel()
 	req, err := c.newRequest(ctx, q)
 	if err != nil {
 		return nil, providerError("could not build the request").WithCause(err)
 	}
-	resp, err := providerhttp.Do(ctx, c.http, req, Name, c.timeout, maxBody)
+	resp, err := providerhttp.Do(ctx, c.p.HTTP, req, Name, c.p.Timeout, maxBody)
 	if err != nil {
 		return nil, err
 	}
 	if resp.Status != http.StatusOK {
-		return nil, classify(resp.Status, resp.Header, resp.Body, c.now())
+		return nil, classify(resp.Status, resp.Header, resp.Body, c.p.Now())
 	}
 	return parseResults(resp.Body, q.MaxResults)
 }
@@ -103,10 +94,10 @@ func (c *Client) newRequest(ctx context.Context, q domain.SearchQuery) (*http.Re
 	v.Set("count", fmt.Sprint(min(max(q.MaxResults, 1), maxCount)))
 	v.Set("text_decorations", "false")
 	v.Set("result_filter", "web")
-	if f := freshness(q.RecencyDays, c.now()); f != "" {
+	if f := freshness(q.RecencyDays, c.p.Now()); f != "" {
 		v.Set("freshness", f)
 	}
-	u := c.url
+	u := c.p.URL
 	if strings.Contains(u, "?") {
 		u += "&" + v.Encode()
 	} else {
@@ -117,7 +108,7 @@ func (c *Client) newRequest(ctx context.Context, q domain.SearchQuery) (*http.Re
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-Subscription-Token", c.key)
+	req.Header.Set("X-Subscription-Token", c.p.Key)
 	req.Header.Set("User-Agent", "taskrunner")
 	// No Accept-Encoding: net/http then asks for gzip and decompresses transparently.
 	return req, nil

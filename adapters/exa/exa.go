@@ -43,38 +43,29 @@ type Config struct {
 
 // Client searches Exa. It is safe for concurrent use.
 type Client struct {
-	key     string
-	url     string
-	timeout time.Duration
-	http    *http.Client
-	now     func() time.Time
+	p providerhttp.Client
 }
 
 // New returns a client, or an error when the URL is not an absolute http(s) URL.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := providerhttp.EndpointURL(cfg.URL, DefaultURL, "/search")
+	var now func() time.Time
+	if cfg.Clock != nil {
+		now = cfg.Clock.Now
+	}
+	p, err := providerhttp.NewClient(providerhttp.ClientConfig{
+		APIKey: cfg.APIKey, URL: cfg.URL, Timeout: cfg.Timeout, HTTPClient: cfg.HTTPClient, Now: now,
+	}, DefaultURL, "/search", DefaultTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("exa: EXA_API_URL: %w", err)
 	}
-	c := &Client{key: cfg.APIKey, url: endpoint, timeout: cfg.Timeout, http: cfg.HTTPClient,
-		now: func() time.Time { return time.Now().UTC() }}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
-	if c.http == nil {
-		c.http = &http.Client{}
-	}
-	if cfg.Clock != nil {
-		c.now = cfg.Clock.Now
-	}
-	return c, nil
+	return &Client{p: p}, nil
 }
 
 // Name returns "exa".
 func (c *Client) Name() string { return Name }
 
 // Configured reports whether an API key is set.
-func (c *Client) Configured() bool { return c.key != "" }
+func (c *Client) Configured() bool { return c.p.Key != "" }
 
 // request is the body of POST /search; optional fields are omitted, never null.
 type request struct {
@@ -96,38 +87,38 @@ type maxChars struct {
 
 // Search asks Exa for up to min(q.MaxResults, 100) results, best first.
 func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchResult, error) {
-	if c.key == "" {
+	if c.p.Key == "" {
 		return nil, domain.NewError(domain.CodeProviderNotConfigured,
 			"search source exa is not configured: set EXA_API_KEY").WithDetail("provider", Name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.p.Timeout)
 	defer cancel()
 	body, err := json.Marshal(request{
 		Query:              q.Query,
 		Type:               "auto",
 		NumResults:         min(max(q.MaxResults, 1), maxNumResults),
-		StartPublishedDate: startPublished(q.RecencyDays, c.now()),
+		StartPublishedDate: startPublished(q.RecencyDays, c.p.Now()),
 		// Highlights are the snippet; a little text is the fallback when a page has none.
 		Contents: contents{Highlights: maxChars{1000}, Text: maxChars{1000}},
 	})
 	if err != nil {
 		return nil, providerError("could not build the request").WithCause(err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.p.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, providerError("could not build the request").WithCause(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("x-api-key", c.key)
+	req.Header.Set("x-api-key", c.p.Key)
 	req.Header.Set("User-Agent", "taskrunner")
 
-	resp, err := providerhttp.Do(ctx, c.http, req, Name, c.timeout, maxBody)
+	resp, err := providerhttp.Do(ctx, c.p.HTTP, req, Name, c.p.Timeout, maxBody)
 	if err != nil {
 		return nil, err
 	}
 	if resp.Status != http.StatusOK {
-		return nil, classify(resp.Status, resp.Header, resp.Body, c.now())
+		return nil, classify(resp.Status, resp.Header, resp.Body, c.p.Now())
 	}
 	return parseResults(resp.Body, q.MaxResults)
 }

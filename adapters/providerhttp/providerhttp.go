@@ -114,3 +114,42 @@ func EndpointURL(raw, def, defPath string) (string, error) {
 	}
 	return u.String(), nil
 }
+
+// ClientConfig is what every provider client is configured with.
+type ClientConfig struct {
+	APIKey     string
+	URL        string        // full endpoint URL; "" = the provider's default
+	Timeout    time.Duration // per request; 0 = the provider's default
+	HTTPClient *http.Client  // nil = a plain client (the timeout is applied through the context)
+	Now        func() time.Time
+}
+
+// Client is the part every provider client shares: its key, endpoint, timeout, HTTP client
+// and clock, resolved from a ClientConfig and the provider's defaults.
+type Client struct {
+	Key     string
+	URL     string
+	Timeout time.Duration
+	HTTP    *http.Client
+	Now     func() time.Time
+}
+
+// NewClient resolves cfg against the provider's default URL (an origin alone gets defPath)
+// and default timeout.
+func NewClient(cfg ClientConfig, defURL, defPath string, defTimeout time.Duration) (Client, error) {
+	endpoint, err := EndpointURL(cfg.URL, defURL, defPath)
+	if err != nil {
+		return Client{}, err
+	}
+	c := Client{Key: cfg.APIKey, URL: endpoint, Timeout: cfg.Timeout, HTTP: cfg.HTTPClient, Now: cfg.Now}
+	if c.Timeout <= 0 {
+		c.Timeout = defTimeout
+	}
+	if c.HTTP == nil {
+		c.HTTP = &http.Client{}
+	}
+	if c.Now == nil {
+		c.Now = func() time.Time { return time.Now().UTC() }
+	}
+	return c, nil
+}

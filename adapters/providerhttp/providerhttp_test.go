@@ -80,3 +80,25 @@ func TestEndpointURL(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+func TestNewClientFillsDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(ClientConfig{APIKey: "k"}, "https://api.example.com/search", "/search", 7*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, "k", c.Key)
+	require.Equal(t, "https://api.example.com/search", c.URL)
+	require.Equal(t, 7*time.Second, c.Timeout)
+	require.NotNil(t, c.HTTP)
+	require.Equal(t, time.UTC, c.Now().Location())
+
+	fixed := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c, err = NewClient(ClientConfig{URL: "http://127.0.0.1:9", Timeout: time.Second, Now: func() time.Time { return fixed }},
+		"https://api.example.com/search", "/search", 7*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, "http://127.0.0.1:9/search", c.URL)
+	require.Equal(t, time.Second, c.Timeout)
+	require.Equal(t, fixed, c.Now())
+
+	_, err = NewClient(ClientConfig{URL: "ftp://x"}, "https://api.example.com/search", "/search", time.Second)
+	require.Error(t, err)
+}
