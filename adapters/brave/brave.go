@@ -30,15 +30,10 @@ const maxCount = 20
 // maxBody caps how much of an answer is read; a real page of 20 results is ~100 KB.
 const maxBody = 8 << 20
 
-// Config configures the client. Only APIKey may be empty (then Search fails at once with
-// provider_not_configured).
-type Config struct {
-	APIKey     string
-	URL        string        // full endpoint URL; "" = DefaultURL; an origin alone gets the default path
-	Timeout    time.Duration // per request; 0 = DefaultTimeout
-	HTTPClient *http.Client  // nil = a plain client (the timeout is applied through the context)
-	Clock      ports.Clock   // for the freshness date range; nil = the system clock
-}
+// Config configures the client (see providerhttp.ClientConfig): the key, the full
+// endpoint URL (default DefaultURL), the per-request timeout (default DefaultTimeout), an
+// HTTP client and a clock.
+type Config = providerhttp.ClientConfig
 
 // Client searches Brave. It is safe for concurrent use.
 type Client struct {
@@ -47,13 +42,7 @@ type Client struct {
 
 // New returns a client, or an error when the URL is not an absolute http(s) URL.
 func New(cfg Config) (*Client, error) {
-	var now func() time.Time
-	if cfg.Clock != nil {
-		now = cfg.Clock.Now
-	}
-	p, err := providerhttp.NewClient(providerhttp.ClientConfig{
-		APIKey: cfg.APIKey, URL: cfg.URL, Timeout: cfg.Timeout, HTTPClient: cfg.HTTPClient, Now: now,
-	}, DefaultURL, "/res/v1/web/search", DefaultTimeout)
+	p, err := providerhttp.NewClient(cfg, DefaultURL, "/res/v1/web/search", DefaultTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("brave: BRAVE_API_URL: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"taskrunner/domain"
+	"taskrunner/ports"
 )
 
 // Error is a permanent provider_error naming the provider in its details.
@@ -115,13 +116,14 @@ func EndpointURL(raw, def, defPath string) (string, error) {
 	return u.String(), nil
 }
 
-// ClientConfig is what every provider client is configured with.
+// ClientConfig is what every provider client is configured with. Only APIKey may be empty
+// (then the provider's Search fails at once with provider_not_configured).
 type ClientConfig struct {
 	APIKey     string
-	URL        string        // full endpoint URL; "" = the provider's default
+	URL        string        // full endpoint URL; "" = the provider's default; an origin alone gets its default path
 	Timeout    time.Duration // per request; 0 = the provider's default
 	HTTPClient *http.Client  // nil = a plain client (the timeout is applied through the context)
-	Now        func() time.Time
+	Clock      ports.Clock   // for date-based recency filters; nil = the system clock
 }
 
 // Client is the part every provider client shares: its key, endpoint, timeout, HTTP client
@@ -141,7 +143,10 @@ func NewClient(cfg ClientConfig, defURL, defPath string, defTimeout time.Duratio
 	if err != nil {
 		return Client{}, err
 	}
-	c := Client{Key: cfg.APIKey, URL: endpoint, Timeout: cfg.Timeout, HTTP: cfg.HTTPClient, Now: cfg.Now}
+	c := Client{Key: cfg.APIKey, URL: endpoint, Timeout: cfg.Timeout, HTTP: cfg.HTTPClient}
+	if cfg.Clock != nil {
+		c.Now = cfg.Clock.Now
+	}
 	if c.Timeout <= 0 {
 		c.Timeout = defTimeout
 	}

@@ -92,7 +92,7 @@ func TestNewClientFillsDefaults(t *testing.T) {
 	require.Equal(t, time.UTC, c.Now().Location())
 
 	fixed := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	c, err = NewClient(ClientConfig{URL: "http://127.0.0.1:9", Timeout: time.Second, Now: func() time.Time { return fixed }},
+	c, err = NewClient(ClientConfig{URL: "http://127.0.0.1:9", Timeout: time.Second, Clock: fixedClock{fixed}},
 		"https://api.example.com/search", "/search", 7*time.Second)
 	require.NoError(t, err)
 	require.Equal(t, "http://127.0.0.1:9/search", c.URL)
@@ -102,3 +102,7 @@ func TestNewClientFillsDefaults(t *testing.T) {
 	_, err = NewClient(ClientConfig{URL: "ftp://x"}, "https://api.example.com/search", "/search", time.Second)
 	require.Error(t, err)
 }
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
