@@ -101,7 +101,7 @@ func TestOversizedArtifactIs413AndLogged(t *testing.T) {
 		"data_base64": base64.StdEncoding.EncodeToString([]byte(data))})
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	require.Equal(t, "artifact_size_exceeded", resp.errorCode(t))
-	require.NotEmpty(t, r.logLines("artifact_rejected"))
+	require.NotEmpty(t, r.logs.Events("artifact_rejected"))
 }
 
 func TestOversizedBodyIs413(t *testing.T) {

@@ -43,7 +43,7 @@ func TestAccessLogLine(t *testing.T) {
 	r.do("GET", "/tasks/"+taskID, nil, "Authorization", "Bearer s3cret-token", "X-Request-ID", "log-2")
 
 	var line map[string]any
-	for _, l := range r.logLines("http_request") {
+	for _, l := range r.logs.Events("http_request") {
 		if l["request_id"] == "log-2" {
 			line = l
 		}
@@ -135,7 +135,7 @@ func TestBackingServiceDownIs503(t *testing.T) {
 	m := r.do("GET", "/metrics", nil)
 	require.Equal(t, http.StatusOK, m.StatusCode)
 	require.NotContains(t, string(m.body), "taskrunner_tasks{")
-	require.NotEmpty(t, r.logLines("metrics_scrape_failed"))
+	require.NotEmpty(t, r.logs.Events("metrics_scrape_failed"))
 }
 
 func TestPanicIs500WithGenericBody(t *testing.T) {
@@ -147,11 +147,11 @@ func TestPanicIs500WithGenericBody(t *testing.T) {
 	require.Equal(t, "internal", resp.errorCode(t))
 	require.Contains(t, resp.errorMessage(t), "boom-1")
 	require.NotContains(t, string(resp.body), "flakyStore")
-	panics := r.logLines("http_panic")
+	panics := r.logs.Events("http_panic")
 	require.Len(t, panics, 1)
 	require.Equal(t, "boom-1", panics[0]["request_id"])
 	require.Contains(t, panics[0]["stack"], "flakyStore")
-	internal := r.logLines("http_internal_error")
+	internal := r.logs.Events("http_internal_error")
 	require.NotEmpty(t, internal)
 	require.Equal(t, "boom-1", internal[0]["request_id"])
 

@@ -31,7 +31,7 @@ func TestHealthNamesTheFailingCheck(t *testing.T) {
 	require.Contains(t, resp.errorMessage(t), "store")
 	require.Equal(t, map[string]any{"store": "unavailable", "queue": "ok", "blobs": "ok"}, body["checks"])
 	require.NotContains(t, string(resp.body), "10.0.0.1", "driver errors stay in the log")
-	require.NotEmpty(t, r.logLines("health_check_failed"))
+	require.NotEmpty(t, r.logs.Events("health_check_failed"))
 }
 
 func TestHealthTimesOutAHungServiceWithoutHidingOthers(t *testing.T) {

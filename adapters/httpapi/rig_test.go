@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
+	"taskrunner/test/logcapture"
 	"taskrunner/test/openapitest"
 )
 
@@ -55,7 +55,7 @@ type rig struct {
 	store   *flakyStore
 	queue   *memory.Queue
 	metrics *metrics.Metrics
-	logs    *syncBuffer
+	logs    *logcapture.Buffer
 	tasks   *application.TaskService
 	live    string // host:port once goLive has started the server
 }
@@ -80,7 +80,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		o(&rc)
 	}
 	clock := memory.NewFakeClock(time.Date(2025, 1, 2, 3, 4, 5, 123456789, time.UTC))
-	logs := &syncBuffer{}
+	logs := &logcapture.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	store := &flakyStore{TaskStore: memory.NewTaskStore()}
 	queue := memory.NewQueue(clock)
@@ -218,18 +218,6 @@ func (r *rig) submitEcho(msg string) string {
 	return resp.json(r.t)["id"].(string)
 }
 
-// logLines returns the decoded log lines with the given event (slog's msg).
-func (r *rig) logLines(event string) []map[string]any {
-	var out []map[string]any
-	for _, line := range strings.Split(r.logs.String(), "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == event {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // acceptAll is a task handler double that accepts any params object.
 type acceptAll struct{}
 
@@ -313,22 +301,4 @@ type hungPinger struct{}
 func (hungPinger) Ping(ctx context.Context) error {
 	<-ctx.Done()
 	return ctx.Err()
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -82,7 +82,7 @@ func flowFetchRetry(t *testing.T, start starter) {
 	t.Cleanup(srv.Close)
 	tk := s.wait(t, s.submit(t, "/fetch", map[string]any{"url": srv.URL + "/flaky", "max_retries": 2}).ID, "succeeded")
 	require.Equal(t, 2, tk.Attempts)
-	require.NotEmpty(t, s.logs.events("task_retry_scheduled"))
+	require.NotEmpty(t, s.logs.Events("task_retry_scheduled"))
 
 	// Without retries the same failure is final.
 	var hits2 atomic.Int32

@@ -180,7 +180,7 @@ func flowTimeoutKill(t *testing.T, start starter) {
 	done := s.wait(t, tk.ID, "failed")
 	require.Equal(t, "task_runtime_exceeded", done.Error.Code)
 	require.Eventually(t, func() bool {
-		for _, e := range s.logs.events("task_killed") {
+		for _, e := range s.logs.Events("task_killed") {
 			if e["task_id"] == tk.ID {
 				return true
 			}
@@ -279,7 +279,7 @@ func flowArtifactLimit(t *testing.T, start starter) {
 	big := make([]byte, 1<<20+1)
 	code, b, _ := s.call(t, http.MethodPost, "/artifacts", map[string]any{"type": "log", "content_type": "application/octet-stream", "data_base64": base64.StdEncoding.EncodeToString(big)})
 	expectError(t, code, b, http.StatusRequestEntityTooLarge, "artifact_size_exceeded", "")
-	require.NotEmpty(t, s.logs.events("artifact_rejected"))
+	require.NotEmpty(t, s.logs.Events("artifact_rejected"))
 
 	exact := make([]byte, 1<<20)
 	code, b, _ = s.call(t, http.MethodPost, "/artifacts", map[string]any{"type": "log", "content_type": "application/octet-stream", "data_base64": base64.StdEncoding.EncodeToString(exact)})
@@ -391,7 +391,7 @@ func flowRequestID(t *testing.T, start starter) {
 	require.Equal(t, http.StatusAccepted, code, string(b))
 	id := decode[task](t, b).ID
 	found := false
-	for _, e := range s.logs.events("task_submitted") {
+	for _, e := range s.logs.Events("task_submitted") {
 		if e["task_id"] == id {
 			require.Equal(t, "submit-7", e["request_id"])
 			found = true

@@ -12,6 +12,7 @@ import (
 	"taskrunner/adapters/httpapi"
 	"taskrunner/bootstrap"
 	"taskrunner/test/harness"
+	"taskrunner/test/logcapture"
 )
 
 // TestServicesWorkerHandsBackOnShutdown: a worker process stopped (SIGTERM) while a task
@@ -30,7 +31,7 @@ func TestServicesWorkerHandsBackOnShutdown(t *testing.T) {
 	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
 	c.ShutdownGrace = 200 * time.Millisecond
 
-	logs := &syncBuffer{}
+	logs := &logcapture.Buffer{}
 	var srv *httpapi.Server
 	startApp(t, c, bootstrap.RoleAPI, logs, fx.Populate(&srv))
 	s := newStack(t, srv, logs, c)
@@ -53,5 +54,5 @@ func TestServicesWorkerHandsBackOnShutdown(t *testing.T) {
 	startApp(t, c, bootstrap.RoleWorker, logs)
 	done := s.wait(t, tk.ID, "succeeded")
 	require.Equal(t, 1, done.Attempts)
-	require.NotEmpty(t, logs.events("task_handed_back"))
+	require.NotEmpty(t, logs.Events("task_handed_back"))
 }

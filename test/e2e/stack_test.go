@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,47 +17,15 @@ import (
 	"taskrunner/adapters/httpapi"
 	"taskrunner/bootstrap"
 	"taskrunner/test/harness"
+	"taskrunner/test/logcapture"
 	"taskrunner/test/openapitest"
 )
-
-// syncBuffer collects the JSON log lines of a stack, safe for the app's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// events returns the decoded log lines whose msg is name.
-func (b *syncBuffer) events(name string) []map[string]any {
-	var out []map[string]any
-	for _, line := range strings.Split(b.String(), "\n") {
-		if !strings.Contains(line, `"msg":"`+name+`"`) {
-			continue
-		}
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
 
 // stack is a running taskrunner reached over real HTTP.
 type stack struct {
 	base   string
 	client *http.Client
-	logs   *syncBuffer
+	logs   *logcapture.Buffer
 	v      *openapitest.V
 	token  string
 	// source is a search source that answers in this stack (memory: the offline demo;
@@ -102,7 +68,7 @@ func startApp(t *testing.T, c bootstrap.Config, role bootstrap.Role, logs io.Wri
 	})
 }
 
-func newStack(t *testing.T, srv *httpapi.Server, logs *syncBuffer, c bootstrap.Config) *stack {
+func newStack(t *testing.T, srv *httpapi.Server, logs *logcapture.Buffer, c bootstrap.Config) *stack {
 	s := &stack{
 		base:   "http://" + srv.Addr(),
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}},
@@ -122,7 +88,7 @@ func startMemory(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	if adjust != nil {
 		adjust(&c)
 	}
-	logs := &syncBuffer{}
+	logs := &logcapture.Buffer{}
 	var srv *httpapi.Server
 	startApp(t, c, bootstrap.RoleAll, logs, fx.Populate(&srv))
 	s := newStack(t, srv, logs, c)
@@ -144,7 +110,7 @@ func startServices(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	if adjust != nil {
 		adjust(&c)
 	}
-	logs := &syncBuffer{}
+	logs := &logcapture.Buffer{}
 	var srv *httpapi.Server
 	startApp(t, c, bootstrap.RoleAPI, logs, fx.Populate(&srv))
 	startApp(t, c, bootstrap.RoleWorker, logs)

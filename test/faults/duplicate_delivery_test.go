@@ -64,12 +64,12 @@ func TestDuplicateDeliveryOfFinishedTasks(t *testing.T) {
 	w2.store = recordingStore{TaskStore: w2.store, who: "worker-2", led: led}
 	s.startWorker(t, w2, probe{who: "worker-2", led: led}, workerConfig(8))
 	eventually(t, "every redelivery to be skipped", func() (bool, string) {
-		n := len(s.logs.taskIDs("task_duplicate_skipped"))
+		n := len(taskIDs(s.logs, "task_duplicate_skipped"))
 		return n == len(ids), fmt.Sprintf("%d of %d redeliveries skipped", n, len(ids))
 	})
 	waitQueueEmpty(t, api.queue, ids)
 	after := waitFinished(t, api.store, ids)
-	skipped := s.logs.taskIDs("task_duplicate_skipped")
+	skipped := taskIDs(s.logs, "task_duplicate_skipped")
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, after[id].Status)
 		require.Len(t, led.get(led.started, id), 1, "task %s: the handler must not run again", id)

@@ -53,7 +53,7 @@ func TestRedisLosesQueuedTasks(t *testing.T) {
 
 	tasks := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
-	requeued := s.logs.taskIDs("task_requeued_by_reconciler")
+	requeued := taskIDs(s.logs, "task_requeued_by_reconciler")
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, tasks[id].Status, "task %s: %+v", id, tasks[id].Error)
 		require.Len(t, led.get(led.completed, id), 1, "task %s must run to completion exactly once", id)
@@ -108,12 +108,12 @@ func TestRedisLosesRunningTasks(t *testing.T) {
 		require.Len(t, led.get(led.written, id), 1, "task %s must get exactly one result", id)
 	}
 	requeuedRunning := 0
-	for _, line := range s.logs.lines("task_requeued_by_reconciler") {
+	for _, line := range s.logs.Lines("task_requeued_by_reconciler") {
 		if strings.Contains(line, `"status":"running"`) {
 			requeuedRunning++
 		}
 	}
 	require.Positive(t, requeuedRunning, "tasks whose lease vanished mid-run were requeued")
 	t.Logf("%d running tasks requeued by the reconcilers; %d task lost its lease mid-run",
-		requeuedRunning, len(s.logs.taskIDs("task_lease_lost")))
+		requeuedRunning, len(taskIDs(s.logs, "task_lease_lost")))
 }

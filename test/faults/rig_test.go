@@ -1,7 +1,6 @@
 package faults
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,6 +22,7 @@ import (
 	"taskrunner/domain"
 	"taskrunner/ports"
 	"taskrunner/test/harness"
+	"taskrunner/test/logcapture"
 )
 
 // Sizes shared by the tests. waitLimit is a deadline for polls, never a speed expectation:
@@ -41,23 +40,23 @@ const (
 type services struct {
 	dbURL string
 	redis harness.RedisTarget
-	logs  *logBuffer
+	logs  *logcapture.Buffer
 	log   *slog.Logger
 }
 
 func setup(t *testing.T) *services {
 	t.Helper()
-	s := &services{dbURL: harness.Postgres(t), redis: harness.Redis(t), logs: &logBuffer{}}
+	s := &services{dbURL: harness.Postgres(t), redis: harness.Redis(t), logs: &logcapture.Buffer{}}
 	s.log = slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	t.Cleanup(func() {
 		if !t.Failed() {
 			return
 		}
-		t.Logf("last log lines:\n%s", s.logs.tail(80))
+		t.Logf("last log lines:\n%s", s.logs.Tail(80))
 		// FAULTS_LOG_DIR keeps the whole log of a failed test, for a post-mortem.
 		if dir := os.Getenv("FAULTS_LOG_DIR"); dir != "" {
 			path := filepath.Join(dir, t.Name()+".log")
-			if err := os.WriteFile(path, []byte(s.logs.tail(math.MaxInt)), 0o644); err == nil {
+			if err := os.WriteFile(path, []byte(s.logs.Tail(math.MaxInt)), 0o644); err == nil {
 				t.Logf("full log: %s", path)
 			}
 		}
@@ -258,36 +257,10 @@ func waitQueueEmpty(t *testing.T, q ports.Queue, ids []string) {
 	})
 }
 
-// logBuffer collects the JSON log lines of every simulated process.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns the log lines of the event name.
-func (b *logBuffer) lines(name string) []string {
-	b.mu.Lock()
-	text := b.buf.String()
-	b.mu.Unlock()
-	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		if strings.Contains(line, `"msg":"`+name+`"`) {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
 // taskIDs returns, for the log event name, how often it was logged per task id.
-func (b *logBuffer) taskIDs(name string) map[string]int {
+func taskIDs(b *logcapture.Buffer, name string) map[string]int {
 	out := map[string]int{}
-	for _, line := range b.lines(name) {
+	for _, line := range b.Lines(name) {
 		var m struct {
 			TaskID string `json:"task_id"`
 		}
@@ -296,14 +269,4 @@ func (b *logBuffer) taskIDs(name string) map[string]int {
 		}
 	}
 	return out
-}
-
-func (b *logBuffer) tail(n int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(b.buf.String(), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
