@@ -34,8 +34,9 @@ type WorkerConfig struct {
 	// KillGrace is how long the worker still waits for a handler after its context ended
 	// (deadline, cancel, shutdown) before it abandons the handler's goroutine; default 500ms.
 	KillGrace time.Duration
-	// ShutdownGrace is how long Stop lets running tasks finish before handing them back;
-	// default 30s.
+	// ShutdownGrace is how long Stop lets running tasks finish before handing them back.
+	// Zero is a real value, not "use the default": running tasks are handed back at once.
+	// Stop shortens it further when its context would otherwise end before the hand-back.
 	ShutdownGrace time.Duration
 	// OpTimeout bounds each store or queue call the worker makes; default 10s.
 	OpTimeout time.Duration
@@ -48,7 +49,7 @@ const (
 	DefaultRetryBase         = time.Second
 	DefaultRetryMax          = 5 * time.Minute
 	DefaultKillGrace         = 500 * time.Millisecond
-	DefaultShutdownGrace     = 30 * time.Second
+	DefaultShutdownGrace     = 30 * time.Second // bootstrap's default for ShutdownGrace
 	DefaultWorkerOpTimeout   = 10 * time.Second
 )
 
@@ -87,9 +88,6 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	}
 	if c.KillGrace == 0 {
 		c.KillGrace = DefaultKillGrace
-	}
-	if c.ShutdownGrace == 0 {
-		c.ShutdownGrace = DefaultShutdownGrace
 	}
 	if c.OpTimeout == 0 {
 		c.OpTimeout = DefaultWorkerOpTimeout
@@ -223,7 +221,9 @@ func (w *Worker) shutdown(ctx context.Context) error {
 	loopsDone := make(chan struct{})
 	go func() { w.loops.Wait(); close(loopsDone) }()
 
-	grace := time.NewTimer(w.cfg.ShutdownGrace)
+	graceFor := w.graceWithin(ctx)
+	w.d.Log.InfoContext(ctx, "worker_stopping", "grace_ms", graceFor.Milliseconds())
+	grace := time.NewTimer(graceFor)
 	defer grace.Stop()
 	var err error
 	select {
@@ -247,6 +247,19 @@ func (w *Worker) shutdown(ctx context.Context) error {
 	<-w.signalsDone
 	w.d.Log.InfoContext(ctx, "worker_stopped")
 	return err
+}
+
+// graceWithin is the shutdown grace, cut short so that the hand-back that follows it (the
+// handlers' KillGrace, then one store write and one queue call per task) still fits
+// before ctx's deadline: a task left running when the process exits keeps its lease and
+// waits for it to expire before anyone can run it again.
+func (w *Worker) graceWithin(ctx context.Context) time.Duration {
+	g := w.cfg.ShutdownGrace
+	if dl, ok := ctx.Deadline(); ok {
+		reserve := w.cfg.KillGrace + w.cfg.OpTimeout
+		g = min(g, max(0, time.Until(dl)-reserve))
+	}
+	return g
 }
 
 type noObserver struct{}

@@ -3,6 +3,7 @@ package application
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -62,6 +63,13 @@ func (w *Worker) succeed(lease domain.Lease, task domain.Task, res json.RawMessa
 func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ran time.Duration) {
 	te := taskError(err)
 	retryable := domain.IsRetryable(err)
+	if wait, ok := w.waitBeyondCap(err); retryable && ok {
+		// A retry parked for the server's wait (a Retry-After of years, a spent monthly
+		// quota) would sit in the queue long after anyone cares: fail now and say why.
+		retryable = false
+		te.Message = fmt.Sprintf("%s; the server asked to wait %ds before a retry, longer than the retry cap of %ds, so the task is not retried",
+			te.Message, wait, int(w.cfg.RetryMax/time.Second))
+	}
 	now := w.d.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
 		switch {
@@ -127,15 +135,22 @@ func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duratio
 	w.release(lease, time.Time{})
 }
 
-// finishUpdate applies the attempt's final transition. It reports false when there is
-// nothing more to do: the task was already finished elsewhere (then the delivery is acked)
+// finishUpdate applies the attempt's final transition, only while this delivery still
+// holds the task. It reports false when there is nothing more to do: the task was already
+// finished elsewhere or taken over by a later delivery (then this delivery is acked away)
 // or the store stayed unavailable (then the lease expires and the task comes back).
 func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*domain.Task) error) (domain.Task, bool) {
+	held := func(t *domain.Task) error {
+		if err := t.HeldBy(lease.Token); err != nil {
+			return err
+		}
+		return fn(t)
+	}
 	var err error
 	for try := 1; try <= finishTries; try++ {
 		var t domain.Task
 		ctx, done := w.opCtx()
-		t, err = w.d.Store.Update(ctx, task.ID, fn)
+		t, err = w.d.Store.Update(ctx, task.ID, held)
 		done()
 		if err == nil {
 			return t, true
@@ -154,15 +169,28 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 }
 
 // retryDelay is the backoff for retry number attempt, never earlier than the error's
-// RetryAfter (a provider's Retry-After).
+// RetryAfter (a provider's Retry-After) and never later than RetryMax: failOrRetry fails
+// at once a task whose server asks for more than that.
 func (w *Worker) retryDelay(attempt int, err error) time.Duration {
 	d := domain.Backoff(attempt, w.cfg.RetryBase, w.cfg.RetryMax, rand.Float64())
 	var e *domain.Error
 	if errors.As(err, &e) && e.RetryAfter > 0 {
-		d = max(d, time.Duration(e.RetryAfter)*time.Second)
+		d = max(d, time.Duration(min(e.RetryAfter, w.maxWaitSeconds()))*time.Second)
 	}
-	return d
+	return min(d, w.cfg.RetryMax)
 }
+
+// waitBeyondCap reports the wait in seconds a server asked for, and whether it exceeds
+// RetryMax. Compared in seconds, so a century-long Retry-After cannot overflow a Duration.
+func (w *Worker) waitBeyondCap(err error) (seconds int, beyond bool) {
+	var e *domain.Error
+	if !errors.As(err, &e) {
+		return 0, false
+	}
+	return e.RetryAfter, e.RetryAfter > w.maxWaitSeconds()
+}
+
+func (w *Worker) maxWaitSeconds() int { return int(w.cfg.RetryMax / time.Second) }
 
 // taskError is what clients see of a failure: the code and message of a domain.Error; for
 // anything else a generic internal error (the real one goes only to the log).

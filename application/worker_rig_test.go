@@ -74,9 +74,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	if cfg.KillGrace == 0 {
 		cfg.KillGrace = 100 * time.Millisecond
 	}
-	if cfg.ShutdownGrace == 0 {
-		cfg.ShutdownGrace = 200 * time.Millisecond
-	}
+	// ShutdownGrace keeps its zero: at the end of a test running tasks are handed back at once.
 	if handlers == nil {
 		handlers = application.Handlers{
 			domain.TaskEcho:  application.NewEchoHandler(),

@@ -34,7 +34,7 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	w.inflight.Store(lease.TaskID, hook)
 	defer w.inflight.CompareAndDelete(lease.TaskID, hook)
 
-	task, err := w.start(lease.TaskID)
+	task, err := w.start(lease)
 	switch {
 	case errors.Is(err, domain.ErrConflict):
 		// Already finished: a duplicate delivery (e.g. an ack lost after the result was
@@ -68,14 +68,14 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	return true
 }
 
-// start marks the task running in one conditional write, and in the same write ends it
-// when a cancel was requested or workers have lost it too often.
-func (w *Worker) start(id string) (domain.Task, error) {
+// start marks the task running, held by this delivery, in one conditional write, and in
+// the same write ends it when a cancel was requested or workers have lost it too often.
+func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 	ctx, done := w.opCtx()
 	defer done()
 	now := w.d.Clock.Now()
-	return w.d.Store.Update(ctx, id, func(t *domain.Task) error {
-		if err := t.Start(now); err != nil {
+	return w.d.Store.Update(ctx, lease.TaskID, func(t *domain.Task) error {
+		if err := t.Start(lease.Token, now); err != nil {
 			return err
 		}
 		if t.CancelRequested {
@@ -151,7 +151,8 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 }
 
 // heartbeat extends the lease and re-reads the record, so a cancel whose signal was lost
-// still lands within about one heartbeat.
+// still lands within about one heartbeat, and a run whose task another delivery has taken
+// over (this one's lease lapsed while the queue was unreachable) stops within one too.
 func (w *Worker) heartbeat(cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
 	ctx, done := context.WithTimeout(w.abortCtx, min(w.cfg.Heartbeat, w.cfg.OpTimeout))
 	defer done()
@@ -165,7 +166,13 @@ func (w *Worker) heartbeat(cancel context.CancelCauseFunc, lease domain.Lease, t
 		w.d.Log.Warn("task_heartbeat_failed", "task_id", task.ID, "error", err.Error())
 	}
 	cur, err := w.d.Store.Get(ctx, task.ID)
-	if err == nil && cur.CancelRequested {
+	switch {
+	case err != nil:
+	case cur.HeldBy(lease.Token) != nil:
+		w.d.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+			"status", string(cur.Status))
+		cancel(errLeaseLost)
+	case cur.CancelRequested:
 		cancel(errCancelRequested)
 	}
 }

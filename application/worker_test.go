@@ -212,15 +212,60 @@ func TestWorkerRetryHonoursRetryAfter(t *testing.T) {
 		e.RetryAfter = 60
 		return nil, e
 	}}
-	r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{})
+	r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
 	r.start(t)
 	task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
 	ev := r.logs.waitEvent(t, "task_retry_scheduled", task.ID)
 	require.GreaterOrEqual(t, ev["delay_ms"], float64(60000))
+	require.LessOrEqual(t, ev["delay_ms"], float64(5*60000), "never past the retry cap")
 	final := r.waitStatus(t, task.ID, domain.StatusQueued)
 	require.Equal(t, domain.CodeProviderError, final.Error.Code, "last error shown while waiting")
 	require.True(t, r.inQueue(t, task.ID))
 	require.EqualValues(t, 1, calls.Load())
+}
+
+// TestWorkerRetryAfterBeyondCapFailsAtOnce: a server asking for a wait longer than the
+// retry cap (a Retry-After of a century, a spent monthly quota) does not park the task for
+// that long: it fails at once with the code it would have had, naming the wait.
+func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, code := range []domain.Code{domain.CodeFetchFailed, domain.CodeProviderError} {
+		t.Run(string(code), func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
+				calls.Add(1)
+				e := domain.NewError(code, "the server answered 503").Transient()
+				e.RetryAfter = 3153600000
+				return nil, e
+			}}
+			r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
+			r.start(t)
+			task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
+			final := r.waitStatus(t, task.ID, domain.StatusFailed)
+			require.Equal(t, code, final.Error.Code)
+			require.Contains(t, final.Error.Message, "the server answered 503")
+			require.Contains(t, final.Error.Message, "3153600000s")
+			require.Equal(t, 1, final.Attempts)
+			require.EqualValues(t, 1, calls.Load())
+			require.Empty(t, r.logs.events("task_retry_scheduled", task.ID))
+			require.False(t, r.inQueue(t, task.ID), "nothing parked in the delayed set")
+		})
+	}
+	t.Run("a wait at the cap is respected", func(t *testing.T) {
+		t.Parallel()
+		h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
+			e := domain.NewError(domain.CodeFetchFailed, "503").Transient()
+			e.RetryAfter = 300
+			return nil, e
+		}}
+		r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
+		r.start(t)
+		task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
+		ev := r.logs.waitEvent(t, "task_retry_scheduled", task.ID)
+		require.Equal(t, float64(300000), ev["delay_ms"])
+		require.Equal(t, domain.StatusQueued, r.waitStatus(t, task.ID, domain.StatusQueued).Status)
+	})
 }
 
 func TestWorkerNeverRetriesPermanentFailures(t *testing.T) {
@@ -332,7 +377,7 @@ func TestWorkerRestartsTaskWhoseWorkerVanished(t *testing.T) {
 	gone, err := r.queue.Dequeue(context.Background(), time.Minute)
 	require.NoError(t, err)
 	require.Equal(t, task.ID, gone.TaskID)
-	_, err = r.store.Update(context.Background(), task.ID, func(t *domain.Task) error { return t.Start(clock.Now()) })
+	_, err = r.store.Update(context.Background(), task.ID, func(t *domain.Task) error { return t.Start(gone.Token, clock.Now()) })
 	require.NoError(t, err)
 
 	r.start(t)
@@ -398,6 +443,56 @@ func TestWorkerStopHandsBackRunningTask(t *testing.T) {
 	require.Error(t, r.worker.Start(context.Background()), "a stopped worker does not restart")
 }
 
+// TestWorkerStopWithZeroGraceHandsBackAtOnce: SHUTDOWN_GRACE_SECONDS=0 means "hand back at
+// once", not "the default": with 3 long tasks running, Stop inside the app's stop timeout
+// for a zero grace (15 s) hands all three back, their attempts not counted.
+func TestWorkerStopWithZeroGraceHandsBackAtOnce(t *testing.T) {
+	t.Parallel()
+	r := newWorkerRig(t, nil, application.WorkerConfig{ShutdownGrace: 0})
+	require.Zero(t, r.worker.Config().ShutdownGrace, "zero is kept, not replaced by a default")
+	require.NoError(t, r.worker.Start(context.Background()))
+	var ids []string
+	for range 3 {
+		task := r.submit(t, domain.TaskSleep, `{"seconds":60}`)
+		ids = append(ids, task.ID)
+	}
+	for _, id := range ids {
+		r.waitStatus(t, id, domain.StatusRunning)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	require.NoError(t, r.worker.Stop(ctx), "the hand-back fits inside the stop timeout")
+	ev := r.logs.waitEvent(t, "worker_stopping", "")
+	require.Equal(t, float64(0), ev["grace_ms"])
+	for _, id := range ids {
+		back := r.get(t, id)
+		require.Equal(t, domain.StatusQueued, back.Status, "task %s", id)
+		require.Equal(t, 0, back.Attempts, "task %s: a handed-back attempt does not count", id)
+		require.Empty(t, back.Holder, "task %s: nobody holds a handed-back task", id)
+		require.True(t, r.inQueue(t, id), "task %s: back on the queue", id)
+	}
+}
+
+// TestWorkerStopGraceFitsTheDeadline: a grace longer than the time Stop is given is cut
+// short so the hand-back still happens before the caller gives up, instead of the process
+// exiting with the task still running and its lease held.
+func TestWorkerStopGraceFitsTheDeadline(t *testing.T) {
+	t.Parallel()
+	r := newWorkerRig(t, nil, application.WorkerConfig{ShutdownGrace: time.Hour, OpTimeout: time.Second})
+	require.NoError(t, r.worker.Start(context.Background()))
+	task := r.submit(t, domain.TaskSleep, `{"seconds":60}`)
+	r.waitStatus(t, task.ID, domain.StatusRunning)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	require.NoError(t, r.worker.Stop(ctx))
+	back := r.get(t, task.ID)
+	require.Equal(t, domain.StatusQueued, back.Status)
+	require.Equal(t, 0, back.Attempts)
+	require.True(t, r.inQueue(t, task.ID))
+}
+
 func TestWorkerStopLetsShortTasksFinish(t *testing.T) {
 	t.Parallel()
 	r := newWorkerRig(t, nil, application.WorkerConfig{ShutdownGrace: waitLimit})
@@ -405,7 +500,8 @@ func TestWorkerStopLetsShortTasksFinish(t *testing.T) {
 	task := r.submit(t, domain.TaskSleep, `{"seconds":0.3}`)
 	r.waitStatus(t, task.ID, domain.StatusRunning)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*waitLimit)
+	// Room for the grace and, after it, the hand-back's reserve (KillGrace + OpTimeout).
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit+application.DefaultWorkerOpTimeout+time.Second)
 	defer cancel()
 	require.NoError(t, r.worker.Stop(ctx))
 	done := r.get(t, task.ID)

@@ -73,10 +73,15 @@ type Task struct {
 	// CancelRequested is set when a cancel arrives while the task runs; the worker that holds
 	// it ends it as cancelled.
 	CancelRequested bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	StartedAt       *time.Time
-	FinishedAt      *time.Time
+	// Holder is the token of the delivery that started the running attempt ("" unless
+	// running). Every transition that ends an attempt names the holder it expects, so a
+	// worker whose lease lapsed can never end or requeue the attempt of the worker that
+	// took the task over from it.
+	Holder     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
 }
 
 // Timeout is the task's runtime limit as a duration.
@@ -90,14 +95,16 @@ func conflict(t *Task, action string) error {
 	return NewError(CodeTaskAlreadyFinished, "cannot %s task %s: it is %s", action, t.ID, t.Status).WithCause(ErrConflict)
 }
 
-// Start moves a queued task to running and counts the attempt. A task already running is
-// one whose previous holder lost its lease (the queue only redelivers after expiry), so it
-// is started again. Terminal tasks return ErrConflict: the delivery is a duplicate.
-func (t *Task) Start(now time.Time) error {
+// Start moves a queued task to running, held by the delivery whose token is holder, and
+// counts the attempt. A task already running is one whose previous holder lost its lease
+// (the queue only redelivers after expiry), so it is started again and the new holder
+// replaces the old one. Terminal tasks return ErrConflict: the delivery is a duplicate.
+func (t *Task) Start(holder string, now time.Time) error {
 	if t.Status != StatusQueued && t.Status != StatusRunning {
 		return conflict(t, "start")
 	}
 	t.Status = StatusRunning
+	t.Holder = holder
 	t.Attempts++
 	t.StartedAt = timePtr(now)
 	t.UpdatedAt = now
@@ -134,6 +141,7 @@ func (t *Task) Requeue(lastErr *TaskError, now time.Time) error {
 		return conflict(t, "requeue")
 	}
 	t.Status = StatusQueued
+	t.Holder = ""
 	if lastErr == nil {
 		t.Attempts--
 	} else {
@@ -173,7 +181,22 @@ func (t *Task) MarkCancelled(now time.Time) error {
 	return nil
 }
 
+// HeldBy reports nil when the task is running under the delivery holder, and an error
+// matching ErrConflict otherwise: the attempt of that delivery is over (finished, handed
+// back, or taken over by another worker after its lease lapsed), so it may change nothing.
+func (t *Task) HeldBy(holder string) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "finish")
+	}
+	if t.Holder != holder {
+		return NewError(CodeTaskAlreadyFinished,
+			"task %s is held by another delivery: this attempt's lease lapsed", t.ID).WithCause(ErrConflict)
+	}
+	return nil
+}
+
 func (t *Task) finish(now time.Time) {
+	t.Holder = ""
 	t.FinishedAt = timePtr(now)
 	t.UpdatedAt = now
 }

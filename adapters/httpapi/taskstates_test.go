@@ -16,7 +16,7 @@ func (r *rig) finish(id string, fn func(t *domain.Task, now time.Time) error) {
 	r.t.Helper()
 	_, err := r.store.Update(r.t.Context(), id, func(t *domain.Task) error {
 		now := t.CreatedAt.Add(1500 * time.Millisecond)
-		if err := t.Start(now); err != nil {
+		if err := t.Start("d", now); err != nil {
 			return err
 		}
 		return fn(t, now.Add(250*time.Microsecond))

@@ -31,7 +31,7 @@ func TestConnectionsTerminated(t *testing.T) {
 		_, err := s.Update(ctx, task.ID, func(t *domain.Task) error {
 			close(inFn)
 			<-release
-			return t.Start(time.Now().UTC())
+			return t.Start("d", time.Now().UTC())
 		})
 		done <- err
 	}()
@@ -47,7 +47,7 @@ func TestConnectionsTerminated(t *testing.T) {
 	terminateBackends(t, url)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		got, err := s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start(time.Now().UTC()) })
+		got, err := s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
 		if err == nil {
 			require.Equal(t, domain.StatusRunning, got.Status)
 			require.Equal(t, 1, got.Attempts, "the failed transaction left nothing behind")

@@ -13,7 +13,7 @@ import (
 // task; taskRow.dest and taskArgs follow it.
 var taskColumns = []string{
 	"id", "type", "status", "params", "result", "error", "attempts", "max_retries",
-	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested",
+	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested", "holder",
 	"created_at", "updated_at", "started_at", "finished_at",
 }
 
@@ -26,6 +26,7 @@ type taskRow struct {
 	idempotencyKey          *string
 	clientID                string
 	cancelRequested         bool
+	holder                  string
 	createdAt, updatedAt    time.Time
 	startedAt, finishedAt   *time.Time
 }
@@ -33,7 +34,7 @@ type taskRow struct {
 func (r *taskRow) dest() []any {
 	return []any{
 		&r.id, &r.typ, &r.status, &r.params, &r.result, &r.errJSON, &r.attempts, &r.maxRetries,
-		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested,
+		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested, &r.holder,
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
 	}
 }
@@ -50,6 +51,7 @@ func (r *taskRow) task() (domain.Task, error) {
 		TimeoutSeconds:  int(r.timeoutSeconds),
 		ClientID:        r.clientID,
 		CancelRequested: r.cancelRequested,
+		Holder:          r.holder,
 		CreatedAt:       r.createdAt.UTC(),
 		UpdatedAt:       r.updatedAt.UTC(),
 		StartedAt:       utcPtr(r.startedAt),
@@ -84,7 +86,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 	}
 	return []any{
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
-		t.Attempts, t.MaxRetries, t.TimeoutSeconds, key, t.ClientID, t.CancelRequested,
+		t.Attempts, t.MaxRetries, t.TimeoutSeconds, key, t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
 	}, nil
 }

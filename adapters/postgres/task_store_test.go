@@ -61,7 +61,7 @@ func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 	task := newTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
-	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start(time.Now().UTC()) })
+	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
 	require.NoError(t, err)
 
 	const workers = 8

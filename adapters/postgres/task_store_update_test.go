@@ -63,7 +63,7 @@ func TestTaskStoreUpdateSeesWritesFromOutside(t *testing.T) {
 			_, err := conn.Exec(ctx, "UPDATE tasks SET client_id = 'outside' WHERE id = $1", task.ID)
 			require.NoError(t, err)
 		}
-		return cur.Start(cur.CreatedAt)
+		return cur.Start("d", cur.CreatedAt)
 	})
 	require.NoError(t, err)
 	require.Equal(t, 2, calls)
@@ -94,7 +94,7 @@ func TestTaskStoreUpdateIgnoresALockWithoutWrite(t *testing.T) {
 		_, err = tx.Exec(ctx, "SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", task.ID)
 		require.NoError(t, err)
 		require.NoError(t, tx.Commit(ctx))
-		return cur.Start(cur.CreatedAt)
+		return cur.Start("d", cur.CreatedAt)
 	})
 	require.NoError(t, err)
 	require.Equal(t, 1, calls)

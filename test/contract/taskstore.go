@@ -179,11 +179,12 @@ func taskUpdateApplies(t *testing.T, s ports.TaskStore) {
 	now := Now().Add(time.Second)
 	updated, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
 		RequireSameTask(t, task, *cur) // fn sees the stored task
-		return cur.Start(now)
+		return cur.Start("delivery-1", now)
 	})
 	require.NoError(t, err)
 	want := task
-	require.NoError(t, want.Start(now))
+	require.NoError(t, want.Start("delivery-1", now))
+	require.Equal(t, "delivery-1", updated.Holder, "the holder of the running attempt is stored")
 	RequireSameTask(t, want, updated)
 	RequireSameTask(t, want, getTask(t, s, task.ID))
 }
@@ -245,7 +246,7 @@ func taskUpdateFnError(t *testing.T, s ports.TaskStore) {
 	// A domain error passes through with its code intact.
 	_, err = s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
 		cur.Status = domain.StatusSucceeded
-		return cur.Start(Now()) // illegal from succeeded
+		return cur.Start("d", Now()) // illegal from succeeded
 	})
 	require.ErrorIs(t, err, domain.ErrConflict)
 	require.Equal(t, domain.CodeTaskAlreadyFinished, domain.CodeOf(err))
@@ -272,7 +273,7 @@ func taskUpdateRace(t *testing.T, s ports.TaskStore) {
 				if cur.Status != domain.StatusQueued {
 					return fmt.Errorf("already %s: %w", cur.Status, domain.ErrConflict)
 				}
-				return cur.Start(Now())
+				return cur.Start("d", Now())
 			})
 		})
 	}
@@ -642,7 +643,7 @@ func taskCount(t *testing.T, s ports.TaskStore) {
 	require.Equal(t, map[domain.Status]int64{domain.StatusSucceeded: 1}, nonZero(counts[typeB]))
 
 	// Counts follow updates.
-	_, err = s.Update(t.Context(), first.ID, func(cur *domain.Task) error { return cur.Start(Now()) })
+	_, err = s.Update(t.Context(), first.ID, func(cur *domain.Task) error { return cur.Start("d", Now()) })
 	require.NoError(t, err)
 	counts, err = s.CountByTypeStatus(t.Context())
 	require.NoError(t, err)
