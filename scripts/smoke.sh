@@ -89,12 +89,13 @@ cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
 (cd "$work/site" && exec python3 -m http.server "$page_port" --bind 127.0.0.1 >"$work/site.log" 2>&1) &
 pids+=($!)
 
-export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info
+# SHUTDOWN_GRACE_SECONDS=0: the last check stops the worker with tasks running.
+export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info SHUTDOWN_GRACE_SECONDS=0
 source_name=demo
 case "$mode" in
   memory)
     "$bin" dev >"$work/dev.log" 2>&1 &
-    pids+=($!)
+    pids+=($!); worker_pid=$!
     ;;
   services)
     : "${SMOKE_DATABASE_URL:?services smoke needs SMOKE_DATABASE_URL (an admin PostgreSQL URL)}"
@@ -117,7 +118,7 @@ case "$mode" in
     "$bin" api >"$work/api.log" 2>&1 &
     pids+=($!)
     "$bin" worker --concurrency 4 >"$work/worker.log" 2>&1 &
-    pids+=($!)
+    pids+=($!); worker_pid=$!
     ;;
   *) echo "usage: $0 memory|services" >&2; exit 2;;
 esac
@@ -168,5 +169,26 @@ req POST /tasks '{"type":"echo","timeout_seconds":-5}'; expect 422 "bad timeout"
 req GET /tasks/00000000-0000-7000-8000-000000000000; expect 404 "unknown task"; ok "unknown task is 404"
 req GET /openapi.json; expect 200 "openapi"; [ "$(field .openapi | cut -c1-2)" = "3." ] || fail "openapi: $body"; ok "GET /openapi.json"
 req GET /metrics; expect 200 "metrics"; grep -q taskrunner_tasks <<<"$body" || fail "metrics lack taskrunner_tasks"; ok "GET /metrics"
+
+# --- SIGTERM with no grace: running tasks are handed back at once, the process exits 0 ---
+held=()
+for _ in 1 2 3; do
+  req POST /tasks '{"type":"sleep","params":{"seconds":60},"timeout_seconds":300,"max_retries":0}'
+  expect 202 "create long sleep task"; held+=("$(field .id)")
+done
+for id in "${held[@]}"; do wait_task "$id" running; done
+kill -TERM "$worker_pid"
+started=$SECONDS; code=0
+wait "$worker_pid" || code=$?
+[ "$code" = 0 ] || fail "SIGTERM with SHUTDOWN_GRACE_SECONDS=0: exit code $code"
+[ $((SECONDS - started)) -lt 15 ] || fail "SIGTERM with SHUTDOWN_GRACE_SECONDS=0 took $((SECONDS - started))s"
+ok "SIGTERM with 3 tasks running and no grace: exit code 0 in $((SECONDS - started))s"
+if [ "$mode" = services ]; then
+  for id in "${held[@]}"; do
+    req GET "/tasks/$id"; expect 200 "handed-back task"
+    [ "$(field .status)/$(field .attempts)" = queued/0 ] || fail "handed-back task: $body"
+  done
+  ok "the 3 tasks are queued again, their attempts not counted"
+fi
 
 echo "smoke ($mode): $checks passed, $failures failed"
