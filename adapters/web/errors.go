@@ -6,9 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"taskrunner/domain"
 )
@@ -83,9 +85,13 @@ func describe(err error) string {
 }
 
 // retryAfter parses a Retry-After header given in seconds (HTTP dates are rare from the
-// sites fetched here and are ignored).
+// sites fetched here and are ignored). A number too large for an int is a wait of "for
+// ever", not no wait at all: the worker fails such a task instead of retrying it.
 func retryAfter(v string) int {
-	n, err := strconv.Atoi(v)
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v), "-") {
+		return math.MaxInt32
+	}
 	if err != nil || n < 0 {
 		return 0
 	}

@@ -96,6 +96,24 @@ func flowFetchRetry(t *testing.T, start starter) {
 	require.Equal(t, int32(1), hits2.Load())
 }
 
+// flowFetchRetryAfterBeyondCap: a page answering 503 with a century-long Retry-After
+// fails at once with fetch_failed, the wait named, instead of parking the task for years.
+func flowFetchRetryAfterBeyondCap(t *testing.T, start starter) {
+	s := start(t, nil)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "3153600000")
+		http.Error(w, "come back next century", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	tk := s.wait(t, s.submit(t, "/fetch", map[string]any{"url": srv.URL + "/later", "max_retries": 3}).ID, "failed")
+	require.Equal(t, "fetch_failed", tk.Error.Code)
+	require.Contains(t, tk.Error.Message, "3153600000s")
+	require.Equal(t, 1, tk.Attempts)
+	require.Equal(t, int32(1), hits.Load())
+}
+
 func flowFetchBlocked(t *testing.T, start starter) {
 	s := start(t, func(c *bootstrap.Config) {
 		c.FetchAllowPrivate = false
