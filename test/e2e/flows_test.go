@@ -26,6 +26,7 @@ var flows = map[string]func(t *testing.T, start starter){
 	"artifact_limit":  flowArtifactLimit,
 	"auth":            flowAuth,
 	"bad_input":       flowBadInput,
+	"nul":             flowNUL,
 	"search":          flowSearch,
 	"search_batch":    flowSearchBatch,
 	"fetch":           flowFetch,
