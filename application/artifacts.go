@@ -58,11 +58,21 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	if in.Type == "" || len(in.Type) > maxArtifactTypeLen {
 		return domain.Artifact{}, domain.InvalidParams("type", "type must be 1 to %d characters", maxArtifactTypeLen)
 	}
+	if err := domain.CheckText("type", in.Type); err != nil {
+		return domain.Artifact{}, err
+	}
+	// A quoted parameter may hold a NUL that ParseMediaType lets through.
+	if err := domain.CheckText("content_type", in.ContentType); err != nil {
+		return domain.Artifact{}, err
+	}
 	if _, _, err := mime.ParseMediaType(in.ContentType); err != nil {
 		return domain.Artifact{}, domain.InvalidParams("content_type", "content_type %q is not a media type", in.ContentType)
 	}
 	meta, err := objectOrEmpty(in.Metadata, "metadata")
 	if err != nil {
+		return domain.Artifact{}, err
+	}
+	if err := domain.CheckJSONText("metadata", meta); err != nil {
 		return domain.Artifact{}, err
 	}
 	if max := s.d.Limits.MaxArtifactBytes(); int64(len(in.Data)) > max {

@@ -111,6 +111,10 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	if err != nil {
 		return domain.Task{}, err
 	}
+	// Before the handler's own checks, so a NUL is named as such whatever the type.
+	if err := domain.CheckJSONText("params", params); err != nil {
+		return domain.Task{}, err
+	}
 	params, err = h.Validate(params, s.d.Limits)
 	if err != nil {
 		return domain.Task{}, err
@@ -125,6 +129,9 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	}
 	if len(in.IdempotencyKey) > domain.MaxIdempotencyKeyLen {
 		return domain.Task{}, domain.InvalidParams("idempotency_key", "idempotency_key may be at most %d characters", domain.MaxIdempotencyKeyLen)
+	}
+	if err := domain.CheckText("idempotency_key", in.IdempotencyKey); err != nil {
+		return domain.Task{}, err
 	}
 	now := s.d.Clock.Now()
 	return domain.Task{

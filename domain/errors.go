@@ -40,6 +40,10 @@ var (
 	ErrUnavailable = errors.New("backing service unavailable")
 	// ErrLeaseLost: the queue lease is no longer held by the caller.
 	ErrLeaseLost = errors.New("lease lost")
+	// ErrInvalidValue: the store refused a value it cannot hold (a NUL, bytes that are not
+	// UTF-8, a number out of range); the data is at fault, not the store, and a retry with
+	// the same data fails the same way.
+	ErrInvalidValue = errors.New("value cannot be stored")
 )
 
 // Error is an error that carries an API code, a human message and optional details

@@ -27,6 +27,11 @@ const serviceName = "store"
 //     domain.Unavailable (matches domain.ErrUnavailable, keeps the cause for logs)
 //   - a unique violation → domain.ErrConflict; a foreign key violation → domain.ErrNotFound
 //     (the referenced record does not exist)
+//   - a data exception (class 22: a NUL or bytes that are not UTF-8 in text, \u0000 or a
+//     lone surrogate in jsonb, a number out of range) → task_rejected_invalid_params
+//     matching domain.ErrInvalidValue: the values are at fault, so the client gets a 422,
+//     never a 500. Submits check for these first (domain.CheckJSONText); this is the last
+//     line of defence for whatever slips past.
 //   - the caller's own cancellation is returned as is: nobody is waiting for an answer.
 //
 // Anything else (a bug: bad SQL, a check constraint) is returned wrapped, as an internal error.
@@ -56,6 +61,12 @@ func translate(err error) error {
 			return fmt.Errorf("postgres: %s: referenced record: %w", pgErr.ConstraintName, domain.ErrNotFound)
 		case unavailableState(pgErr.Code):
 			return domain.Unavailable(serviceName, err)
+		case strings.HasPrefix(pgErr.Code, "22"): // data_exception
+			// The server's message says what is wrong with the value ("unsupported Unicode
+			// escape sequence") without naming our infrastructure; it is the only trace a
+			// 422 leaves, since 4xx answers are not logged.
+			return domain.NewError(domain.CodeInvalidParams, "a value cannot be stored: %s", pgErr.Message).
+				WithCause(fmt.Errorf("%w: %w", domain.ErrInvalidValue, err))
 		}
 		return fmt.Errorf("postgres: %w", err)
 	}

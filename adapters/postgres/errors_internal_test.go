@@ -61,6 +61,30 @@ func TestTranslate(t *testing.T) {
 	require.NotErrorIs(t, translate(context.Canceled), domain.ErrUnavailable)
 }
 
+// TestTranslateDataExceptions: a value the server cannot hold is the client's fault, a 422
+// and never a 500, whichever data exception the server raised.
+func TestTranslateDataExceptions(t *testing.T) {
+	t.Parallel()
+	for _, code := range []string{
+		"22P05", // untranslatable_character: \u0000 in jsonb
+		"22021", // character_not_in_repertoire: a NUL or bytes that are not UTF-8 in text
+		"22P02", // invalid_text_representation: a lone surrogate escape in jsonb
+		"22003", // numeric_value_out_of_range
+		"22000", // data_exception itself
+	} {
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			in := &pgconn.PgError{Code: code, Message: "unsupported Unicode escape sequence"}
+			got := translate(fmt.Errorf("insert: %w", in))
+			require.Equal(t, domain.CodeInvalidParams, domain.CodeOf(got))
+			require.ErrorIs(t, got, domain.ErrInvalidValue)
+			require.ErrorIs(t, got, in, "the cause stays reachable for logs")
+			require.NotErrorIs(t, got, domain.ErrUnavailable)
+			require.Contains(t, got.Error(), "unsupported Unicode escape sequence")
+		})
+	}
+}
+
 func TestURLSchemes(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{

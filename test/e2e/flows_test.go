@@ -34,6 +34,7 @@ var flows = map[string]func(t *testing.T, start starter){
 	"fetch_blocked":                flowFetchBlocked,
 	"unknown_routes":               flowUnknownRoutes,
 	"request_id_echo":              flowRequestID,
+	"nul":                          flowNUL,
 }
 
 func runFlows(t *testing.T, start starter) {
