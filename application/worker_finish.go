@@ -52,6 +52,13 @@ func (w *Worker) succeed(lease domain.Lease, task domain.Task, res json.RawMessa
 	if !ok {
 		return
 	}
+	if t.Status != domain.StatusSucceeded { // the result could not be stored
+		w.d.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+			"code", string(t.Error.Code), "message", t.Error.Message)
+		w.obs.TaskFinished(t.Type, t.Status, ran)
+		w.ack(lease)
+		return
+	}
 	w.d.Log.Info("task_succeeded", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 		"duration_ms", ran.Milliseconds())
 	w.obs.TaskFinished(t.Type, t.Status, ran)
@@ -159,6 +166,21 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			w.d.Log.Info("task_finish_conflict", "task_id", task.ID, "error", err.Error())
 			w.ack(lease)
 			return domain.Task{}, false
+		}
+		if errors.Is(err, domain.ErrInvalidValue) && try < finishTries {
+			// The outcome holds a value the store refuses (a handler let a NUL through):
+			// writing it again fails the same way and the task would come back after every
+			// lease until it is lost too often. Fail it now, saying why.
+			w.d.Log.Error("task_result_unstorable", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
+			now := w.d.Clock.Now()
+			held = func(t *domain.Task) error {
+				if err := t.HeldBy(lease.Token); err != nil {
+					return err
+				}
+				return t.Fail(domain.TaskError{Code: domain.CodeInternal,
+					Message: "the task's outcome holds a value the record cannot store"}, now)
+			}
+			continue
 		}
 		if !errors.Is(err, domain.ErrUnavailable) || !sleepOrDone(w.abortCtx, finishBackoff*time.Duration(try)) {
 			break

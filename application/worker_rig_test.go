@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -40,11 +41,25 @@ type workerRig struct {
 type outageStore struct {
 	*memory.TaskStore
 	down atomic.Bool
+	// refuseNUL makes writes of a result holding an escaped NUL fail as PostgreSQL's do.
+	refuseNUL atomic.Bool
 }
 
 func (s *outageStore) Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error) {
 	if s.down.Load() {
 		return domain.Task{}, domain.Unavailable("task store", errors.New("connection refused"))
+	}
+	if s.refuseNUL.Load() {
+		inner := fn
+		fn = func(t *domain.Task) error {
+			if err := inner(t); err != nil {
+				return err
+			}
+			if bytes.Contains(t.Result, []byte(`\u0000`)) {
+				return fmt.Errorf("unsupported Unicode escape sequence: %w", domain.ErrInvalidValue)
+			}
+			return nil
+		}
 	}
 	return s.TaskStore.Update(ctx, id, fn)
 }

@@ -514,3 +514,24 @@ func TestWorkerStopBeforeStart(t *testing.T) {
 	r := newWorkerRig(t, nil, application.WorkerConfig{})
 	require.NoError(t, r.worker.Stop(context.Background()))
 }
+
+// TestWorkerFailsATaskWhoseResultCannotBeStored: a handler's result holding a value the
+// record refuses (PostgreSQL's 22P05 for a NUL) fails the task at once with internal,
+// instead of leaving it running to come back after every lease.
+func TestWorkerFailsATaskWhoseResultCannotBeStored(t *testing.T) {
+	t.Parallel()
+	h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
+		return json.RawMessage(`{"title":"a\u0000b"}`), nil
+	}}
+	r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{})
+	r.outage.refuseNUL.Store(true)
+	r.start(t)
+	task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
+	final := r.waitStatus(t, task.ID, domain.StatusFailed)
+	require.Equal(t, domain.CodeInternal, final.Error.Code)
+	require.Contains(t, final.Error.Message, "cannot store")
+	require.Equal(t, 1, final.Attempts)
+	require.Nil(t, final.Result)
+	require.NotEmpty(t, r.logs.events("task_result_unstorable", task.ID))
+	require.False(t, r.inQueue(t, task.ID))
+}
