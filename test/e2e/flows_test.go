@@ -31,6 +31,7 @@ var flows = map[string]func(t *testing.T, start starter){
 	"fetch":           flowFetch,
 	"fetch_retry":     flowFetchRetry,
 	"fetch_blocked":   flowFetchBlocked,
+	"fetch_nul":       flowFetchNUL,
 	"unknown_routes":  flowUnknownRoutes,
 	"request_id_echo": flowRequestID,
 }
