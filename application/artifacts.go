@@ -117,8 +117,11 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 		CreatedAt:   now,
 		Metadata:    meta,
 	}
-	// A failure here leaves at most an unreferenced content-addressed blob, never metadata
-	// pointing at missing bytes.
+	// Every check that can refuse the artifact has run before the bytes were written. A
+	// store failure here (an outage) leaves at most an unreferenced content-addressed blob,
+	// never metadata pointing at missing bytes. The blob is not deleted: a concurrent
+	// Create of the same bytes may have found it (Exists) and referenced it meanwhile, and
+	// a later identical artifact reuses it.
 	if err := s.d.Store.Create(ctx, a); err != nil {
 		return domain.Artifact{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"time"
 
 	"taskrunner/domain"
@@ -26,7 +27,10 @@ type FetchDeps struct {
 	CacheTTL time.Duration
 	// Limits give the body cap (the artifact limit).
 	Limits domain.Limits
-	Log    *slog.Logger
+	// MaxExtractions is EXTRACT_MAX_CONCURRENT: how many extractions run at once in this
+	// process, however many tasks run; 0 means one per CPU (GOMAXPROCS).
+	MaxExtractions int
+	Log            *slog.Logger
 }
 
 // FetchHandler runs `fetch_url` tasks: fetch the page safely, extract its text (reader mode:
@@ -34,7 +38,8 @@ type FetchDeps struct {
 // store_raw_html, a fetch_html artifact of the original bytes. The result is
 // {"artifact_ids", "title", "final_url", "cached"}.
 type FetchHandler struct {
-	d FetchDeps
+	d     FetchDeps
+	slots extractSlots
 }
 
 var _ Handler = (*FetchHandler)(nil)
@@ -45,7 +50,11 @@ func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
 		d.Clock == nil || d.IDs == nil || d.Log == nil {
 		return nil, errors.New("application: fetch handler needs Fetcher, Extractor, Artifacts, Cache, Runs, Clock, IDs and Log")
 	}
-	return &FetchHandler{d: d}, nil
+	n := d.MaxExtractions
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return &FetchHandler{d: d, slots: newExtractSlots(n)}, nil
 }
 
 // fetchResult is the result object of a fetch_url task.
@@ -99,7 +108,7 @@ func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage,
 	h.cacheSet(ctx, domain.FetchCacheKey(key), out.entry)
 	h.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
 	h.d.Log.InfoContext(ctx, "fetch_completed", "task_id", t.ID, "host", host, "status", out.status,
-		"bytes", out.bytes, "text_bytes", out.textBytes, "reader_mode", p.ReaderMode,
+		"bytes", out.bytes, "text_bytes", out.textBytes, "truncated", out.truncated, "reader_mode", p.ReaderMode,
 		"duration_ms", ended.Sub(began).Milliseconds())
 	return json.Marshal(fetchResult{ArtifactIDs: out.entry.ids(p.StoreRawHTML), Title: out.entry.Title,
 		FinalURL: out.entry.FinalURL, Cached: false})

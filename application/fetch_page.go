@@ -14,6 +14,7 @@ type fetchOutcome struct {
 	entry                  fetchEntry
 	status                 int
 	bytes, textBytes       int
+	truncated              bool // the extractor read only the page's beginning
 	fetchTime, extractTime time.Duration
 }
 
@@ -26,21 +27,27 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 		return fetchOutcome{}, err
 	}
 	t1 := h.d.Clock.Now()
+	bodyBytes := len(page.Body)
+	if !p.StoreRawHTML {
+		page.Body = nil // not stored: let it go before the extraction's allocations
+	}
 	var ex domain.Extracted
 	if page.ContentType == "text/plain" {
-		ex.Text = page.Text // nothing to extract from
-	} else if ex, err = h.d.Extractor.Extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode}); err != nil {
+		ex.Text = domain.StorableText(page.Text) // nothing to extract from
+	} else if ex, err = h.extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode}); err != nil {
 		if ctx.Err() != nil {
 			return fetchOutcome{}, domain.NewError(domain.CodeFetchFailed, "extraction was interrupted").WithCause(err).Transient()
 		}
 		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "extraction failed").WithCause(err)
 	}
+	page.Text = "" // read: a large page need not stay alive while the text is stored
 	t2 := h.d.Clock.Now()
 
 	meta, err := json.Marshal(map[string]any{
 		"url": p.URL, "final_url": page.FinalURL, "status": page.StatusCode,
 		"title": ex.Title, "byline": ex.Byline, "excerpt": ex.Excerpt, "site_name": ex.SiteName,
 		"lang": ex.Lang, "fetched_at": t1.UTC().Format(time.RFC3339Nano), "reader_mode": p.ReaderMode,
+		"truncated": ex.Truncated,
 	})
 	if err != nil {
 		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "encoding the fetch_text metadata failed").WithCause(err)
@@ -52,7 +59,7 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 	}
 	out := fetchOutcome{
 		entry:  fetchEntry{TextID: text.ID, Title: ex.Title, FinalURL: page.FinalURL},
-		status: page.StatusCode, bytes: len(page.Body), textBytes: len(ex.Text),
+		status: page.StatusCode, bytes: bodyBytes, textBytes: len(ex.Text), truncated: ex.Truncated,
 		fetchTime: t1.Sub(t0), extractTime: t2.Sub(t1),
 	}
 	if p.StoreRawHTML {

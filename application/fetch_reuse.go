@@ -102,7 +102,7 @@ func (h *FetchHandler) record(ctx context.Context, r domain.Run) {
 
 // fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the
 // artifact ids (text first), and the metrics "cached" and, for a real fetch, "status",
-// "bytes", "text_bytes", "fetch_ms" and "extract_ms".
+// "bytes", "text_bytes", "fetch_ms", "extract_ms" and "truncated".
 func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
@@ -115,7 +115,8 @@ func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, 
 			domain.Metric{Name: "bytes", Value: float64(out.bytes)},
 			domain.Metric{Name: "text_bytes", Value: float64(out.textBytes)},
 			domain.Metric{Name: "fetch_ms", Value: float64(out.fetchTime.Milliseconds())},
-			domain.Metric{Name: "extract_ms", Value: float64(out.extractTime.Milliseconds())})
+			domain.Metric{Name: "extract_ms", Value: float64(out.extractTime.Milliseconds())},
+			domain.Metric{Name: "truncated", Value: boolMetric(out.truncated)})
 	} else {
 		r.Notes = append(r.Notes, domain.Note{Text: "reused artifact " + ids[0] + " of an identical fetch", CreatedAt: ended})
 	}

@@ -30,6 +30,7 @@ type fetchRig struct {
 	runs      *memory.RunStore
 	tasks     *memory.TaskStore
 	artifacts *application.ArtifactService
+	blobs     *memory.BlobStore
 	ids       *domain.IDGenerator
 	limits    domain.Limits
 	deps      application.FetchDeps
@@ -42,18 +43,25 @@ const fetchTTL = time.Hour
 
 func newFetchRig(t *testing.T, site http.Handler) *fetchRig {
 	t.Helper()
+	return newFetchRigMB(t, site, 1)
+}
+
+// newFetchRigMB is a rig whose artifact limit (and so body cap) is mb megabytes.
+func newFetchRigMB(t *testing.T, site http.Handler, mb int) *fetchRig {
+	t.Helper()
 	clock := memory.NewFakeClock(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
 	r := &fetchRig{clock: clock, cache: memory.NewCache(clock), runs: memory.NewRunStore(),
 		tasks: memory.NewTaskStore(), ids: &domain.IDGenerator{}, limits: domain.DefaultLimits()}
-	r.limits.TaskMaxArtifactMB = 1
+	r.limits.TaskMaxArtifactMB = mb
 	r.site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.hits.Add(1)
 		site.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.site.Close)
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	r.blobs = memory.NewBlobStore()
 	arts, err := application.NewArtifactService(application.ArtifactDeps{Store: memory.NewArtifactStore(),
-		Blobs: memory.NewBlobStore(), Tasks: r.tasks, Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
+		Blobs: r.blobs, Tasks: r.tasks, Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
 	require.NoError(t, err)
 	r.artifacts = arts
 	r.deps = application.FetchDeps{
@@ -79,8 +87,8 @@ type fetchResultOut struct {
 	Cached      bool     `json:"cached"`
 }
 
-// run validates params, stores a running task and runs it once.
-func (r *fetchRig) run(t *testing.T, params string) (fetchResultOut, domain.Task, error) {
+// task validates params and stores a running task.
+func (r *fetchRig) task(t *testing.T, params string) domain.Task {
 	t.Helper()
 	norm, err := r.handler.Validate(json.RawMessage(params), r.limits)
 	require.NoError(t, err)
@@ -89,6 +97,13 @@ func (r *fetchRig) run(t *testing.T, params string) (fetchResultOut, domain.Task
 		TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now}
 	tk, _, err = r.tasks.Create(context.Background(), tk)
 	require.NoError(t, err)
+	return tk
+}
+
+// run validates params, stores a running task and runs it once.
+func (r *fetchRig) run(t *testing.T, params string) (fetchResultOut, domain.Task, error) {
+	t.Helper()
+	tk := r.task(t, params)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	raw, err := r.handler.Run(ctx, tk)

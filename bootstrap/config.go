@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ type Config struct {
 	FetchAllowPrivate  bool
 	FetchUserAgent     string
 	FetchTimeout       time.Duration
+	ExtractConcurrency int // EXTRACT_MAX_CONCURRENT: extractions one process runs at once
 	WorkerConcurrency  int
 	WorkerMetricsAddr  string
 	WorkerLease        time.Duration
@@ -120,6 +122,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
 		ReconcileInterval: r.seconds("RECONCILE_INTERVAL_SECONDS", 10, 1),
 	}
+	// Extraction is CPU-bound: more at once than CPUs adds memory, not throughput.
+	c.ExtractConcurrency = r.intRange("EXTRACT_MAX_CONCURRENT", runtime.GOMAXPROCS(0), 1, 1024)
 	switch f := strings.ToLower(r.str("LOG_FORMAT", "json")); f {
 	case "json":
 		c.LogJSON = true

@@ -12,6 +12,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("brave_key_set", c.BraveAPIKey != ""),
 		slog.Bool("exa_key_set", c.ExaAPIKey != ""),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
+		slog.Int("extract_max_concurrent", c.ExtractConcurrency),
 		slog.Int("task_max_runtime_seconds", c.Limits.TaskMaxRuntimeSeconds),
 		slog.Int("tasks_per_minute", c.Limits.TasksPerMinute),
 	)

@@ -26,7 +26,8 @@ func addFetchHandler(h application.Handlers, p handlerParams) error {
 	fh, err := application.NewFetchHandler(application.FetchDeps{
 		Fetcher: p.Fetcher, Extractor: extract.New(extract.Config{Log: p.Log}),
 		Artifacts: p.Artifacts, Cache: p.Cache, Runs: p.Runs, Clock: p.Clock, IDs: p.IDs,
-		CacheTTL: p.Config.FetchCacheTTL, Limits: p.Config.Limits, Log: p.Log,
+		CacheTTL: p.Config.FetchCacheTTL, Limits: p.Config.Limits, MaxExtractions: p.Config.ExtractConcurrency,
+		Log: p.Log,
 	})
 	if err != nil {
 		return err

@@ -33,4 +33,7 @@ type Extracted struct {
 	SiteName string
 	Lang     string
 	Text     string
+	// Truncated says the page was larger than the extractor reads (see the extractor's
+	// input bound); the text covers the page's beginning only.
+	Truncated bool
 }

@@ -27,6 +27,8 @@ type PageFetcher interface {
 type Extractor interface {
 	// Extract returns the article (in.ReaderMode) or the whole page's visible text; when
 	// reader mode finds no article it falls back to the visible text. It never fails on
-	// malformed HTML.
+	// malformed HTML. It bounds its own work (a page larger than it reads is cut, and
+	// Truncated set) and returns ctx's error once ctx ends, leaving no work running after
+	// it returns, so that counting calls in flight bounds the extraction work.
 	Extract(ctx context.Context, in domain.ExtractInput) (domain.Extracted, error)
 }

@@ -18,8 +18,9 @@ import (
 
 // Config configures an Extractor. The zero value is the tuned default.
 type Config struct {
-	// Log receives extract_panic events (a library panicked; the visible text was used).
-	// Nil discards them.
+	// Log receives extract_panic (a library panicked; the visible text was used),
+	// extract_truncated (the page passed the parser's bound) and extract_skipped (too
+	// large for the article extractors) events. Nil discards them.
 	Log *slog.Logger
 }
 
@@ -40,15 +41,42 @@ func New(cfg Config) *Extractor {
 }
 
 // Extract returns the article (reader mode) or the visible text of the whole page. It never
-// fails on malformed HTML: a library panic is recovered and the visible text returned. It
-// returns ctx's error when ctx ends first.
+// fails on malformed HTML: a library panic is recovered and the visible text returned.
+//
+// It works in the caller's goroutine and checks ctx between its stages (during the
+// pre-scan, after the parse, between and after the article extractors), returning ctx's
+// error at the first check after ctx ends. No work goes on after it returns, so callers can
+// bound concurrent extractions by counting calls in flight. Each stage is bounded in
+// time and memory: the parse by maxParseNodes, the article extractors by
+// maxArticleElements, maxArticleNodes and maxArticleTextBytes.
 func (e *Extractor) Extract(ctx context.Context, in domain.ExtractInput) (domain.Extracted, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Extracted{}, err
 	}
-	doc, err := html.Parse(strings.NewReader(in.HTML))
-	if err != nil { // only on a reader error, which a strings.Reader never has
-		return domain.Extracted{Text: strings.TrimSpace(in.HTML)}, nil
+	page, truncated, err := boundInput(ctx, in.HTML)
+	if err != nil {
+		return domain.Extracted{}, err
+	}
+	if truncated {
+		e.log.InfoContext(ctx, "extract_truncated", "bytes", len(in.HTML), "bytes_read", len(page),
+			"max_nodes", maxParseNodes)
+	}
+	out, err := e.extract(ctx, page, in)
+	if err != nil {
+		return domain.Extracted{}, err
+	}
+	out.Truncated = truncated
+	return domain.StorableExtract(out), nil
+}
+
+// extract runs the stages after the input bound on the part of the page that is read.
+func (e *Extractor) extract(ctx context.Context, page string, in domain.ExtractInput) (domain.Extracted, error) {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil { // nesting deeper than the parser accepts (512 elements)
+		return domain.Extracted{Text: strings.TrimSpace(page)}, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return domain.Extracted{}, err
 	}
 	head := readHeadMeta(doc)
 	if !in.ReaderMode {
@@ -57,26 +85,13 @@ func (e *Extractor) Extract(ctx context.Context, in domain.ExtractInput) (domain
 	var out domain.Extracted
 	var detectedLang string
 	ok := false
-	if n := countElements(doc, maxArticleElements+1); n > maxArticleElements {
-		e.log.InfoContext(ctx, "extract_skipped", "reason", "too many elements", "elements", n)
+	if size := measure(doc); size.tooLarge() {
+		e.log.InfoContext(ctx, "extract_skipped", "reason", "page too large for the article extractors",
+			"elements", size.elements, "nodes", size.nodes, "text_bytes", size.textBytes)
 	} else {
-		type result struct {
-			out  domain.Extracted
-			lang string
-			ok   bool
-		}
-		// The article extractors take no context; run them aside so that a deadline ends
-		// the wait (the work itself is bounded by maxArticleElements).
-		done := make(chan result, 1)
-		go func() {
-			o, l, k := e.article(ctx, doc, pageURL(in.URL))
-			done <- result{o, l, k}
-		}()
-		select {
-		case r := <-done:
-			out, detectedLang, ok = r.out, r.lang, r.ok
-		case <-ctx.Done():
-			return domain.Extracted{}, ctx.Err()
+		out, detectedLang, ok = e.article(ctx, doc, pageURL(in.URL))
+		if err := ctx.Err(); err != nil {
+			return domain.Extracted{}, err
 		}
 	}
 	if !ok {
@@ -89,28 +104,6 @@ func (e *Extractor) Extract(ctx context.Context, in domain.ExtractInput) (domain
 	// The page's declared language first; statistical detection only for a real article.
 	out.Lang = firstNonEmpty(out.Lang, head.lang, detectedLang)
 	return out, nil
-}
-
-// maxArticleElements bounds the documents given to the article extractors, whose cost
-// grows steeply with the element count (a 200,000-element page takes them seconds). Real
-// articles stay far below it: on go-trafilatura's 945-page comparison set the largest page
-// has about 10,000 elements, the median about 700. Larger documents get the visible text.
-const maxArticleElements = 50000
-
-// countElements counts element nodes under n, stopping once it reaches limit.
-func countElements(n *html.Node, limit int) int {
-	count := 0
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil && count < limit; c = c.NextSibling {
-			if c.Type == html.ElementNode {
-				count++
-			}
-			walk(c)
-		}
-	}
-	walk(n)
-	return count
 }
 
 // minArticleRunes is the length below which an extracted "article" is taken to be no
@@ -130,6 +123,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 	}()
 	// Both libraries clone the document before changing it, so they can share doc.
 	art, rerr := readability.FromDocument(doc, u)
+	if ctx.Err() != nil { // the caller returns ctx's error; trafilatura would be wasted work
+		return domain.Extracted{}, "", false
+	}
 	opts := trafilatura.Options{
 		OriginalURL:     u,
 		EnableFallback:  true,

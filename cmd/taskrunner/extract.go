@@ -51,6 +51,9 @@ func runExtract(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
+	if out.Truncated {
+		fmt.Fprintln(stderr, "taskrunner extract: the page is larger than the extractor reads; the text covers its beginning")
+	}
 	if out.Text == "" {
 		return nil
 	}

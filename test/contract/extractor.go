@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ func Extractor(t *testing.T, newExtractor func(t *testing.T) ports.Extractor) {
 		{"Extract", "NoArticleFallsBackToVisibleText", extractFallback},
 		{"Extract", "EmptyInput", extractEmpty},
 		{"Extract", "MalformedHTML", extractMalformed},
+		{"Extract", "EndedContext", extractEndedContext},
 	})
 }
 
@@ -126,4 +128,15 @@ func extractMalformed(t *testing.T, e ports.Extractor) {
 	}
 	out := extract(t, e, domain.ExtractInput{HTML: "plain text, no tags at all", ReaderMode: true})
 	require.Equal(t, "plain text, no tags at all", strings.TrimSpace(out.Text))
+}
+
+// extractEndedContext: an ended context ends the extraction with its error, whatever the
+// page; callers rely on it to stop work whose task is over.
+func extractEndedContext(t *testing.T, e ports.Extractor) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, reader := range []bool{true, false} {
+		_, err := e.Extract(ctx, domain.ExtractInput{HTML: articlePage(), URL: "https://gazette.example/news/library", ReaderMode: reader})
+		require.ErrorIs(t, err, context.Canceled, "reader %v", reader)
+	}
 }

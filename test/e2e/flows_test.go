@@ -35,6 +35,7 @@ var flows = map[string]func(t *testing.T, start starter){
 	"unknown_routes":               flowUnknownRoutes,
 	"request_id_echo":              flowRequestID,
 	"nul":                          flowNUL,
+	"fetch_nul":                    flowFetchNUL,
 }
 
 func runFlows(t *testing.T, start starter) {

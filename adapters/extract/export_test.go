@@ -1,0 +1,4 @@
+package extract
+
+// MaxParseNodes exposes the parser's input bound to the tests.
+const MaxParseNodes = maxParseNodes
