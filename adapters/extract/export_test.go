@@ -1,0 +1,5 @@
+package extract
+
+// RenderText lets the external tests build the comparison variants that render a library's
+// content node the way this package does.
+var RenderText = renderText
