@@ -139,9 +139,10 @@ func RedisDeletePrefix(ctx context.Context, client *goredis.Client, prefix strin
 }
 
 // redisServerURL returns the test server's URL, or skips (fails under
-// TEST_REQUIRE_SERVICES=1) when there is none.
+// TEST_REQUIRE_SERVICES=1) when there is none. Under -short it always skips.
 func redisServerURL(t testing.TB) string {
 	t.Helper()
+	skipShort(t, "Redis")
 	redisServer.once.Do(func() { redisServer.url, redisServer.skip = findRedis() })
 	if redisServer.skip != "" {
 		skipOrFail(t, "Redis", redisServer.skip, fmt.Sprintf("To run this test set %s, e.g. %s=redis://127.0.0.1:6379/0 "+
