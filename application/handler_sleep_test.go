@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,12 +72,20 @@ func TestSleepHandlerRun(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"slept_seconds":0.01}`, string(out))
 
-	ctx, cancel := context.WithCancel(context.Background())
+	parent, cancel := context.WithCancel(context.Background())
+	ctx := watchDone(parent)
 	ended := make(chan error, 1)
 	go func() {
 		_, err := h.Run(ctx, domain.Task{Params: json.RawMessage(`{"seconds":3600}`)})
 		ended <- err
 	}()
+	// Cancel once Run waits on its context: cancelling first would pass even if Run only
+	// looked at ctx.Err() before an uninterruptible sleep.
+	select {
+	case <-ctx.asked:
+	case <-time.After(waitLimit):
+		t.Fatal("sleep never waited on its context")
+	}
 	cancel()
 	select {
 	case err := <-ended:
@@ -84,4 +93,21 @@ func TestSleepHandlerRun(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("sleep did not honour its context")
 	}
+}
+
+// doneWatcher is a context that reports when Done is first asked for: a handler that waits
+// on its context asks for it, so a test can act once the wait has begun.
+type doneWatcher struct {
+	context.Context
+	once  sync.Once
+	asked chan struct{} // closed on the first call of Done
+}
+
+func watchDone(ctx context.Context) *doneWatcher {
+	return &doneWatcher{Context: ctx, asked: make(chan struct{})}
+}
+
+func (c *doneWatcher) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.asked) })
+	return c.Context.Done()
 }

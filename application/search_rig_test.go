@@ -36,10 +36,16 @@ type searchFake struct {
 	script  map[string][]searchStep
 	deflt   []searchStep
 	lastMax int
+
+	// blocked is closed when a call first parks on a blocking step, so a test can act on a
+	// call that is surely in flight (cancel it, say) instead of racing its start.
+	blocked     chan struct{}
+	blockedOnce sync.Once
 }
 
 func newSearchFake(name string, steps ...searchStep) *searchFake {
-	return &searchFake{name: name, calls: map[string]int{}, script: map[string][]searchStep{}, deflt: steps}
+	return &searchFake{name: name, calls: map[string]int{}, script: map[string][]searchStep{}, deflt: steps,
+		blocked: make(chan struct{})}
 }
 
 func (f *searchFake) on(query string, steps ...searchStep) *searchFake {
@@ -67,6 +73,7 @@ func (f *searchFake) Search(ctx context.Context, q domain.SearchQuery) ([]domain
 	}
 	st := steps[min(n, len(steps))-1]
 	if st.block {
+		f.blockedOnce.Do(func() { close(f.blocked) })
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
@@ -78,6 +85,16 @@ func (f *searchFake) Search(ctx context.Context, q domain.SearchQuery) ([]domain
 		out = append(out, domain.SearchResult{Title: "T " + u, URL: u, Snippet: "about " + q.Query, Source: f.name})
 	}
 	return out, nil
+}
+
+// waitBlocked waits until a call is parked on a blocking step.
+func (f *searchFake) waitBlocked(t *testing.T) {
+	t.Helper()
+	select {
+	case <-f.blocked:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no call of %s reached its blocking step", f.name)
+	}
 }
 
 func (f *searchFake) callCount() int {

@@ -2,3 +2,7 @@ package extract
 
 // MaxParseNodes exposes the parser's input bound to the tests.
 const MaxParseNodes = maxParseNodes
+
+// RenderText lets the external tests build the comparison variants that render a library's
+// content node the way this package does.
+var RenderText = renderText

@@ -48,14 +48,14 @@ func readLines(t *testing.T, path string) []string {
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// tokens splits text into words; each Han, Hiragana or Katakana character is a token of its
-// own, since those scripts do not separate words with spaces.
-func tokens(s string) map[string]int {
-	out := map[string]int{}
+// tokenList splits text into lower-cased words, in order; each Han, Hiragana or Katakana
+// character is a token of its own, since those scripts do not separate words with spaces.
+func tokenList(s string) []string {
+	var out []string
 	var cur []rune
 	flush := func() {
 		if len(cur) > 0 {
-			out[strings.ToLower(string(cur))]++
+			out = append(out, strings.ToLower(string(cur)))
 			cur = cur[:0]
 		}
 	}
@@ -63,7 +63,7 @@ func tokens(s string) map[string]int {
 		switch {
 		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
 			flush()
-			out[string(r)]++
+			out = append(out, string(r))
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			cur = append(cur, r)
 		default:
@@ -74,23 +74,43 @@ func tokens(s string) map[string]int {
 	return out
 }
 
-// tokenF1 is the bag-of-tokens F1 of got against want, the measure article-extraction
-// benchmarks report.
-func tokenF1(got, want string) float64 {
-	g, w := tokens(got), tokens(want)
-	var common, ng, nw int
-	for k, c := range g {
-		ng += c
-		common += min(c, w[k])
+// bag counts the items of a list.
+func bag(items []string) map[string]int {
+	out := make(map[string]int, len(items))
+	for _, it := range items {
+		out[it]++
 	}
-	for _, c := range w {
+	return out
+}
+
+// overlap returns the precision and recall of the bag got against the bag want.
+func overlap(got, want map[string]int) (precision, recall float64) {
+	var common, ng, nw int
+	for k, c := range got {
+		ng += c
+		common += min(c, want[k])
+	}
+	for _, c := range want {
 		nw += c
 	}
 	if common == 0 {
+		return 0, 0
+	}
+	return float64(common) / float64(ng), float64(common) / float64(nw)
+}
+
+// harmonic is the F1 of a precision and a recall.
+func harmonic(p, r float64) float64 {
+	if p+r == 0 {
 		return 0
 	}
-	p, r := float64(common)/float64(ng), float64(common)/float64(nw)
 	return 2 * p * r / (p + r)
+}
+
+// tokenF1 is the bag-of-tokens F1 of got against want, the measure article-extraction
+// benchmarks report.
+func tokenF1(got, want string) float64 {
+	return harmonic(overlap(bag(tokenList(got)), bag(tokenList(want))))
 }
 
 // requireBlock checks that text holds want as a whole run of words, not glued to the

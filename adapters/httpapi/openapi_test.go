@@ -30,7 +30,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			require.NotNil(t, item.GetOperation(m), "%s %s", m, path)
 		}
 	}
-	for _, name := range []string{"SearchResult", "SearchBatchResult", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact"} {
+	for _, name := range []string{"SearchResult", "SearchBatchResult", "SearchProviderReport", "SearchResultsDocument",
+		"SearchBatchResultsDocument", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact"} {
 		require.Contains(t, doc.Components.Schemas, name)
 	}
 }

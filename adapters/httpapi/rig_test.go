@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"taskrunner/adapters/demo"
 	"taskrunner/adapters/httpapi"
 	"taskrunner/adapters/memory"
 	"taskrunner/adapters/metrics"
@@ -45,6 +46,9 @@ type rigConfig struct {
 	cfg      func(*httpapi.Config)
 	noMetric bool
 	without  []domain.TaskType // handlers this build lacks
+	// realSearch runs search and search_batch with the real handlers over the demo
+	// provider (and the rig's artifacts), instead of the double that accepts any params.
+	realSearch bool
 }
 
 // rig is an API server on the memory adapters, driven in-process through app.Test.
@@ -58,6 +62,9 @@ type rig struct {
 	logs    *logcapture.Buffer
 	tasks   *application.TaskService
 	live    string // host:port once goLive has started the server
+	// handlers are the task handlers the server validates with; with realSearch, the
+	// search ones can also run a task (rig.run).
+	handlers application.Handlers
 }
 
 // goLive starts the server on a loopback port; do then sends requests over TCP.
@@ -85,6 +92,11 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	store := &flakyStore{TaskStore: memory.NewTaskStore()}
 	queue := memory.NewQueue(clock)
 	ids := &domain.IDGenerator{}
+	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
+		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store,
+		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
+	})
+	require.NoError(t, err)
 	handlers := application.Handlers{
 		domain.TaskEcho:  application.NewEchoHandler(),
 		domain.TaskSleep: application.NewSleepHandler(),
@@ -94,17 +106,24 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		domain.TaskSearchBatch: acceptAll{},
 		domain.TaskFetchURL:    acceptAll{},
 	}
+	if rc.realSearch {
+		// demo is the only provider: any other allowed source reports
+		// provider_not_configured, as a provider without its key does.
+		deps := application.SearchDeps{Providers: application.SearchProviders{domain.SourceDemo: demo.New(demo.Config{Clock: clock})},
+			Cache: memory.NewCache(clock), Runs: memory.NewRunStore(), Artifacts: artifacts, Clock: clock, IDs: ids, Log: log,
+			CacheTTL: time.Hour}
+		search, err := application.NewSearchHandler(deps)
+		require.NoError(t, err)
+		batch, err := application.NewSearchBatchHandler(deps)
+		require.NoError(t, err)
+		handlers[domain.TaskSearch], handlers[domain.TaskSearchBatch] = search, batch
+	}
 	for _, typ := range rc.without {
 		delete(handlers, typ)
 	}
 	tasks, err := application.NewTaskService(application.TaskDeps{
 		Store: store, Queue: queue, Limiter: memory.NewRateLimiter(clock), Signals: memory.NewCancelSignals(),
 		Clock: clock, IDs: ids, Handlers: handlers, Limits: rc.limits, Log: log,
-	})
-	require.NoError(t, err)
-	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
-		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store,
-		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)
 	var m *metrics.Metrics
@@ -121,7 +140,8 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	}
 	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log}, cfg)
 	require.NoError(t, err)
-	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks}
+	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks,
+		handlers: handlers}
 }
 
 // response is one answered request.

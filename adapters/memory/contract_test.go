@@ -17,7 +17,8 @@ import (
 
 func TestQueueContract(t *testing.T) {
 	t.Parallel()
-	contract.Queue(t, func(*testing.T) ports.Queue { return memory.NewQueue(sysclock.Clock{}) })
+	contract.Queue(t, func(*testing.T) ports.Queue { return memory.NewQueue(sysclock.Clock{}) },
+		contract.QueueOptions{Parked: func(_ *testing.T, q ports.Queue) int { return q.(*memory.Queue).Parked() }})
 }
 
 func TestTaskStoreContract(t *testing.T) {

@@ -31,6 +31,13 @@ func dequeueAsync(t *testing.T, q *memory.Queue, d time.Duration) <-chan domain.
 	return out
 }
 
+// waitParked waits until n Dequeue calls are parked on q.
+func waitParked(t *testing.T, q *memory.Queue, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool { return q.Parked() == n }, 5*time.Second, time.Millisecond,
+		"%d Dequeue calls never parked", n)
+}
+
 func TestQueueFakeClockDeliversDelayedOnAdvance(t *testing.T) {
 	t.Parallel()
 	clock := memory.NewFakeClock(epoch)
@@ -38,6 +45,7 @@ func TestQueueFakeClockDeliversDelayedOnAdvance(t *testing.T) {
 	id := contract.NewID()
 	require.NoError(t, q.Enqueue(t.Context(), domain.QueueItem{TaskID: id, NotBefore: epoch.Add(time.Hour)}))
 	res := dequeueAsync(t, q, time.Minute)
+	waitParked(t, q, 1) // the clock must wake a parked consumer, not one yet to look
 
 	clock.Advance(59 * time.Minute)
 	select {
@@ -61,6 +69,7 @@ func TestQueueFakeClockRedeliversOnExpiry(t *testing.T) {
 	require.NoError(t, err)
 
 	res := dequeueAsync(t, q, 30*time.Second)
+	waitParked(t, q, 1) // the expiry must wake a parked consumer, not one yet to look
 	clock.Advance(20 * time.Second)
 	require.NoError(t, q.Extend(t.Context(), first, 30*time.Second)) // now expires at +50s
 	clock.Advance(29 * time.Second)
@@ -138,9 +147,10 @@ func TestQueueCancelledWaiterPassesWakeUpOn(t *testing.T) {
 				_ = q.Release(t.Context(), l, time.Time{}) // A won the race: hand it on
 			}
 		}()
-		time.Sleep(2 * time.Millisecond) // let A park first (the test is valid either way)
+		// A parks first, then B behind it, so the Enqueue below wakes A (the oldest waiter).
+		waitParked(t, q, 1)
 		resB := dequeueAsync(t, q, time.Minute)
-		time.Sleep(2 * time.Millisecond)
+		waitParked(t, q, 2)
 		cancelA() // A is woken by the Enqueue below while its context is already done
 		require.NoError(t, q.Enqueue(t.Context(), domain.QueueItem{TaskID: contract.NewID()}))
 		select {

@@ -1,6 +1,7 @@
 package redis_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,10 +16,18 @@ import (
 
 func TestQueueContract(t *testing.T) {
 	t.Parallel()
+	var targets sync.Map // ports.Queue -> harness.RedisTarget, for Parked
 	contract.Queue(t, func(t *testing.T) ports.Queue {
 		r := harness.Redis(t)
-		return must(redis.NewQueue(r.Client, r.Prefix))(t)
-	})
+		q := must(redis.NewQueue(r.Client, r.Prefix))(t)
+		targets.Store(ports.Queue(q), r)
+		t.Cleanup(func() { targets.Delete(ports.Queue(q)) })
+		return q
+	}, contract.QueueOptions{Parked: func(t *testing.T, q ports.Queue) int {
+		r, ok := targets.Load(q)
+		require.True(t, ok, "a queue the factory did not make")
+		return blocked(t, r.(harness.RedisTarget))
+	}})
 }
 
 func TestCacheContract(t *testing.T) {

@@ -35,3 +35,12 @@ func countKeys(t *testing.T, c *goredis.Client, prefix string) int {
 	require.NoError(t, err)
 	return len(keys)
 }
+
+// blocked returns how many of r.Client's connections are blocked on the server: consumers
+// parked in Dequeue's BLMOVE.
+func blocked(t *testing.T, r harness.RedisTarget) int {
+	t.Helper()
+	n, err := harness.RedisBlocked(t.Context(), r)
+	require.NoError(t, err)
+	return n
+}

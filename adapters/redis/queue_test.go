@@ -113,7 +113,11 @@ func TestQueueSurvivesDataLoss(t *testing.T) {
 			got <- l
 		}
 	}()
-	time.Sleep(50 * time.Millisecond) // let it block; the assertions hold either way
+	// Blocked before the ids come back, so it is the re-enqueue that must wake it.
+	require.Eventually(t, func() bool {
+		n, err := harness.RedisBlocked(ctx, r)
+		return err == nil && n == 1
+	}, 10*time.Second, 5*time.Millisecond, "the consumer never blocked on the emptied queue")
 	for _, id := range []string{leasedID, waitingID, delayedID} {
 		require.NoError(t, q.Enqueue(ctx, domain.QueueItem{TaskID: id}))
 	}

@@ -23,10 +23,23 @@ const (
 // from the test's when checking that nothing was delivered early.
 const clockSlack = 50 * time.Millisecond
 
+// QueueOptions declares what the suite observes of a queue beyond the port.
+type QueueOptions struct {
+	// Parked returns how many Dequeue calls on q are blocked waiting for an id (required).
+	// The suite waits on it before it acts on blocked consumers, so a test of "wake a
+	// blocked Dequeue" or "cancel a blocked Dequeue" cannot pass by the call not having
+	// blocked yet.
+	Parked func(t *testing.T, q ports.Queue) int
+}
+
 // Queue is the contract of ports.Queue. newQueue must return an empty queue no other test
 // uses.
-func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue) {
+func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue, opts QueueOptions) {
 	t.Helper()
+	if opts.Parked == nil {
+		t.Fatal("contract.Queue: QueueOptions.Parked is required")
+	}
+	s := queueSuite{opts}
 	runSuite(t, newQueue, []suiteCase[ports.Queue]{
 		{"Enqueue", "DeliversFIFO", queueFIFO},
 		{"Enqueue", "IdempotentWhileWaiting", queueIdempotentWaiting},
@@ -35,12 +48,12 @@ func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue) {
 		{"Enqueue", "NotBeforeDelaysDelivery", queueNotBefore},
 		{"Enqueue", "PastNotBeforeIsReady", queuePastNotBefore},
 		{"Enqueue", "DelayedDoesNotBlockReady", queueDelayedDoesNotBlock},
-		{"Dequeue", "BlocksUntilEnqueue", queueBlocksUntilEnqueue},
-		{"Dequeue", "HonoursCancel", queueHonoursCancel},
+		{"Dequeue", "BlocksUntilEnqueue", s.blocksUntilEnqueue},
+		{"Dequeue", "HonoursCancel", s.honoursCancel},
 		{"Dequeue", "HonoursDeadline", queueHonoursDeadline},
-		{"Dequeue", "WakesEveryBlockedConsumer", queueWakesAll},
+		{"Dequeue", "WakesEveryBlockedConsumer", s.wakesAll},
 		{"Dequeue", "RedeliversAfterLeaseExpiry", queueRedelivers},
-		{"Dequeue", "ConcurrentConsumersGetEachIDOnce", queueConcurrent},
+		{"Dequeue", "ConcurrentConsumersGetEachIDOnce", s.concurrent},
 		{"Extend", "KeepsLease", queueExtendKeeps},
 		{"Extend", "StaleTokenIsLeaseLost", queueExtendStale},
 		{"Ack", "RemovesID", queueAckRemoves},
@@ -51,6 +64,15 @@ func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue) {
 		{"Contains", "TracksLifecycle", queueContains},
 		{"Depth", "CountsWaitingNotLeased", queueDepth},
 	})
+}
+
+// queueSuite holds the cases that need the adapter's options.
+type queueSuite struct{ QueueOptions }
+
+// waitParked waits until exactly n Dequeue calls on q are blocked.
+func (s queueSuite) waitParked(t *testing.T, q ports.Queue, n int) {
+	t.Helper()
+	eventually(t, wait, func() bool { return s.Parked(t, q) == n }, "%d Dequeue calls did not all block", n)
 }
 
 func enqueue(t *testing.T, q ports.Queue, id string, notBefore time.Time) {
@@ -190,10 +212,11 @@ type dequeued struct {
 	err   error
 }
 
-func queueBlocksUntilEnqueue(t *testing.T, q ports.Queue) {
+func (s queueSuite) blocksUntilEnqueue(t *testing.T, q ports.Queue) {
 	ctx, cancel := context.WithTimeout(t.Context(), wait)
 	defer cancel()
 	res := dequeueAsync(t, q, ctx, longLease)
+	s.waitParked(t, q, 1)
 	select {
 	case r := <-res:
 		t.Fatalf("Dequeue returned on an empty queue: %+v", r)
@@ -210,10 +233,12 @@ func queueBlocksUntilEnqueue(t *testing.T, q ports.Queue) {
 	}
 }
 
-func queueHonoursCancel(t *testing.T, q ports.Queue) {
+func (s queueSuite) honoursCancel(t *testing.T, q ports.Queue) {
 	ctx, cancel := context.WithCancel(t.Context())
 	res := dequeueAsync(t, q, ctx, longLease)
-	time.Sleep(100 * time.Millisecond) // let it block; the assertion holds either way
+	// Cancel a Dequeue that is blocked: one cancelled before it blocks would return at its
+	// first context check and prove nothing about waking a blocked call.
+	s.waitParked(t, q, 1)
 	cancel()
 	select {
 	case r := <-res:
@@ -233,7 +258,7 @@ func queueHonoursDeadline(t *testing.T, q ports.Queue) {
 	require.Less(t, time.Since(start), wait, "Dequeue overran its deadline")
 }
 
-func queueWakesAll(t *testing.T, q ports.Queue) {
+func (s queueSuite) wakesAll(t *testing.T, q ports.Queue) {
 	const n = 6
 	ctx, cancel := context.WithTimeout(t.Context(), wait)
 	defer cancel()
@@ -241,7 +266,7 @@ func queueWakesAll(t *testing.T, q ports.Queue) {
 	for i := range results {
 		results[i] = dequeueAsync(t, q, ctx, longLease)
 	}
-	time.Sleep(100 * time.Millisecond) // let them block; the assertions hold either way
+	s.waitParked(t, q, n) // all blocked before the first id arrives: each must be woken
 	want := map[string]bool{}
 	for range n {
 		id := NewID()
@@ -282,7 +307,7 @@ func queueRedelivers(t *testing.T, q ports.Queue) {
 	requireContains(t, q, id, false)
 }
 
-func queueConcurrent(t *testing.T, q ports.Queue) {
+func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
 	const producers, consumers, perProducer = 4, 8, 75
 	total := producers * perProducer
 	ctx, cancel := context.WithTimeout(t.Context(), 4*wait)
@@ -334,8 +359,11 @@ func queueConcurrent(t *testing.T, q ports.Queue) {
 	case <-allDone:
 	case <-ctx.Done():
 	}
-	// Give a wrongly duplicated delivery a moment to show up before stopping the consumers.
-	time.Sleep(100 * time.Millisecond)
+	// Every consumer blocked again means each has recorded its last delivery and found
+	// nothing left to take: a wrongly duplicated delivery would have been seen by now.
+	if ctx.Err() == nil {
+		s.waitParked(t, q, consumers)
+	}
 	cancel()
 	wg.Wait()
 	mu.Lock()

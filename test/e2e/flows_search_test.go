@@ -30,6 +30,7 @@ func flowSearch(t *testing.T, start starter) {
 	code, b, h := s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, h.Get("Content-Type"), "application/json")
+	s.v.CheckSchema(t, "SearchResultsDocument", b) // artifacts are bytes to the API: check the JSON here
 	art := decode[map[string]any](t, b)
 	require.Equal(t, "open source task runner", art["query"])
 	require.NotEmpty(t, art["results"])
@@ -70,6 +71,9 @@ func flowSearchBatch(t *testing.T, start starter) {
 	code, b, _ := s.call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID+"/meta", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "search_batch_results", decode[map[string]any](t, b)["type"])
+	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID, nil)
+	require.Equal(t, http.StatusOK, code)
+	s.v.CheckSchema(t, "SearchBatchResultsDocument", b)
 
 	again := s.wait(t, s.submit(t, "/search/batch", body).ID, "succeeded")
 	r2 := decode[struct {

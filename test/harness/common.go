@@ -36,6 +36,18 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// skipShort skips a test that needs service when go test runs with -short: `make
+// test-unit` promises a run without PostgreSQL, Redis or Docker, so under -short the
+// harness neither reads the service addresses nor starts containers, and never dials. It
+// skips even with TEST_REQUIRE_SERVICES=1: -short is the caller asking for no services,
+// which is no missing service to fail on.
+func skipShort(t testing.TB, service string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("harness: -short runs without services; this test needs %s (run it without -short)", service)
+	}
+}
+
 // skipOrFail skips a test whose service is missing, saying how to provide it, or fails it
 // when TEST_REQUIRE_SERVICES=1 (CI must not pass on skipped suites).
 func skipOrFail(t testing.TB, service, why, howTo string) {

@@ -7,4 +7,8 @@
 // available (S3 falls back to an in-process gofakes3 server on loopback); else skips the
 // test with a message saying how to run it. TEST_REQUIRE_SERVICES=1 turns every skip into
 // a failure, so CI cannot pass by skipping.
+//
+// Under go test -short (make test-unit) no service is used: Postgres and Redis skip,
+// whatever the environment says and even with TEST_REQUIRE_SERVICES=1, without reading
+// the addresses or starting containers; S3 is always the in-process server.
 package harness

@@ -87,9 +87,10 @@ func PostgresUnmigrated(t testing.TB) string {
 }
 
 // postgresServer returns the admin URL of the test server, or skips (fails under
-// TEST_REQUIRE_SERVICES=1) when there is none.
+// TEST_REQUIRE_SERVICES=1) when there is none. Under -short it always skips.
 func postgresServer(t testing.TB) string {
 	t.Helper()
+	skipShort(t, "PostgreSQL")
 	pgServer.once.Do(func() {
 		pgServer.adminURL, pgServer.skip = findPostgres()
 		if pgServer.adminURL != "" {

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"strings"
 	"sync"
@@ -38,7 +39,8 @@ type RedisTarget struct {
 	URL string
 	// Prefix is unique to the test; every key under it is deleted when the test ends.
 	Prefix string
-	// Client is connected to URL and closed when the test ends.
+	// Client is connected to URL and closed when the test ends. Its connections are named
+	// after Prefix (CLIENT SETNAME), so a test can find them with RedisBlocked.
 	Client *goredis.Client
 }
 
@@ -59,7 +61,7 @@ func Redis(t testing.TB) RedisTarget {
 
 	ctx, cancel := context.WithTimeout(context.Background(), redisOpTimeout)
 	defer cancel()
-	client, err := redisadapter.Connect(ctx, redisadapter.Config{URL: url, Prefix: prefix, PoolSize: redisPoolSize})
+	client, err := redisadapter.Connect(ctx, redisadapter.Config{URL: redisNamed(url, prefix), Prefix: prefix, PoolSize: redisPoolSize})
 	if err != nil {
 		t.Fatalf("harness: connect to Redis at %s: %v", redisEnvURL, err)
 	}
@@ -72,6 +74,45 @@ func Redis(t testing.TB) RedisTarget {
 		}
 	})
 	return RedisTarget{URL: url, Prefix: prefix, Client: client}
+}
+
+// redisNamed returns url with client_name set, which go-redis sends as CLIENT SETNAME on
+// every connection it opens.
+func redisNamed(raw, name string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return raw // redisServerURL checked it already; Connect reports it otherwise
+	}
+	q := u.Query()
+	q.Set("client_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// RedisBlocked returns how many connections of target's client are blocked in a command
+// (BLMOVE, say) on the server: how a test waits for consumers to block instead of
+// sleeping.
+func RedisBlocked(ctx context.Context, target RedisTarget) (int, error) {
+	list, err := target.Client.ClientList(ctx).Result()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, line := range strings.Split(list, "\n") {
+		var named, blocked bool
+		for _, field := range strings.Fields(line) {
+			switch {
+			case field == "name="+target.Prefix:
+				named = true
+			case strings.HasPrefix(field, "flags="):
+				blocked = strings.Contains(strings.TrimPrefix(field, "flags="), "b")
+			}
+		}
+		if named && blocked {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // RedisDeletePrefix deletes every key under prefix (SCAN + UNLINK), leaving the rest of the
@@ -98,9 +139,10 @@ func RedisDeletePrefix(ctx context.Context, client *goredis.Client, prefix strin
 }
 
 // redisServerURL returns the test server's URL, or skips (fails under
-// TEST_REQUIRE_SERVICES=1) when there is none.
+// TEST_REQUIRE_SERVICES=1) when there is none. Under -short it always skips.
 func redisServerURL(t testing.TB) string {
 	t.Helper()
+	skipShort(t, "Redis")
 	redisServer.once.Do(func() { redisServer.url, redisServer.skip = findRedis() })
 	if redisServer.skip != "" {
 		skipOrFail(t, "Redis", redisServer.skip, fmt.Sprintf("To run this test set %s, e.g. %s=redis://127.0.0.1:6379/0 "+

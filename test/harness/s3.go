@@ -56,17 +56,30 @@ var s3Server struct {
 	err  string
 }
 
+// s3ShortServer is the in-process fake every -short test of this process uses.
+var s3ShortServer struct {
+	once sync.Once
+	srv  S3Target
+}
+
 // S3 returns a fresh bucket name on an S3 endpoint: TEST_S3_ENDPOINT (with
 // TEST_S3_ACCESS_KEY, TEST_S3_SECRET_KEY, TEST_S3_SECURE), else a MinIO container, else an
 // in-process gofakes3 server on loopback, so the MinIO adapter is always exercised over
-// real HTTP and these tests never skip.
+// real HTTP and these tests never skip. Under -short it is always the in-process server:
+// no service and no container, as `make test-unit` promises.
 func S3(t testing.TB) S3Target {
 	t.Helper()
-	s3Server.once.Do(func() { s3Server.srv, s3Server.err = findS3() })
-	if s3Server.err != "" {
-		t.Fatalf("harness: S3: %s", s3Server.err)
+	var target S3Target
+	if testing.Short() {
+		s3ShortServer.once.Do(func() { s3ShortServer.srv = s3StartFake() })
+		target = s3ShortServer.srv
+	} else {
+		s3Server.once.Do(func() { s3Server.srv, s3Server.err = findS3() })
+		if s3Server.err != "" {
+			t.Fatalf("harness: S3: %s", s3Server.err)
+		}
+		target = s3Server.srv
 	}
-	target := s3Server.srv
 	target.Bucket = "test-" + randomHex(8)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), s3OpTimeout)

@@ -94,6 +94,26 @@ func (v *V) check(req *http.Request, reqBody []byte, resp *http.Response, respBo
 	return openapi3filter.ValidateResponse(context.Background(), respIn)
 }
 
+// CheckSchema validates a JSON document against one of the document's component schemas:
+// for bodies no operation describes as JSON, such as the search artifacts, which
+// GET /artifacts/{id} serves as bytes of their own content type.
+func (v *V) CheckSchema(t testing.TB, name string, body []byte) {
+	t.Helper()
+	ref := v.doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		t.Errorf("OpenAPI: the document has no schema %s", name)
+		return
+	}
+	var doc any
+	if err := decodeJSON(body, &doc); err != nil {
+		t.Errorf("OpenAPI: %s: not JSON: %v\nbody: %s", name, err, truncate(body))
+		return
+	}
+	if err := ref.Value.VisitJSON(doc, openapi3.MultiErrors()); err != nil {
+		t.Errorf("OpenAPI: %s: %v\nbody: %s", name, err, truncate(body))
+	}
+}
+
 // checkUnrouted accepts a route the document lacks only when the server refused it too.
 func (v *V) checkUnrouted(routeErr error, resp *http.Response, respBody []byte) error {
 	want := http.StatusNotFound

@@ -30,6 +30,9 @@ func (r *recorder) Errorf(format string, args ...any) {
 
 const taskID = "0193b6a2-7c1e-7d3f-9a4b-1c2d3e4f5a6b"
 
+// okReport is a source's report in a search that answered.
+const okReport = `{"status":"ok","result_count":0,"latency_ms":0,"attempts":1}`
+
 func taskJSON(typ, result string) string {
 	return `{"id":"` + taskID + `","type":"` + typ + `","status":"succeeded","params":{"query":"go"},"result":` + result +
 		`,"error":null,"attempts":1,"max_retries":0,"timeout_seconds":600,"created_at":"2025-01-02T03:04:05.123456Z",` +
@@ -63,7 +66,14 @@ func TestCheck(t *testing.T) {
 		wantErr               string // "" when the exchange is valid
 	}{
 		"valid task": {"GET", "/tasks/" + taskID, "", 200,
-			taskJSON("search", `{"artifact_ids":[],"result_count":0,"cached":false,"providers":{}}`), nil, ""},
+			taskJSON("search", `{"artifact_ids":[],"result_count":0,"cached":false,"providers":{"demo":`+okReport+`}}`), nil, ""},
+		"provider report of another shape": {"GET", "/tasks/" + taskID, "", 200,
+			taskJSON("search", `{"artifact_ids":[],"result_count":0,"cached":false,"providers":{"brave":{"ok":true,"count":3}}}`), nil, "status"},
+		"failed provider without its error": {"GET", "/tasks/" + taskID, "", 200,
+			taskJSON("search", `{"artifact_ids":[],"result_count":0,"cached":false,"providers":{"brave":`+
+				`{"status":"error","result_count":0,"latency_ms":3,"attempts":1}}}`), nil, "doesn't match"},
+		"search without providers": {"GET", "/tasks/" + taskID, "", 200,
+			taskJSON("search", `{"artifact_ids":[],"result_count":0,"cached":false,"providers":{}}`), nil, "properties"},
 		"search result missing fields": {"GET", "/tasks/" + taskID, "", 200, taskJSON("search", `{"artifact_ids":[]}`), nil, "result_count"},
 		"task field missing":           {"GET", "/tasks/" + taskID, "", 200, `{"id":"` + taskID + `","type":"echo"}`, nil, "doesn't match"},
 		"undeclared status":            {"GET", "/tasks/" + taskID, "", 418, `{}`, nil, "status is not supported"},
@@ -83,6 +93,34 @@ func TestCheck(t *testing.T) {
 		req, resp := exchange(tc.method, tc.path, tc.reqBody, tc.status, tc.respBody, tc.headers...)
 		rec := &recorder{TB: t}
 		v.Check(rec, req, []byte(tc.reqBody), resp, []byte(tc.respBody))
+		if tc.wantErr == "" {
+			require.Empty(t, rec.errors, name)
+			continue
+		}
+		require.Len(t, rec.errors, 1, name)
+		require.Contains(t, rec.errors[0], tc.wantErr, name)
+	}
+}
+
+func TestCheckSchema(t *testing.T) {
+	t.Parallel()
+	v := openapitest.Validator(t, httpapi.OpenAPIDocument())
+	doc := func(providers string) string {
+		return `{"schema":"search_results/v1","query":"go","sources":["demo"],"recency_days":7,"max_results":1,` +
+			`"result_count":1,"results":[{"title":"Go","url":"https://demo.taskrunner.invalid/go/1","snippet":"",` +
+			`"published_at":null,"sources":["demo"],"score":0.016,"rank":1}],"providers":` + providers +
+			`,"created_at":"2026-11-28T12:00:00Z"}`
+	}
+	for name, tc := range map[string]struct {
+		schema, body, wantErr string
+	}{
+		"valid":                   {"SearchResultsDocument", doc(`{"demo":` + okReport + `}`), ""},
+		"report of another shape": {"SearchResultsDocument", doc(`{"demo":{"ok":true,"count":3}}`), "status"},
+		"not JSON":                {"SearchResultsDocument", `{`, "not JSON"},
+		"no such schema":          {"Nope", `{}`, "no schema Nope"},
+	} {
+		rec := &recorder{TB: t}
+		v.CheckSchema(rec, tc.schema, []byte(tc.body))
 		if tc.wantErr == "" {
 			require.Empty(t, rec.errors, name)
 			continue
