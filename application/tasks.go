@@ -27,8 +27,9 @@ type SubmitInput struct {
 	MaxRetries     *int
 	IdempotencyKey string
 	// IdempotencyScope keeps callers' keys apart: the token's identity when auth is on, so
-	// one token can never replay (and read) a task another token created under the same
-	// key; "" when auth is off, where every caller is the same principal.
+	// two tokens that happen to pick the same key get a task each instead of one getting
+	// the other's; "" when auth is off. It is a namespace, not an access boundary: every
+	// token may read, list and cancel every task (API_TOKENS form one trust domain).
 	IdempotencyScope string
 	ClientID         string // rate-limit identity: the token when auth is on, else the address
 }
