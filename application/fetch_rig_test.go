@@ -23,7 +23,7 @@ import (
 
 // fetchRig is the fetch handler on memory adapters, the real page fetcher and extractor,
 // and an httptest site. The site runs on loopback, so the fetcher allows private networks
-// unless a test says otherwise.
+// and any port unless a test says otherwise.
 type fetchRig struct {
 	clock     *memory.FakeClock
 	cache     *memory.Cache
@@ -46,6 +46,7 @@ func newFetchRig(t *testing.T, site http.Handler) *fetchRig {
 	r := &fetchRig{clock: clock, cache: memory.NewCache(clock), runs: memory.NewRunStore(),
 		tasks: memory.NewTaskStore(), ids: &domain.IDGenerator{}, limits: domain.DefaultLimits()}
 	r.limits.TaskMaxArtifactMB = 1
+	r.limits.FetchAllowedPorts = []string{"*"}
 	r.site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.hits.Add(1)
 		site.ServeHTTP(w, req)
@@ -57,7 +58,7 @@ func newFetchRig(t *testing.T, site http.Handler) *fetchRig {
 	require.NoError(t, err)
 	r.artifacts = arts
 	r.deps = application.FetchDeps{
-		Fetcher:   web.New(web.Config{AllowPrivateNetworks: true, UserAgent: "taskrunner-test"}),
+		Fetcher:   web.New(web.Config{AllowPrivateNetworks: true, AllowedPorts: []string{"*"}, UserAgent: "taskrunner-test"}),
 		Extractor: extract.New(extract.Config{}), Artifacts: arts, Cache: r.cache, Runs: r.runs,
 		Clock: clock, IDs: r.ids, CacheTTL: fetchTTL, Limits: r.limits, Log: log,
 	}

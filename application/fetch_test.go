@@ -214,7 +214,7 @@ func TestFetchBlockedByDefault(t *testing.T) {
 	t.Parallel()
 	h, _ := page(t, "news_article", "text/html")
 	r := newFetchRig(t, h)
-	r.deps.Fetcher = web.New(web.Config{})
+	r.deps.Fetcher = web.New(web.Config{AllowedPorts: []string{"*"}}) // the address guard, not the port rule
 	r.rebuild(t)
 	_, tk, err := r.run(t, `{"url":"`+r.site.URL+`/"}`)
 	requireFetchCode(t, err, domain.CodeFetchBlocked)

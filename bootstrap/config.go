@@ -100,6 +100,7 @@ func Load(getenv func(string) string) (Config, error) {
 			SearchSourceAllowlist: r.list("SEARCH_SOURCE_ALLOWLIST", lim.SearchSourceAllowlist),
 			SearchMaxResults:      r.intRange("SEARCH_MAX_RESULTS", lim.SearchMaxResults, 1, 100),
 			FetchDomainAllowlist:  r.list("FETCH_DOMAIN_ALLOWLIST", lim.FetchDomainAllowlist),
+			FetchAllowedPorts:     r.ports("FETCH_ALLOWED_PORTS", lim.FetchAllowedPorts),
 			MaxBatchSize:          r.intRange("MAX_BATCH_SIZE", lim.MaxBatchSize, 1, 1000),
 		},
 

@@ -14,5 +14,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
 		slog.Int("task_max_runtime_seconds", c.Limits.TaskMaxRuntimeSeconds),
 		slog.Int("tasks_per_minute", c.Limits.TasksPerMinute),
+		slog.Any("fetch_allowed_ports", c.Limits.FetchAllowedPorts),
+		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
 	)
 }

@@ -89,7 +89,7 @@ cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
 (cd "$work/site" && exec python3 -m http.server "$page_port" --bind 127.0.0.1 >"$work/site.log" 2>&1) &
 pids+=($!)
 
-export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info
+export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true FETCH_ALLOWED_PORTS="80,443,$page_port" LOG_LEVEL=info
 source_name=demo
 case "$mode" in
   memory)

@@ -80,6 +80,7 @@ type limitsView struct {
 	SearchSourceAllowlist []string `json:"search_source_allowlist"`
 	SearchMaxResults      int      `json:"search_max_results"`
 	FetchDomainAllowlist  []string `json:"fetch_domain_allowlist"`
+	FetchAllowedPorts     []string `json:"fetch_allowed_ports"`
 	MaxBatchSize          int      `json:"max_batch_size"`
 }
 
@@ -92,6 +93,7 @@ func (s *Server) limits(c *fiber.Ctx) error {
 		SearchSourceAllowlist: nonNil(l.SearchSourceAllowlist),
 		SearchMaxResults:      l.SearchMaxResults,
 		FetchDomainAllowlist:  nonNil(l.FetchDomainAllowlist),
+		FetchAllowedPorts:     nonNil(l.FetchAllowedPorts),
 		MaxBatchSize:          l.MaxBatchSize,
 	})
 }
