@@ -56,6 +56,7 @@ type Config struct {
 	RetryBaseDelay     time.Duration
 	ShutdownGrace      time.Duration
 	ReconcileInterval  time.Duration
+	MetricsCacheTTL    time.Duration
 	DisableAutoMigrate bool
 }
 
@@ -120,6 +121,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
 		ReconcileInterval: r.seconds("RECONCILE_INTERVAL_SECONDS", 10, 1),
+		MetricsCacheTTL:   time.Duration(r.intRange("METRICS_CACHE_SECONDS", 5, 0, 3600)) * time.Second,
 	}
 	switch f := strings.ToLower(r.str("LOG_FORMAT", "json")); f {
 	case "json":

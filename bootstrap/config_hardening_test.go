@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -24,4 +25,17 @@ func TestFetchAllowedPorts(t *testing.T) {
 		_, err := Load(env(map[string]string{"FETCH_ALLOWED_PORTS": bad}))
 		require.ErrorContains(t, err, "FETCH_ALLOWED_PORTS", bad)
 	}
+}
+
+func TestMetricsCacheSeconds(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 5*time.Second, c.MetricsCacheTTL)
+	require.Contains(t, c.LogValue().String(), "metrics_cache_seconds")
+	c, err = Load(env(map[string]string{"METRICS_CACHE_SECONDS": "0"}))
+	require.NoError(t, err)
+	require.Zero(t, c.MetricsCacheTTL)
+	_, err = Load(env(map[string]string{"METRICS_CACHE_SECONDS": "-1"}))
+	require.ErrorContains(t, err, "METRICS_CACHE_SECONDS")
 }

@@ -1,6 +1,9 @@
 package bootstrap
 
-import "log/slog"
+import (
+	"log/slog"
+	"time"
+)
 
 // LogValue is what a log line shows of the config: no key, token or password, only
 // whether one is set.
@@ -16,5 +19,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("tasks_per_minute", c.Limits.TasksPerMinute),
 		slog.Any("fetch_allowed_ports", c.Limits.FetchAllowedPorts),
 		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
+		slog.Int("metrics_cache_seconds", int(c.MetricsCacheTTL/time.Second)),
 	)
 }

@@ -57,6 +57,7 @@ type rig struct {
 	metrics *metrics.Metrics
 	logs    *logcapture.Buffer
 	tasks   *application.TaskService
+	clock   *memory.FakeClock
 	live    string // host:port once goLive has started the server
 }
 
@@ -119,9 +120,9 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	if rc.cfg != nil {
 		rc.cfg(&cfg)
 	}
-	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log}, cfg)
+	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log, Clock: clock}, cfg)
 	require.NoError(t, err)
-	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks}
+	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks, clock: clock}
 }
 
 // response is one answered request.

@@ -26,6 +26,7 @@ const (
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultRequestTimeout  = 30 * time.Second
 	DefaultHealthTimeout   = 2 * time.Second
+	DefaultHealthCacheTTL  = time.Second
 	DefaultDownloadTimeout = 10 * time.Minute
 	// bodyLimitSlack is room for the JSON around an artifact's base64 data.
 	bodyLimitSlack = 64 << 10
@@ -40,6 +41,8 @@ type Deps struct {
 	// Metrics may be nil: then nothing is recorded and /metrics answers 404.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
+	// Clock times the /health cache; nil means the system clock.
+	Clock ports.Clock
 }
 
 // Config is the HTTP server's configuration. Zero durations take the Default* values.
@@ -58,6 +61,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// HealthTimeout bounds each probe of GET /health.
 	HealthTimeout time.Duration
+	// HealthCacheTTL is how long one round of probes answers GET /health, so that the
+	// unauthenticated endpoint cannot make the server ping its services at the rate it is
+	// called; negative probes on every call.
+	HealthCacheTTL time.Duration
 	// DownloadTimeout bounds streaming one artifact to a client.
 	DownloadTimeout time.Duration
 }
@@ -69,6 +76,8 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	tokens [][32]byte // sha256 of each API token, compared in constant time
+
+	checks memo[map[string]string] // the last round of /health probes
 
 	mu      sync.Mutex
 	ln      net.Listener
@@ -83,7 +92,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts and Deps.Log")
 	}
 	cfg = withDefaults(cfg)
-	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens)}
+	if deps.Clock == nil {
+		deps.Clock = wallClock{}
+	}
+	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens),
+		checks: memo[map[string]string]{clock: deps.Clock, ttl: cfg.HealthCacheTTL}}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "taskrunner",
 		DisableStartupMessage: true,
@@ -110,6 +123,9 @@ func New(deps Deps, cfg Config) (*Server, error) {
 func withDefaults(cfg Config) Config {
 	if cfg.Limits.TaskMaxArtifactMB <= 0 {
 		cfg.Limits.TaskMaxArtifactMB = domain.DefaultLimits().TaskMaxArtifactMB
+	}
+	if cfg.HealthCacheTTL == 0 {
+		cfg.HealthCacheTTL = DefaultHealthCacheTTL
 	}
 	if cfg.BodyLimitBytes <= 0 {
 		raw := cfg.Limits.MaxArtifactBytes()

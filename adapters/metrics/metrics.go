@@ -31,6 +31,12 @@ type Config struct {
 	Log *slog.Logger
 	// ScrapeTimeout bounds each store/queue read of a scrape; 0 means 2 s.
 	ScrapeTimeout time.Duration
+	// CacheTTL (METRICS_CACHE_SECONDS) is how long the task counts and the queue depth of
+	// one read serve later scrapes: the count is a GROUP BY over the whole tasks table, too
+	// dear to run for every scraper. 0 reads them at every scrape.
+	CacheTTL time.Duration
+	// Clock times CacheTTL; nil means the system clock.
+	Clock ports.Clock
 }
 
 // Metrics owns taskrunner's Prometheus registry.
@@ -50,6 +56,9 @@ func New(cfg Config) *Metrics {
 	}
 	if cfg.ScrapeTimeout <= 0 {
 		cfg.ScrapeTimeout = defaultScrapeTimeout
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
 	}
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
