@@ -71,11 +71,22 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 // Submit validates a task, applies the client's rate limit, records it as queued and puts
 // its id on the queue. created is false when an idempotency key matched an earlier task,
 // which is returned instead. Validation happens before anything is written, so a rejected
-// submission leaves no record.
+// submission leaves no record. A replay of a known key creates nothing, so it takes no
+// slot of the rate limit (and is answered even when the client has none left): a client
+// retrying after a lost response must get its task, not a 429.
 func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
 	t, err := s.prepare(in)
 	if err != nil {
 		return domain.Task{}, false, err
+	}
+	if t.IdempotencyKey != "" {
+		prior, err := s.d.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
+		if err == nil {
+			return prior, false, nil
+		}
+		if !errors.Is(err, domain.ErrNotFound) {
+			return domain.Task{}, false, err
+		}
 	}
 	if err := s.allow(ctx, in.ClientID); err != nil {
 		return domain.Task{}, false, err

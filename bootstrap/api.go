@@ -35,7 +35,8 @@ func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Health: map[string]ports.Pinger(p.Health),
 		Metrics: p.Metrics, Log: p.Log, Clock: p.Clock,
-	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens})
+	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
+		TrustedProxies: p.Config.TrustedProxies})
 }
 
 func newMetrics(c Config, store ports.TaskStore, queue ports.Queue, clock ports.Clock, log *slog.Logger) *metrics.Metrics {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -29,7 +30,8 @@ type Config struct {
 	LogLevel string // debug, info, warn, error
 	LogJSON  bool   // LOG_FORMAT=json (default) or text
 
-	APITokens []string
+	APITokens      []string
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: whose X-Forwarded-For is believed
 
 	DatabaseURL      string
 	DatabaseMaxConns int32
@@ -79,7 +81,8 @@ func Load(getenv func(string) string) (Config, error) {
 		HTTPAddr: r.str("HTTP_ADDR", "127.0.0.1:8000"),
 		LogLevel: strings.ToLower(r.str("LOG_LEVEL", "info")),
 
-		APITokens: r.list("API_TOKENS", nil),
+		APITokens:      r.list("API_TOKENS", nil),
+		TrustedProxies: r.prefixes("TRUSTED_PROXIES"),
 
 		DatabaseURL:      r.str("DATABASE_URL", "postgres://api:api@postgres:5432/api?sslmode=disable"),
 		DatabaseMaxConns: int32(r.intRange("DATABASE_MAX_CONNS", 16, 1, 1000)),

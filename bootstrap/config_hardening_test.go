@@ -1,6 +1,7 @@
 package bootstrap
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -38,4 +39,22 @@ func TestMetricsCacheSeconds(t *testing.T) {
 	require.Zero(t, c.MetricsCacheTTL)
 	_, err = Load(env(map[string]string{"METRICS_CACHE_SECONDS": "-1"}))
 	require.ErrorContains(t, err, "METRICS_CACHE_SECONDS")
+}
+
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Empty(t, c.TrustedProxies)
+
+	c, err = Load(env(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,fd00::/8,172.16.5.9/12"}))
+	require.NoError(t, err)
+	require.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32"),
+		netip.MustParsePrefix("fd00::/8"), netip.MustParsePrefix("172.16.0.0/12")}, c.TrustedProxies)
+	require.Contains(t, c.LogValue().String(), "10.0.0.0/8")
+
+	for _, bad := range []string{"10.0.0.0/33", "proxy.internal", "10.0.0.0/8,nope"} {
+		_, err := Load(env(map[string]string{"TRUSTED_PROXIES": bad}))
+		require.ErrorContains(t, err, "TRUSTED_PROXIES", bad)
+	}
 }

@@ -12,6 +12,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mode", string(c.Mode)),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.Bool("auth_enabled", len(c.APITokens) > 0),
+		slog.Any("trusted_proxies", c.TrustedProxies),
 		slog.Bool("brave_key_set", c.BraveAPIKey != ""),
 		slog.Bool("exa_key_set", c.ExaAPIKey != ""),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,9 @@ type Config struct {
 	Limits domain.Limits
 	// APITokens turns bearer auth on when it holds at least one non-empty token.
 	APITokens []string
+	// TrustedProxies (TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For is
+	// believed when the client address is the rate-limit identity (see clientAddr).
+	TrustedProxies []netip.Prefix
 	// BodyLimitBytes caps request bodies; 0 derives it from Limits: the base64 size of the
 	// artifact cap plus 64 KiB, so the largest legal artifact upload fits.
 	BodyLimitBytes int
