@@ -3,7 +3,6 @@ package application_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +18,7 @@ import (
 	"taskrunner/adapters/web"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/logcapture"
 )
 
 // fetchRig is the fetch handler on memory adapters, the real page fetcher and extractor,
@@ -36,6 +36,7 @@ type fetchRig struct {
 	handler   *application.FetchHandler
 	site      *httptest.Server
 	hits      atomic.Int64
+	logs      *logcapture.Buffer
 }
 
 const fetchTTL = time.Hour
@@ -52,9 +53,11 @@ func newFetchRig(t *testing.T, site http.Handler) *fetchRig {
 		site.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.site.Close)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	r.logs = &logcapture.Buffer{}
+	log := slog.New(slog.NewJSONHandler(r.logs, nil))
 	arts, err := application.NewArtifactService(application.ArtifactDeps{Store: memory.NewArtifactStore(),
-		Blobs: memory.NewBlobStore(), Tasks: r.tasks, Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
+		Blobs: memory.NewBlobStore(), Tasks: r.tasks, Limiter: memory.NewRateLimiter(clock), Clock: clock,
+		IDs: r.ids, Limits: r.limits, Log: log})
 	require.NoError(t, err)
 	r.artifacts = arts
 	r.deps = application.FetchDeps{

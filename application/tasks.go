@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"time"
 
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -154,24 +153,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 }
 
 func (s *TaskService) allow(ctx context.Context, client string) error {
-	if s.d.Limits.TasksPerMinute <= 0 {
-		return nil
-	}
-	dec, err := s.d.Limiter.Allow(ctx, domain.RateLimit{Key: "enqueue:" + client, Limit: s.d.Limits.TasksPerMinute, Window: time.Minute})
-	if err != nil {
-		return err
-	}
-	if dec.Allowed {
-		return nil
-	}
-	secs := int((dec.RetryAfter + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
-	e := domain.NewError(domain.CodeRateLimitExceeded, "more than %d tasks per minute; retry in %d s", s.d.Limits.TasksPerMinute, secs).
-		WithDetail("limit", s.d.Limits.TasksPerMinute).WithDetail("retry_after_seconds", secs)
-	e.RetryAfter = secs
-	return e
+	return takeSlot(ctx, s.d.Limiter, "enqueue:"+client, "tasks", s.d.Limits.TasksPerMinute)
 }
 
 // Get returns a task or task_not_found.

@@ -140,12 +140,3 @@ func (s *Server) withDeadline(c *fiber.Ctx) error {
 	c.SetUserContext(ctx)
 	return c.Next()
 }
-
-// limitBody enforces the body limit (see the BodyLimit comment in New) with the same 413
-// that Fiber's own refusal maps to.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	if len(c.Body()) > s.cfg.BodyLimitBytes {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	return c.Next()
-}

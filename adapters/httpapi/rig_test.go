@@ -98,13 +98,14 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	for _, typ := range rc.without {
 		delete(handlers, typ)
 	}
+	limiter := memory.NewRateLimiter(clock)
 	tasks, err := application.NewTaskService(application.TaskDeps{
-		Store: store, Queue: queue, Limiter: memory.NewRateLimiter(clock), Signals: memory.NewCancelSignals(),
+		Store: store, Queue: queue, Limiter: limiter, Signals: memory.NewCancelSignals(),
 		Clock: clock, IDs: ids, Handlers: handlers, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)
 	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
-		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store,
+		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store, Limiter: limiter,
 		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)

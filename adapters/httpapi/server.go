@@ -108,15 +108,20 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		// logs and service calls; fasthttp would otherwise reuse their bytes.
 		Immutable:     true,
 		CaseSensitive: true,
-		// fasthttp refuses a body over its limit by closing the connection while the client
-		// may still be sending, which a client sees as a reset rather than our 413. So it
-		// reads up to a quarter more, and limitBody answers those with a proper 413; only
-		// bodies far past the limit meet the hard refusal.
-		BodyLimit:    cfg.BodyLimitBytes + cfg.BodyLimitBytes/4,
-		ReadTimeout:  cfg.ReadTimeout,
-		WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
-		ErrorHandler: s.handleError,
+		// Bodies are streamed: fasthttp hands a request to the routes once its header is in
+		// (with at most 8 KiB of the body read alongside), so authentication, the upload
+		// rate limit and the Content-Length check run before the body is read, and readBody
+		// then reads it bounded by BodyLimitBytes (fasthttp's own limit does not apply to
+		// a streamed body). settleBody deals with bodies nobody read.
+		StreamRequestBody: true,
+		BodyLimit:         cfg.BodyLimitBytes,
+		// fasthttp would otherwise read a whole multipart body (to memory and temporary
+		// files) before any handler could refuse it; no route takes one.
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 cfg.WriteTimeout,
+		IdleTimeout:                  cfg.IdleTimeout,
+		ErrorHandler:                 s.handleError,
 	})
 	s.fresh = newFreshConns()
 	s.app.Server().ConnState = s.fresh.track
@@ -171,7 +176,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.served = make(chan struct{})
 	go func() {
 		defer close(s.served)
-		if err := s.app.Listener(ln); err != nil && !isClosedListener(err) {
+		if err := s.app.Listener(lingerListener{ln}); err != nil && !isClosedListener(err) {
 			s.log.Error("http_serve_failed", "addr", ln.Addr().String(), "error", err.Error())
 		}
 	}()
