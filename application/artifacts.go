@@ -114,6 +114,18 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	if err := s.d.Store.Create(ctx, a); err != nil {
 		return domain.Artifact{}, err
 	}
+	// A store that frees blobs no artifact references (memory mode's retention) may have
+	// freed these bytes between the check above and the row that now references them; it
+	// frees a blob only under the artifact store's lock, so once the row exists a second
+	// look is final. Put them again if they went. The bytes were there a moment ago, so a
+	// failure of this look is logged rather than failing an artifact already recorded.
+	exists, err = s.d.Blobs.Exists(ctx, key)
+	if err == nil && !exists {
+		err = s.d.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
+	}
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "artifact_blob_recheck_failed", "artifact_id", a.ID, "error", err.Error())
+	}
 	return a, nil
 }
 

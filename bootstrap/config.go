@@ -42,24 +42,26 @@ type Config struct {
 
 	Limits domain.Limits
 
-	BraveAPIKey        string
-	BraveAPIURL        string
-	ExaAPIKey          string
-	ExaAPIURL          string
-	SearchCacheTTL     time.Duration
-	ProviderTimeout    time.Duration
-	FetchCacheTTL      time.Duration
-	FetchAllowPrivate  bool
-	FetchUserAgent     string
-	FetchTimeout       time.Duration
-	WorkerConcurrency  int
-	WorkerMetricsAddr  string
-	WorkerLease        time.Duration
-	RetryBaseDelay     time.Duration
-	ShutdownGrace      time.Duration
-	ReconcileInterval  time.Duration
-	MetricsCacheTTL    time.Duration
-	DisableAutoMigrate bool
+	BraveAPIKey       string
+	BraveAPIURL       string
+	ExaAPIKey         string
+	ExaAPIURL         string
+	SearchCacheTTL    time.Duration
+	ProviderTimeout   time.Duration
+	FetchCacheTTL     time.Duration
+	FetchAllowPrivate bool
+	FetchUserAgent    string
+	FetchTimeout      time.Duration
+	WorkerConcurrency int
+	WorkerMetricsAddr string
+	WorkerLease       time.Duration
+	RetryBaseDelay    time.Duration
+	ShutdownGrace     time.Duration
+	ReconcileInterval time.Duration
+	MetricsCacheTTL   time.Duration
+	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
+	MemoryMaxFinishedTasks int
+	DisableAutoMigrate     bool
 }
 
 // MinIOConfig is where artifact bytes go in services mode.
@@ -125,6 +127,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
 		ReconcileInterval: r.seconds("RECONCILE_INTERVAL_SECONDS", 10, 1),
 		MetricsCacheTTL:   time.Duration(r.intRange("METRICS_CACHE_SECONDS", 5, 0, 3600)) * time.Second,
+
+		MemoryMaxFinishedTasks: r.intRange("MEMORY_MAX_FINISHED_TASKS", 10000, 0, 100_000_000),
 	}
 	switch f := strings.ToLower(r.str("LOG_FORMAT", "json")); f {
 	case "json":

@@ -58,3 +58,16 @@ func TestTrustedProxies(t *testing.T) {
 		require.ErrorContains(t, err, "TRUSTED_PROXIES", bad)
 	}
 }
+
+func TestMemoryMaxFinishedTasks(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 10000, c.MemoryMaxFinishedTasks)
+	require.Contains(t, c.LogValue().String(), "memory_max_finished_tasks")
+	c, err = Load(env(map[string]string{"MEMORY_MAX_FINISHED_TASKS": "0"}))
+	require.NoError(t, err)
+	require.Zero(t, c.MemoryMaxFinishedTasks)
+	_, err = Load(env(map[string]string{"MEMORY_MAX_FINISHED_TASKS": "many"}))
+	require.ErrorContains(t, err, "MEMORY_MAX_FINISHED_TASKS")
+}

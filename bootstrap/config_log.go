@@ -21,5 +21,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("fetch_allowed_ports", c.Limits.FetchAllowedPorts),
 		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
 		slog.Int("metrics_cache_seconds", int(c.MetricsCacheTTL/time.Second)),
+		slog.Int("memory_max_finished_tasks", c.MemoryMaxFinishedTasks),
 	)
 }
