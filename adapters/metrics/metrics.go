@@ -22,7 +22,7 @@ const Namespace = "taskrunner"
 // service makes a scrape incomplete rather than hanging Prometheus.
 const defaultScrapeTimeout = 2 * time.Second
 
-// Config holds what Metrics reads at scrape time. Store and Queue may be nil (a process that
+// Config holds what Metrics reads for a scrape. Store and Queue may be nil (a process that
 // has neither simply does not export those gauges).
 type Config struct {
 	Store ports.TaskStore
