@@ -23,6 +23,7 @@ const (
 	routeKey              // the matched route template, set by route()
 	observedKey           // set once observeRequests has taken the request
 	clientKey             // the rate-limit identity of the caller
+	uploadKey             // set by gateUpload: the request is an artifact upload
 )
 
 // unmatchedRoute labels requests no route served, so metrics keep a bounded label set.

@@ -12,9 +12,6 @@ import (
 // any handler runs (at most; never more than the body limit).
 const prefetchBytes = 8 << 10
 
-// uploadKey marks a request as an artifact upload (set by gateUpload).
-const uploadKey localKey = 100
-
 // readBody reads the request body, bounded by BodyLimitBytes, for the handler after it.
 // Bodies are streamed (see New), so it runs after authentication and any gates before it:
 // a request refused there never has its body read. A declared Content-Length over the
