@@ -29,13 +29,15 @@ type NewArtifact struct {
 
 // ArtifactDeps are the ports the artifact service needs.
 type ArtifactDeps struct {
-	Store  ports.ArtifactStore
-	Blobs  ports.BlobStore
-	Tasks  ports.TaskStore
-	Clock  ports.Clock
-	IDs    *domain.IDGenerator
-	Limits domain.Limits
-	Log    *slog.Logger
+	Store ports.ArtifactStore
+	Blobs ports.BlobStore
+	Tasks ports.TaskStore
+	// Limiter counts uploads (AllowUpload) against TASKS_PER_MINUTE.
+	Limiter ports.RateLimiter
+	Clock   ports.Clock
+	IDs     *domain.IDGenerator
+	Limits  domain.Limits
+	Log     *slog.Logger
 }
 
 // ArtifactService stores artifacts: bytes content-addressed in the blob store, metadata in
@@ -46,14 +48,15 @@ type ArtifactService struct {
 
 // NewArtifactService returns the service, or an error naming a missing dependency.
 func NewArtifactService(d ArtifactDeps) (*ArtifactService, error) {
-	if d.Store == nil || d.Blobs == nil || d.Tasks == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
-		return nil, errors.New("application: artifact service needs Store, Blobs, Tasks, Clock, IDs and Log")
+	if d.Store == nil || d.Blobs == nil || d.Tasks == nil || d.Limiter == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
+		return nil, errors.New("application: artifact service needs Store, Blobs, Tasks, Limiter, Clock, IDs and Log")
 	}
 	return &ArtifactService{d: d}, nil
 }
 
 // Create validates and stores an artifact. Bytes over the artifact limit are refused with
-// artifact_size_exceeded and the log event artifact_rejected; nothing is stored then.
+// artifact_size_exceeded and the log event artifact_rejected (as every artifact refused for
+// its size is, see artifacts_refuse.go); nothing is stored then.
 func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Artifact, error) {
 	if in.Type == "" || len(in.Type) > maxArtifactTypeLen {
 		return domain.Artifact{}, domain.InvalidParams("type", "type must be 1 to %d characters", maxArtifactTypeLen)
@@ -76,8 +79,7 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 		return domain.Artifact{}, err
 	}
 	if max := s.d.Limits.MaxArtifactBytes(); int64(len(in.Data)) > max {
-		s.d.Log.WarnContext(ctx, "artifact_rejected", "task_id", in.TaskID, "type", in.Type,
-			"size_bytes", len(in.Data), "limit_bytes", max)
+		s.logRejected(ctx, oversize{taskID: in.TaskID, typ: in.Type, size: int64(len(in.Data)), limit: max, via: viaData})
 		return domain.Artifact{}, domain.NewError(domain.CodeArtifactSizeExceeded,
 			"artifact is %d bytes; the limit is %d MB", len(in.Data), s.d.Limits.TaskMaxArtifactMB).
 			WithDetail("size_bytes", len(in.Data)).WithDetail("limit_bytes", max)
@@ -124,6 +126,18 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	// a later identical artifact reuses it.
 	if err := s.d.Store.Create(ctx, a); err != nil {
 		return domain.Artifact{}, err
+	}
+	// A store that frees blobs no artifact references (memory mode's retention) may have
+	// freed these bytes between the check above and the row that now references them; it
+	// frees a blob only under the artifact store's lock, so once the row exists a second
+	// look is final. Put them again if they went. The bytes were there a moment ago, so a
+	// failure of this look is logged rather than failing an artifact already recorded.
+	exists, err = s.d.Blobs.Exists(ctx, key)
+	if err == nil && !exists {
+		err = s.d.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
+	}
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "artifact_blob_recheck_failed", "artifact_id", a.ID, "error", err.Error())
 	}
 	return a, nil
 }

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"mime"
 	"time"
 
@@ -24,6 +25,7 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 	t0 := h.d.Clock.Now()
 	page, err := h.d.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.d.Limits.MaxArtifactBytes()})
 	if err != nil {
+		h.noteOversize(ctx, taskID, err)
 		return fetchOutcome{}, err
 	}
 	t1 := h.d.Clock.Now()
@@ -85,4 +87,18 @@ func pageContentType(page domain.Page) string {
 		return ct
 	}
 	return "application/octet-stream"
+}
+
+// noteOversize logs artifact_rejected when the page was refused for being over the
+// artifact limit: it is the artifact that would have been stored.
+func (h *FetchHandler) noteOversize(ctx context.Context, taskID string, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != domain.CodeArtifactSizeExceeded {
+		return
+	}
+	limit := h.d.Limits.MaxArtifactBytes()
+	size, _ := de.Details["size_bytes"].(int64)
+	// The fetcher stops reading one byte past the limit: then the size is a lower bound.
+	h.d.Artifacts.logRejected(ctx, oversize{taskID: taskID, typ: domain.ArtifactFetchText,
+		size: size, partial: size == limit+1, limit: limit, via: viaFetch})
 }

@@ -3,7 +3,6 @@ package application_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -19,11 +18,12 @@ import (
 	"taskrunner/adapters/web"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/logcapture"
 )
 
 // fetchRig is the fetch handler on memory adapters, the real page fetcher and extractor,
 // and an httptest site. The site runs on loopback, so the fetcher allows private networks
-// unless a test says otherwise.
+// and any port unless a test says otherwise.
 type fetchRig struct {
 	clock     *memory.FakeClock
 	cache     *memory.Cache
@@ -37,6 +37,7 @@ type fetchRig struct {
 	handler   *application.FetchHandler
 	site      *httptest.Server
 	hits      atomic.Int64
+	logs      *logcapture.Buffer
 }
 
 const fetchTTL = time.Hour
@@ -53,19 +54,22 @@ func newFetchRigMB(t *testing.T, site http.Handler, mb int) *fetchRig {
 	r := &fetchRig{clock: clock, cache: memory.NewCache(clock), runs: memory.NewRunStore(),
 		tasks: memory.NewTaskStore(), ids: &domain.IDGenerator{}, limits: domain.DefaultLimits()}
 	r.limits.TaskMaxArtifactMB = mb
+	r.limits.FetchAllowedPorts = []string{"*"}
 	r.site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.hits.Add(1)
 		site.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.site.Close)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	r.logs = &logcapture.Buffer{}
+	log := slog.New(slog.NewJSONHandler(r.logs, nil))
 	r.blobs = memory.NewBlobStore()
 	arts, err := application.NewArtifactService(application.ArtifactDeps{Store: memory.NewArtifactStore(),
-		Blobs: r.blobs, Tasks: r.tasks, Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
+		Blobs: r.blobs, Tasks: r.tasks, Limiter: memory.NewRateLimiter(clock), Clock: clock,
+		IDs: r.ids, Limits: r.limits, Log: log})
 	require.NoError(t, err)
 	r.artifacts = arts
 	r.deps = application.FetchDeps{
-		Fetcher:   web.New(web.Config{AllowPrivateNetworks: true, UserAgent: "taskrunner-test"}),
+		Fetcher:   web.New(web.Config{AllowPrivateNetworks: true, AllowedPorts: []string{"*"}, UserAgent: "taskrunner-test"}),
 		Extractor: extract.New(extract.Config{}), Artifacts: arts, Cache: r.cache, Runs: r.runs,
 		Clock: clock, IDs: r.ids, CacheTTL: fetchTTL, Limits: r.limits, Log: log,
 	}

@@ -201,6 +201,15 @@ func TestFetchFailures(t *testing.T) {
 		de := requireFetchCode(t, err, code)
 		require.Equal(t, path == "/down", de.Retryable, path)
 		require.Empty(t, r.taskArtifacts(t, tk.ID), "%s: nothing stored", path)
+		rejected := 0
+		for _, e := range r.logs.Events("artifact_rejected") {
+			if e["task_id"] == tk.ID {
+				rejected++
+				require.Equal(t, "fetch", e["via"], path)
+				require.EqualValues(t, 1<<20, e["limit_bytes"], path)
+			}
+		}
+		require.Equal(t, btoi(path == "/huge"), rejected, "%s: artifact_rejected only for the page over the limit", path)
 		canon, _ := domain.CanonicalURL(r.site.URL + path)
 		run, err := r.runs.LatestRunForKey(context.Background(), domain.RunKey(domain.ScopeFetch, domain.FetchKey(canon, true)))
 		require.NoError(t, err)
@@ -214,7 +223,7 @@ func TestFetchBlockedByDefault(t *testing.T) {
 	t.Parallel()
 	h, _ := page(t, "news_article", "text/html")
 	r := newFetchRig(t, h)
-	r.deps.Fetcher = web.New(web.Config{})
+	r.deps.Fetcher = web.New(web.Config{AllowedPorts: []string{"*"}}) // the address guard, not the port rule
 	r.rebuild(t)
 	_, tk, err := r.run(t, `{"url":"`+r.site.URL+`/"}`)
 	requireFetchCode(t, err, domain.CodeFetchBlocked)
@@ -242,4 +251,11 @@ func TestFetchRedirectAndPlainText(t *testing.T) {
 	require.NoError(t, json.Unmarshal(a.Metadata, &meta))
 	require.Equal(t, r.site.URL+"/old", meta["url"])
 	require.Equal(t, r.site.URL+"/notes.txt", meta["final_url"])
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -127,7 +127,7 @@ func newSearchRig(t *testing.T, providers ...*searchFake) *searchRig {
 	r.limits.SearchSourceAllowlist = []string{"brave", "exa", "demo"}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	arts, err := application.NewArtifactService(application.ArtifactDeps{Store: memory.NewArtifactStore(),
-		Blobs: memory.NewBlobStore(), Tasks: r.tasks, Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
+		Blobs: memory.NewBlobStore(), Tasks: r.tasks, Limiter: memory.NewRateLimiter(clock), Clock: clock, IDs: r.ids, Limits: r.limits, Log: log})
 	require.NoError(t, err)
 	r.artifacts = arts
 	reg := application.SearchProviders{}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"time"
 
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -27,8 +26,9 @@ type SubmitInput struct {
 	MaxRetries     *int
 	IdempotencyKey string
 	// IdempotencyScope keeps callers' keys apart: the token's identity when auth is on, so
-	// one token can never replay (and read) a task another token created under the same
-	// key; "" when auth is off, where every caller is the same principal.
+	// two tokens that happen to pick the same key get a task each instead of one getting
+	// the other's; "" when auth is off. It is a namespace, not an access boundary: every
+	// token may read, list and cancel every task (API_TOKENS form one trust domain).
 	IdempotencyScope string
 	ClientID         string // rate-limit identity: the token when auth is on, else the address
 }
@@ -70,11 +70,22 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 // Submit validates a task, applies the client's rate limit, records it as queued and puts
 // its id on the queue. created is false when an idempotency key matched an earlier task,
 // which is returned instead. Validation happens before anything is written, so a rejected
-// submission leaves no record.
+// submission leaves no record. A replay of a known key creates nothing, so it takes no
+// slot of the rate limit (and is answered even when the client has none left): a client
+// retrying after a lost response must get its task, not a 429.
 func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
 	t, err := s.prepare(in)
 	if err != nil {
 		return domain.Task{}, false, err
+	}
+	if t.IdempotencyKey != "" {
+		prior, err := s.d.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
+		if err == nil {
+			return prior, false, nil
+		}
+		if !errors.Is(err, domain.ErrNotFound) {
+			return domain.Task{}, false, err
+		}
 	}
 	if err := s.allow(ctx, in.ClientID); err != nil {
 		return domain.Task{}, false, err
@@ -149,24 +160,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 }
 
 func (s *TaskService) allow(ctx context.Context, client string) error {
-	if s.d.Limits.TasksPerMinute <= 0 {
-		return nil
-	}
-	dec, err := s.d.Limiter.Allow(ctx, domain.RateLimit{Key: "enqueue:" + client, Limit: s.d.Limits.TasksPerMinute, Window: time.Minute})
-	if err != nil {
-		return err
-	}
-	if dec.Allowed {
-		return nil
-	}
-	secs := int((dec.RetryAfter + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
-	e := domain.NewError(domain.CodeRateLimitExceeded, "more than %d tasks per minute; retry in %d s", s.d.Limits.TasksPerMinute, secs).
-		WithDetail("limit", s.d.Limits.TasksPerMinute).WithDetail("retry_after_seconds", secs)
-	e.RetryAfter = secs
-	return e
+	return takeSlot(ctx, s.d.Limiter, "enqueue:"+client, "tasks", s.d.Limits.TasksPerMinute)
 }
 
 // Get returns a task or task_not_found.

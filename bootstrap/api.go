@@ -27,16 +27,18 @@ type httpServerParams struct {
 	Artifacts *application.ArtifactService
 	Health    HealthChecks
 	Metrics   *metrics.Metrics
+	Clock     ports.Clock
 	Log       *slog.Logger
 }
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Health: map[string]ports.Pinger(p.Health),
-		Metrics: p.Metrics, Log: p.Log,
-	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens})
+		Metrics: p.Metrics, Log: p.Log, Clock: p.Clock,
+	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
+		TrustedProxies: p.Config.TrustedProxies})
 }
 
-func newMetrics(store ports.TaskStore, queue ports.Queue, log *slog.Logger) *metrics.Metrics {
-	return metrics.New(metrics.Config{Store: store, Queue: queue, Log: log})
+func newMetrics(c Config, store ports.TaskStore, queue ports.Queue, clock ports.Clock, log *slog.Logger) *metrics.Metrics {
+	return metrics.New(metrics.Config{Store: store, Queue: queue, Log: log, CacheTTL: c.MetricsCacheTTL, Clock: clock})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -30,7 +31,8 @@ type Config struct {
 	LogLevel string // debug, info, warn, error
 	LogJSON  bool   // LOG_FORMAT=json (default) or text
 
-	APITokens []string
+	APITokens      []string
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: whose X-Forwarded-For is believed
 
 	DatabaseURL      string
 	DatabaseMaxConns int32
@@ -51,14 +53,17 @@ type Config struct {
 	FetchAllowPrivate  bool
 	FetchUserAgent     string
 	FetchTimeout       time.Duration
-	ExtractConcurrency int // EXTRACT_MAX_CONCURRENT: extractions one process runs at once
 	WorkerConcurrency  int
 	WorkerMetricsAddr  string
 	WorkerLease        time.Duration
 	RetryBaseDelay     time.Duration
 	ShutdownGrace      time.Duration
 	ReconcileInterval  time.Duration
-	DisableAutoMigrate bool
+	MetricsCacheTTL    time.Duration
+	ExtractConcurrency int // EXTRACT_MAX_CONCURRENT: extractions one process runs at once
+	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
+	MemoryMaxFinishedTasks int
+	DisableAutoMigrate     bool
 }
 
 // MinIOConfig is where artifact bytes go in services mode.
@@ -80,7 +85,8 @@ func Load(getenv func(string) string) (Config, error) {
 		HTTPAddr: r.str("HTTP_ADDR", "127.0.0.1:8000"),
 		LogLevel: strings.ToLower(r.str("LOG_LEVEL", "info")),
 
-		APITokens: r.list("API_TOKENS", nil),
+		APITokens:      r.list("API_TOKENS", nil),
+		TrustedProxies: r.prefixes("TRUSTED_PROXIES"),
 
 		DatabaseURL:      r.str("DATABASE_URL", "postgres://api:api@postgres:5432/api?sslmode=disable"),
 		DatabaseMaxConns: int32(r.intRange("DATABASE_MAX_CONNS", 16, 1, 1000)),
@@ -102,6 +108,7 @@ func Load(getenv func(string) string) (Config, error) {
 			SearchSourceAllowlist: r.list("SEARCH_SOURCE_ALLOWLIST", lim.SearchSourceAllowlist),
 			SearchMaxResults:      r.intRange("SEARCH_MAX_RESULTS", lim.SearchMaxResults, 1, 100),
 			FetchDomainAllowlist:  r.list("FETCH_DOMAIN_ALLOWLIST", lim.FetchDomainAllowlist),
+			FetchAllowedPorts:     r.ports("FETCH_ALLOWED_PORTS", lim.FetchAllowedPorts),
 			MaxBatchSize:          r.intRange("MAX_BATCH_SIZE", lim.MaxBatchSize, 1, 1000),
 		},
 
@@ -121,6 +128,9 @@ func Load(getenv func(string) string) (Config, error) {
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
 		ReconcileInterval: r.seconds("RECONCILE_INTERVAL_SECONDS", 10, 1),
+		MetricsCacheTTL:   time.Duration(r.intRange("METRICS_CACHE_SECONDS", 5, 0, 3600)) * time.Second,
+
+		MemoryMaxFinishedTasks: r.intRange("MEMORY_MAX_FINISHED_TASKS", 10000, 0, 100_000_000),
 	}
 	// Extraction is CPU-bound: more at once than CPUs adds memory, not throughput.
 	c.ExtractConcurrency = r.intRange("EXTRACT_MAX_CONCURRENT", runtime.GOMAXPROCS(0), 1, 1024)

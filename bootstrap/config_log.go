@@ -1,6 +1,9 @@
 package bootstrap
 
-import "log/slog"
+import (
+	"log/slog"
+	"time"
+)
 
 // LogValue is what a log line shows of the config: no key, token or password, only
 // whether one is set.
@@ -9,11 +12,16 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mode", string(c.Mode)),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.Bool("auth_enabled", len(c.APITokens) > 0),
+		slog.Any("trusted_proxies", c.TrustedProxies),
 		slog.Bool("brave_key_set", c.BraveAPIKey != ""),
 		slog.Bool("exa_key_set", c.ExaAPIKey != ""),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
 		slog.Int("extract_max_concurrent", c.ExtractConcurrency),
 		slog.Int("task_max_runtime_seconds", c.Limits.TaskMaxRuntimeSeconds),
 		slog.Int("tasks_per_minute", c.Limits.TasksPerMinute),
+		slog.Any("fetch_allowed_ports", c.Limits.FetchAllowedPorts),
+		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
+		slog.Int("metrics_cache_seconds", int(c.MetricsCacheTTL/time.Second)),
+		slog.Int("memory_max_finished_tasks", c.MemoryMaxFinishedTasks),
 	)
 }

@@ -72,18 +72,19 @@ func newTaskService(p taskServiceParams) (*application.TaskService, error) {
 
 type artifactServiceParams struct {
 	fx.In
-	Store  ports.ArtifactStore
-	Blobs  ports.BlobStore
-	Tasks  ports.TaskStore
-	Clock  ports.Clock
-	IDs    *domain.IDGenerator
-	Config Config
-	Log    *slog.Logger
+	Store   ports.ArtifactStore
+	Blobs   ports.BlobStore
+	Tasks   ports.TaskStore
+	Limiter ports.RateLimiter
+	Clock   ports.Clock
+	IDs     *domain.IDGenerator
+	Config  Config
+	Log     *slog.Logger
 }
 
 func newArtifactService(p artifactServiceParams) (*application.ArtifactService, error) {
 	return application.NewArtifactService(application.ArtifactDeps{
-		Store: p.Store, Blobs: p.Blobs, Tasks: p.Tasks, Clock: p.Clock, IDs: p.IDs,
+		Store: p.Store, Blobs: p.Blobs, Tasks: p.Tasks, Limiter: p.Limiter, Clock: p.Clock, IDs: p.IDs,
 		Limits: p.Config.Limits, Log: p.Log,
 	})
 }

@@ -13,6 +13,7 @@ import (
 func newFetcher(lc fx.Lifecycle, c Config) *web.Fetcher {
 	f := web.New(web.Config{
 		AllowedDomains:       c.Limits.FetchDomainAllowlist,
+		AllowedPorts:         c.Limits.FetchAllowedPorts,
 		AllowPrivateNetworks: c.FetchAllowPrivate,
 		UserAgent:            c.FetchUserAgent,
 		Timeout:              c.FetchTimeout,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,9 +29,9 @@ type fetchInput struct {
 }
 
 // ParseFetchParams validates and normalizes the params of a fetch_url task: url required,
-// an absolute http(s) URL without credentials whose host matches FETCH_DOMAIN_ALLOWLIST;
-// reader_mode defaults to true, store_raw_html to false. Unknown fields are ignored, as for
-// search. Wrong JSON types are invalid_request naming the field; bad values are
+// an absolute http(s) URL without credentials whose host matches FETCH_DOMAIN_ALLOWLIST and
+// whose port FETCH_ALLOWED_PORTS; reader_mode defaults to true, store_raw_html to false.
+// Unknown fields are ignored, as for search. Wrong JSON types are invalid_request naming the field; bad values are
 // task_rejected_invalid_params naming "params.url".
 func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
 	var in fetchInput
@@ -64,8 +65,8 @@ func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
 }
 
 // ValidateFetchURL checks a URL to fetch and returns it trimmed. The page fetcher checks
-// scheme, credentials and allowlist again (with full IDNA processing) for the URL and every
-// redirect, and the connected address besides; this is the early, cheap refusal.
+// scheme, credentials, allowlist and port again (with full IDNA processing) for the URL
+// and every redirect, and the connected address besides; this is the early, cheap refusal.
 func ValidateFetchURL(raw string, l Limits) (string, error) {
 	const field = "params.url"
 	s := strings.TrimSpace(raw)
@@ -94,7 +95,22 @@ func ValidateFetchURL(raw string, l Limits) (string, error) {
 	if !FetchHostAllowed(l.FetchDomainAllowlist, host) {
 		return "", InvalidParams(field, "host %s is not in FETCH_DOMAIN_ALLOWLIST", host)
 	}
+	if !FetchPortAllowed(l.FetchAllowedPorts, u.Scheme, u.Port()) {
+		return "", InvalidParams(field, "port %s is not in FETCH_ALLOWED_PORTS", portOf(u)).
+			WithDetail("allowed_ports", l.FetchAllowedPorts)
+	}
 	return s, nil
+}
+
+// portOf names the port a URL connects to, for messages.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if n, ok := EffectivePort(u.Scheme, ""); ok {
+		return strconv.Itoa(n)
+	}
+	return "(none)"
 }
 
 // FetchHostAllowed matches host against allowlist patterns with both sides in their ASCII

@@ -73,3 +73,28 @@ func requireFetchField(t *testing.T, err error, code domain.Code, field, msg str
 	require.Equal(t, code, de.Code, msg)
 	require.Equal(t, field, de.Details["field"], msg)
 }
+
+func TestParseFetchParamsPorts(t *testing.T) {
+	t.Parallel()
+	l := domain.DefaultLimits()
+	for _, ok := range []string{"http://example.com/", "https://example.com/", "http://example.com:80/",
+		"https://example.com:443/", "http://example.com:443/", "https://example.com:080/"} {
+		_, err := domain.ParseFetchParams(json.RawMessage(`{"url":"`+ok+`"}`), l)
+		require.NoError(t, err, ok)
+	}
+	for _, bad := range []string{"http://example.com:8080/", "http://example.com:22/", "https://example.com:6379/",
+		"http://example.com:0/", "http://example.com:65536/", "http://[::1]:5432/"} {
+		_, err := domain.ParseFetchParams(json.RawMessage(`{"url":"`+bad+`"}`), l)
+		requireFetchField(t, err, domain.CodeInvalidParams, "params.url", bad)
+	}
+
+	l.FetchAllowedPorts = []string{"80", "443", "8080"}
+	_, err := domain.ParseFetchParams(json.RawMessage(`{"url":"http://example.com:8080/"}`), l)
+	require.NoError(t, err)
+	l.FetchAllowedPorts = []string{"*"}
+	_, err = domain.ParseFetchParams(json.RawMessage(`{"url":"http://example.com:6379/"}`), l)
+	require.NoError(t, err, "* allows every port")
+	l.FetchAllowedPorts = nil
+	_, err = domain.ParseFetchParams(json.RawMessage(`{"url":"http://example.com/"}`), l)
+	requireFetchField(t, err, domain.CodeInvalidParams, "params.url", "an empty list allows no port")
+}

@@ -19,6 +19,7 @@ type Limits struct {
 	SearchSourceAllowlist []string // sources a search may name
 	SearchMaxResults      int      // cap and default of max_results
 	FetchDomainAllowlist  []string // "*", "example.com", "*.example.com"
+	FetchAllowedPorts     []string // ports a fetch may reach: "80", "443", or "*" for any
 	MaxBatchSize          int      // queries per search_batch
 }
 
@@ -31,6 +32,7 @@ func DefaultLimits() Limits {
 		SearchSourceAllowlist: []string{"brave"},
 		SearchMaxResults:      10,
 		FetchDomainAllowlist:  []string{"*"},
+		FetchAllowedPorts:     DefaultFetchPorts(),
 		MaxBatchSize:          50,
 	}
 }

@@ -16,6 +16,10 @@ type TaskStore interface {
 	Create(ctx context.Context, t domain.Task) (stored domain.Task, created bool, err error)
 	// Get returns the task, or an error matching domain.ErrNotFound.
 	Get(ctx context.Context, id string) (domain.Task, error)
+	// GetByIdempotencyKey returns the task stored with this idempotency key (as stored:
+	// scoped, see application.SubmitInput), or an error matching domain.ErrNotFound; an
+	// empty key matches nothing.
+	GetByIdempotencyKey(ctx context.Context, key string) (domain.Task, error)
 	// List returns tasks matching the filter, ordered by id descending (newest first), at
 	// most filter.Limit of them; NextAfter is set when more may follow.
 	List(ctx context.Context, filter domain.TaskFilter) (domain.TaskPage, error)

@@ -90,7 +90,7 @@ cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
 pids+=($!)
 
 # SHUTDOWN_GRACE_SECONDS=0: the last check stops the worker with tasks running.
-export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true LOG_LEVEL=info SHUTDOWN_GRACE_SECONDS=0
+export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true FETCH_ALLOWED_PORTS="80,443,$page_port" LOG_LEVEL=info SHUTDOWN_GRACE_SECONDS=0
 source_name=demo
 case "$mode" in
   memory)

@@ -23,6 +23,7 @@ const (
 	routeKey              // the matched route template, set by route()
 	observedKey           // set once observeRequests has taken the request
 	clientKey             // the rate-limit identity of the caller
+	uploadKey             // set by gateUpload: the request is an artifact upload
 )
 
 // unmatchedRoute labels requests no route served, so metrics keep a bounded label set.
@@ -138,14 +139,5 @@ func (s *Server) withDeadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(withRequestID(c.UserContext(), requestID(c)), s.cfg.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
-	return c.Next()
-}
-
-// limitBody enforces the body limit (see the BodyLimit comment in New) with the same 413
-// that Fiber's own refusal maps to.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	if len(c.Body()) > s.cfg.BodyLimitBytes {
-		return fiber.ErrRequestEntityTooLarge
-	}
 	return c.Next()
 }

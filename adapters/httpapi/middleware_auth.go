@@ -25,10 +25,10 @@ func hashTokens(tokens []string) [][32]byte {
 // authenticate guards every route but /health and /openapi.json: it enforces the bearer
 // token when auth is on and records the caller's rate-limit identity: "token:" and 16 hex
 // digits of the token's sha256 (never the token itself, which would end up in task
-// records), else the remote address.
+// records), else the client's address (clientAddr).
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	if len(s.tokens) == 0 {
-		c.Locals(clientKey, c.IP())
+		c.Locals(clientKey, s.clientAddr(c))
 		return c.Next()
 	}
 	token, ok := bearerToken(c.Get(fiber.HeaderAuthorization))
@@ -63,11 +63,11 @@ func bearerToken(h string) (string, bool) {
 }
 
 // clientID returns the caller's rate-limit identity set by authenticate.
-func clientID(c *fiber.Ctx) string {
+func (s *Server) clientID(c *fiber.Ctx) string {
 	if id, ok := c.Locals(clientKey).(string); ok {
 		return id
 	}
-	return c.IP()
+	return s.clientAddr(c)
 }
 
 // authOn reports whether bearer auth is enabled (API_TOKENS set).

@@ -20,11 +20,15 @@ const (
 )
 
 // health pings every backing service concurrently, each within HealthTimeout, so one slow
-// service cannot hide the state of the others or hang the probe. It answers 200 when all
-// are up, else 503 with the error body (naming the failing checks) plus the same status
-// and checks fields as the 200, so probes can read either.
+// service cannot hide the state of the others or hang the probe. One round of pings
+// answers every call for HealthCacheTTL (calls meanwhile share it), so the endpoint, open
+// to anyone, cannot make the server hammer its services. It answers 200 when all are up,
+// else 503 with the error body (naming the failing checks) plus the same status and
+// checks fields as the 200, so probes can read either.
 func (s *Server) health(c *fiber.Ctx) error {
-	checks := s.runChecks(c.UserContext())
+	// The round outlives this request's cancellation: callers waiting on it share it.
+	ctx := context.WithoutCancel(c.UserContext())
+	checks := s.checks.get(func() map[string]string { return s.runChecks(ctx) })
 	var failing []string
 	for name, state := range checks {
 		if state != checkOK {
@@ -80,6 +84,7 @@ type limitsView struct {
 	SearchSourceAllowlist []string `json:"search_source_allowlist"`
 	SearchMaxResults      int      `json:"search_max_results"`
 	FetchDomainAllowlist  []string `json:"fetch_domain_allowlist"`
+	FetchAllowedPorts     []string `json:"fetch_allowed_ports"`
 	MaxBatchSize          int      `json:"max_batch_size"`
 }
 
@@ -92,6 +97,7 @@ func (s *Server) limits(c *fiber.Ctx) error {
 		SearchSourceAllowlist: nonNil(l.SearchSourceAllowlist),
 		SearchMaxResults:      l.SearchMaxResults,
 		FetchDomainAllowlist:  nonNil(l.FetchDomainAllowlist),
+		FetchAllowedPorts:     nonNil(l.FetchAllowedPorts),
 		MaxBatchSize:          l.MaxBatchSize,
 	})
 }

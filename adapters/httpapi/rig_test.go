@@ -61,6 +61,7 @@ type rig struct {
 	metrics *metrics.Metrics
 	logs    *logcapture.Buffer
 	tasks   *application.TaskService
+	clock   *memory.FakeClock
 	live    string // host:port once goLive has started the server
 	// handlers are the task handlers the server validates with; with realSearch, the
 	// search ones can also run a task (rig.run).
@@ -92,8 +93,9 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	store := &flakyStore{TaskStore: memory.NewTaskStore()}
 	queue := memory.NewQueue(clock)
 	ids := &domain.IDGenerator{}
+	limiter := memory.NewRateLimiter(clock)
 	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
-		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store,
+		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store, Limiter: limiter,
 		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)
@@ -122,7 +124,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		delete(handlers, typ)
 	}
 	tasks, err := application.NewTaskService(application.TaskDeps{
-		Store: store, Queue: queue, Limiter: memory.NewRateLimiter(clock), Signals: memory.NewCancelSignals(),
+		Store: store, Queue: queue, Limiter: limiter, Signals: memory.NewCancelSignals(),
 		Clock: clock, IDs: ids, Handlers: handlers, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)
@@ -138,10 +140,10 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	if rc.cfg != nil {
 		rc.cfg(&cfg)
 	}
-	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log}, cfg)
+	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log, Clock: clock}, cfg)
 	require.NoError(t, err)
 	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks,
-		handlers: handlers}
+		handlers: handlers, clock: clock}
 }
 
 // response is one answered request.

@@ -5,12 +5,14 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 )
 
-// routes installs the middleware chain and every route of API.md. The order matters: the
-// connection tracking for graceful stops first, then the request id (every response carries it), then logging/metrics (they see the final
-// status, panics included), recovery and the per-request deadline. Auth is part of each
-// protected route rather than global, so an unknown path is a 404 for everyone.
+// routes installs the middleware chain and every route of API.md. The order matters:
+// settling an unread body around everything (it acts on the final answer), the connection
+// tracking for graceful stops, then the request id (every response carries it), then
+// logging/metrics (they see the final status, panics included), recovery and the
+// per-request deadline. Auth is part of each protected route rather than global, so an
+// unknown path is a 404 for everyone; a body is read only by POST routes, after auth.
 func (s *Server) routes() {
-	s.app.Use(s.fresh.delivered, s.assignRequestID, s.observeRequests, s.recoverPanics, s.limitBody, s.withDeadline)
+	s.app.Use(s.settleBody, s.fresh.delivered, s.assignRequestID, s.observeRequests, s.recoverPanics, s.withDeadline)
 
 	s.app.Get("/health", labelled("/health"), s.health)
 	s.app.Get("/openapi.json", labelled("/openapi.json"), s.openAPI)
@@ -30,7 +32,7 @@ func (s *Server) routes() {
 	s.post("/search/batch", s.searchBatchShortcut)
 	s.post("/fetch", s.fetchShortcut)
 
-	s.post("/artifacts", s.createArtifact)
+	s.post("/artifacts", s.createArtifact, s.gateUpload)
 	s.get("/artifacts/:id/meta", s.getArtifactMeta)
 	s.get("/artifacts/:id", s.downloadArtifact)
 }
@@ -41,9 +43,11 @@ func (s *Server) get(path string, h fiber.Handler) {
 	s.app.Get(path, labelled(path), s.authenticate, h)
 }
 
-// post registers a protected POST route.
-func (s *Server) post(path string, h fiber.Handler) {
-	s.app.Post(path, labelled(path), s.authenticate, h)
+// post registers a protected POST route. Its body is read (readBody) only after
+// authentication and the gates, so a request refused by either costs no body read.
+func (s *Server) post(path string, h fiber.Handler, gates ...fiber.Handler) {
+	chain := append([]fiber.Handler{labelled(path), s.authenticate}, gates...)
+	s.app.Post(path, append(chain, s.readBody, h)...)
 }
 
 func labelled(path string) fiber.Handler {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,7 @@ const (
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultRequestTimeout  = 30 * time.Second
 	DefaultHealthTimeout   = 2 * time.Second
+	DefaultHealthCacheTTL  = time.Second
 	DefaultDownloadTimeout = 10 * time.Minute
 	// bodyLimitSlack is room for the JSON around an artifact's base64 data.
 	bodyLimitSlack = 64 << 10
@@ -40,6 +42,8 @@ type Deps struct {
 	// Metrics may be nil: then nothing is recorded and /metrics answers 404.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
+	// Clock times the /health cache; nil means the system clock.
+	Clock ports.Clock
 }
 
 // Config is the HTTP server's configuration. Zero durations take the Default* values.
@@ -48,6 +52,9 @@ type Config struct {
 	Limits domain.Limits
 	// APITokens turns bearer auth on when it holds at least one non-empty token.
 	APITokens []string
+	// TrustedProxies (TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For is
+	// believed when the client address is the rate-limit identity (see clientAddr).
+	TrustedProxies []netip.Prefix
 	// BodyLimitBytes caps request bodies; 0 derives it from Limits: the base64 size of the
 	// artifact cap plus 64 KiB, so the largest legal artifact upload fits.
 	BodyLimitBytes int
@@ -58,6 +65,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// HealthTimeout bounds each probe of GET /health.
 	HealthTimeout time.Duration
+	// HealthCacheTTL is how long one round of probes answers GET /health, so that the
+	// unauthenticated endpoint cannot make the server ping its services at the rate it is
+	// called; negative probes on every call.
+	HealthCacheTTL time.Duration
 	// DownloadTimeout bounds streaming one artifact to a client.
 	DownloadTimeout time.Duration
 }
@@ -69,6 +80,8 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	tokens [][32]byte // sha256 of each API token, compared in constant time
+
+	checks memo[map[string]string] // the last round of /health probes
 
 	mu      sync.Mutex
 	ln      net.Listener
@@ -83,7 +96,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts and Deps.Log")
 	}
 	cfg = withDefaults(cfg)
-	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens)}
+	if deps.Clock == nil {
+		deps.Clock = wallClock{}
+	}
+	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens),
+		checks: memo[map[string]string]{clock: deps.Clock, ttl: cfg.HealthCacheTTL}}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "taskrunner",
 		DisableStartupMessage: true,
@@ -91,15 +108,20 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		// logs and service calls; fasthttp would otherwise reuse their bytes.
 		Immutable:     true,
 		CaseSensitive: true,
-		// fasthttp refuses a body over its limit by closing the connection while the client
-		// may still be sending, which a client sees as a reset rather than our 413. So it
-		// reads up to a quarter more, and limitBody answers those with a proper 413; only
-		// bodies far past the limit meet the hard refusal.
-		BodyLimit:    cfg.BodyLimitBytes + cfg.BodyLimitBytes/4,
-		ReadTimeout:  cfg.ReadTimeout,
-		WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
-		ErrorHandler: s.handleError,
+		// Bodies are streamed: fasthttp hands a request to the routes once its header is in
+		// (with at most 8 KiB of the body read alongside), so authentication, the upload
+		// rate limit and the Content-Length check run before the body is read, and readBody
+		// then reads it bounded by BodyLimitBytes (fasthttp's own limit does not apply to
+		// a streamed body). settleBody deals with bodies nobody read.
+		StreamRequestBody: true,
+		BodyLimit:         cfg.BodyLimitBytes,
+		// fasthttp would otherwise read a whole multipart body (to memory and temporary
+		// files) before any handler could refuse it; no route takes one.
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 cfg.WriteTimeout,
+		IdleTimeout:                  cfg.IdleTimeout,
+		ErrorHandler:                 s.handleError,
 	})
 	s.fresh = newFreshConns()
 	s.app.Server().ConnState = s.fresh.track
@@ -110,6 +132,9 @@ func New(deps Deps, cfg Config) (*Server, error) {
 func withDefaults(cfg Config) Config {
 	if cfg.Limits.TaskMaxArtifactMB <= 0 {
 		cfg.Limits.TaskMaxArtifactMB = domain.DefaultLimits().TaskMaxArtifactMB
+	}
+	if cfg.HealthCacheTTL == 0 {
+		cfg.HealthCacheTTL = DefaultHealthCacheTTL
 	}
 	if cfg.BodyLimitBytes <= 0 {
 		raw := cfg.Limits.MaxArtifactBytes()
@@ -151,7 +176,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.served = make(chan struct{})
 	go func() {
 		defer close(s.served)
-		if err := s.app.Listener(ln); err != nil && !isClosedListener(err) {
+		if err := s.app.Listener(lingerListener{ln}); err != nil && !isClosedListener(err) {
 			s.log.Error("http_serve_failed", "addr", ln.Addr().String(), "error", err.Error())
 		}
 	}()

@@ -48,10 +48,10 @@ func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt su
 		Params:         params,
 		TimeoutSeconds: opt.TimeoutSeconds,
 		MaxRetries:     opt.MaxRetries,
-		ClientID:       clientID(c),
+		ClientID:       s.clientID(c),
 	}
 	if s.authOn() {
-		in.IdempotencyScope = clientID(c) // the token's identity
+		in.IdempotencyScope = s.clientID(c) // the token's identity
 	}
 	if opt.IdempotencyKey != nil {
 		in.IdempotencyKey = *opt.IdempotencyKey

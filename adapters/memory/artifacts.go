@@ -18,11 +18,12 @@ type ArtifactStore struct {
 	mu        sync.RWMutex
 	artifacts map[string]domain.Artifact
 	byTask    map[string][]string // task id -> artifact ids, in creation order
+	refs      map[string]int      // sha256 -> artifacts with those bytes, so a blob is freed with its last
 }
 
 // NewArtifactStore returns an empty store.
 func NewArtifactStore() *ArtifactStore {
-	return &ArtifactStore{artifacts: map[string]domain.Artifact{}, byTask: map[string][]string{}}
+	return &ArtifactStore{artifacts: map[string]domain.Artifact{}, byTask: map[string][]string{}, refs: map[string]int{}}
 }
 
 // Ping always succeeds: there is no backing service.
@@ -42,6 +43,7 @@ func (s *ArtifactStore) Create(ctx context.Context, a domain.Artifact) error {
 		return fmt.Errorf("memory artifact store: artifact %s exists: %w", a.ID, domain.ErrConflict)
 	}
 	s.artifacts[a.ID] = cloneArtifact(a)
+	s.refs[a.SHA256]++
 	if a.TaskID != "" {
 		s.byTask[a.TaskID] = append(s.byTask[a.TaskID], a.ID)
 	}

@@ -1,6 +1,7 @@
 // Package metrics exposes taskrunner's Prometheus metrics from one registry it owns: task
-// counts by type and status and the queue depth (both read from the ports at scrape time,
-// so every API process reports the shared truth), task attempt durations (it is the
-// workers' ports.TaskObserver), HTTP request counts and latencies (recorded by the HTTP
-// adapter), and the Go runtime and process collectors.
+// counts by type and status and the queue depth (both read from the ports, so every API
+// process reports the shared truth, and each read kept for Config.CacheTTL so that scrapes
+// stay cheap), task attempt durations (it is the workers' ports.TaskObserver), HTTP
+// request counts and latencies (recorded by the HTTP adapter), and the Go runtime and
+// process collectors.
 package metrics

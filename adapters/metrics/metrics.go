@@ -22,7 +22,7 @@ const Namespace = "taskrunner"
 // service makes a scrape incomplete rather than hanging Prometheus.
 const defaultScrapeTimeout = 2 * time.Second
 
-// Config holds what Metrics reads at scrape time. Store and Queue may be nil (a process that
+// Config holds what Metrics reads for a scrape. Store and Queue may be nil (a process that
 // has neither simply does not export those gauges).
 type Config struct {
 	Store ports.TaskStore
@@ -31,6 +31,12 @@ type Config struct {
 	Log *slog.Logger
 	// ScrapeTimeout bounds each store/queue read of a scrape; 0 means 2 s.
 	ScrapeTimeout time.Duration
+	// CacheTTL (METRICS_CACHE_SECONDS) is how long the task counts and the queue depth of
+	// one read serve later scrapes: the count is a GROUP BY over the whole tasks table, too
+	// dear to run for every scraper. 0 reads them at every scrape.
+	CacheTTL time.Duration
+	// Clock times CacheTTL; nil means the system clock.
+	Clock ports.Clock
 }
 
 // Metrics owns taskrunner's Prometheus registry.
@@ -50,6 +56,9 @@ func New(cfg Config) *Metrics {
 	}
 	if cfg.ScrapeTimeout <= 0 {
 		cfg.ScrapeTimeout = defaultScrapeTimeout
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
 	}
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),

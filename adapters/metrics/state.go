@@ -13,25 +13,29 @@ import (
 
 var (
 	tasksDesc = prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", "tasks"),
-		"Tasks in the store, by type and status (read at scrape time).",
+		"Tasks in the store, by type and status (read at most once per METRICS_CACHE_SECONDS).",
 		[]string{"type", "status"}, nil)
 	queueDepthDesc = prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", "queue_depth"),
-		"Task ids waiting on the queue, ready or delayed, not counting leased ones (read at scrape time).",
+		"Task ids waiting on the queue, ready or delayed, not counting leased ones (read at most once per METRICS_CACHE_SECONDS).",
 		nil, nil)
 )
 
-// stateCollector reads task counts and queue depth through the ports at scrape time: the
-// store and the queue are shared by every process, so a gauge kept in memory would only
-// know this process's share.
+// stateCollector reads task counts and queue depth through the ports: the store and the
+// queue are shared by every process, so a gauge kept in memory would only know this
+// process's share. Each read serves the scrapes of the next CacheTTL (see memo).
 type stateCollector struct {
 	store   ports.TaskStore
 	queue   ports.Queue
 	log     *slog.Logger
 	timeout time.Duration
+	counts  memo[map[domain.TaskType]map[domain.Status]int64]
+	depth   memo[int64]
 }
 
 func newStateCollector(cfg Config) *stateCollector {
-	return &stateCollector{store: cfg.Store, queue: cfg.Queue, log: cfg.Log, timeout: cfg.ScrapeTimeout}
+	return &stateCollector{store: cfg.Store, queue: cfg.Queue, log: cfg.Log, timeout: cfg.ScrapeTimeout,
+		counts: memo[map[domain.TaskType]map[domain.Status]int64]{clock: cfg.Clock, ttl: cfg.CacheTTL},
+		depth:  memo[int64]{clock: cfg.Clock, ttl: cfg.CacheTTL}}
 }
 
 // Describe implements prometheus.Collector.
@@ -47,23 +51,36 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		c.collectTasks(ch)
 	}
 	if c.queue != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-		depth, err := c.queue.Depth(ctx)
-		cancel()
-		if err != nil {
-			c.log.Warn("metrics_scrape_failed", "metric", "queue_depth", "error", err.Error())
-		} else {
+		depth, err := c.depth.get(func() (int64, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+			defer cancel()
+			depth, err := c.queue.Depth(ctx)
+			c.logFailure("queue_depth", err)
+			return depth, err
+		})
+		if err == nil {
 			ch <- prometheus.MustNewConstMetric(queueDepthDesc, prometheus.GaugeValue, float64(depth))
 		}
 	}
 }
 
-func (c *stateCollector) collectTasks(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	counts, err := c.store.CountByTypeStatus(ctx)
-	cancel()
+// logFailure logs a failed read once, where it happens, rather than at every scrape that
+// is then served the kept failure.
+func (c *stateCollector) logFailure(metric string, err error) {
 	if err != nil {
-		c.log.Warn("metrics_scrape_failed", "metric", "tasks", "error", err.Error())
+		c.log.Warn("metrics_scrape_failed", "metric", metric, "error", err.Error())
+	}
+}
+
+func (c *stateCollector) collectTasks(ch chan<- prometheus.Metric) {
+	counts, err := c.counts.get(func() (map[domain.TaskType]map[domain.Status]int64, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+		defer cancel()
+		counts, err := c.store.CountByTypeStatus(ctx)
+		c.logFailure("tasks", err)
+		return counts, err
+	})
+	if err != nil {
 		return
 	}
 	// Every known (type, status) pair is exported, zeros included, so that rate() and

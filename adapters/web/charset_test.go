@@ -65,7 +65,7 @@ func TestCharsetDecoding(t *testing.T) {
 		w.Header().Set("Content-Type", p.contentType)
 		_, _ = w.Write(p.body)
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	cases := []struct {
 		path, charset, contains string
 	}{

@@ -13,7 +13,7 @@ import (
 func TestPageFetcherContract(t *testing.T) {
 	t.Parallel()
 	contract.PageFetcher(t, func(t *testing.T, allowPrivate bool) ports.PageFetcher {
-		f := web.New(web.Config{AllowPrivateNetworks: allowPrivate})
+		f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: allowPrivate})
 		t.Cleanup(f.Close)
 		return f
 	})

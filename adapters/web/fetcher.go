@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,10 @@ type Config struct {
 	// "*.example.com"); checked for the first URL and every redirect. Nil means "*", the
 	// documented default.
 	AllowedDomains []string
+	// AllowedPorts are FETCH_ALLOWED_PORTS patterns ("80", "443", "*" for any); checked for
+	// the first URL and every redirect, whatever AllowPrivateNetworks says: the two rules
+	// are separate opt-ins. Nil means domain.DefaultFetchPorts (80 and 443).
+	AllowedPorts []string
 	// AllowPrivateNetworks (FETCH_ALLOW_PRIVATE_NETWORKS) lifts the address guard, for tests
 	// and private deployments only.
 	AllowPrivateNetworks bool
@@ -72,6 +77,9 @@ var _ ports.PageFetcher = (*Fetcher)(nil)
 func New(cfg Config) *Fetcher {
 	if cfg.AllowedDomains == nil {
 		cfg.AllowedDomains = []string{"*"}
+	}
+	if cfg.AllowedPorts == nil {
+		cfg.AllowedPorts = domain.DefaultFetchPorts()
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
@@ -112,9 +120,9 @@ func newFetcher(cfg Config, isPublic func(netip.Addr) bool) *Fetcher {
 func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 
 // Fetch downloads r.URL. Errors are *domain.Error: fetch_blocked (scheme, credentials,
-// allowlist, address guard, redirect to any of these), fetch_failed (network, timeout, HTTP
-// 4xx/5xx, too many redirects; Retryable for network errors, timeouts, 429 and 5xx),
-// fetch_unsupported_content, artifact_size_exceeded (nothing is returned then).
+// allowlist, port, address guard, redirect to any of these), fetch_failed (network,
+// timeout, HTTP 4xx/5xx, too many redirects; Retryable for network errors, timeouts, 429
+// and 5xx), fetch_unsupported_content, artifact_size_exceeded (nothing is returned then).
 func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page, error) {
 	// The earlier of the task's deadline and the fetch timeout: a server that dribbles
 	// bytes must not hold a worker for the task's whole runtime.
@@ -179,7 +187,7 @@ func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page
 	}, nil
 }
 
-// checkRedirect re-checks every hop: count, scheme, credentials, allowlist. The address
+// checkRedirect re-checks every hop: count, scheme, credentials, allowlist, port. The address
 // guard runs again in the dialer when the hop connects.
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > f.cfg.MaxRedirects || f.cfg.MaxRedirects < 0 {
@@ -188,7 +196,7 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	return f.checkURL(req.URL)
 }
 
-// checkURL enforces scheme, credentials and allowlist, and rewrites an IDN host to its
+// checkURL enforces scheme, credentials, allowlist and port, and rewrites an IDN host to its
 // ASCII form in place so that the allowlist and the connection see the same name.
 func (f *Fetcher) checkURL(u *url.URL) error {
 	switch strings.ToLower(u.Scheme) {
@@ -206,6 +214,9 @@ func (f *Fetcher) checkURL(u *url.URL) error {
 	if !domain.HostMatches(f.patterns, host) {
 		return blocked("host %s is not on the fetch allowlist", host)
 	}
+	if !domain.FetchPortAllowed(f.cfg.AllowedPorts, u.Scheme, u.Port()) {
+		return blocked("port %s is not in FETCH_ALLOWED_PORTS", portName(u))
+	}
 	if port := u.Port(); port != "" {
 		u.Host = net.JoinHostPort(host, port)
 	} else if strings.Contains(host, ":") {
@@ -214,6 +225,14 @@ func (f *Fetcher) checkURL(u *url.URL) error {
 		u.Host = host
 	}
 	return nil
+}
+
+// portName is the port u connects to, for messages.
+func portName(u *url.URL) string {
+	if n, ok := domain.EffectivePort(u.Scheme, u.Port()); ok {
+		return strconv.Itoa(n)
+	}
+	return strconv.Quote(u.Port())
 }
 
 func statusError(resp *http.Response) error {

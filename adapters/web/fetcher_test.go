@@ -81,7 +81,7 @@ func TestFetchSucceeds(t *testing.T) {
 		ua.Store(r.UserAgent())
 		htmlHandler("<html><body><p>héllo</p></body></html>")(w, r)
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true, UserAgent: "taskrunner-test/1.0 (+https://example.test/bot)"})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, UserAgent: "taskrunner-test/1.0 (+https://example.test/bot)"})
 	p, err := fetch(t, f, "http://127.0.0.1:"+port+"/a")
 	require.NoError(t, err)
 	require.Equal(t, 200, p.StatusCode)
@@ -99,7 +99,7 @@ func TestDefaultUserAgent(t *testing.T) {
 		got <- r.UserAgent()
 		htmlHandler("<p>x</p>")(w, r)
 	}))
-	_, err := fetch(t, web.New(web.Config{AllowPrivateNetworks: true}), "http://127.0.0.1:"+port+"/")
+	_, err := fetch(t, web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true}), "http://127.0.0.1:"+port+"/")
 	require.NoError(t, err)
 	require.Equal(t, web.DefaultUserAgent, <-got)
 	require.True(t, strings.HasPrefix(web.DefaultUserAgent, "taskrunner/"))
@@ -138,7 +138,7 @@ func TestGuardRefusesNonPublicAddresses(t *testing.T) {
 	for name, a := range classes {
 		res[name+".test"] = addrs(a)
 	}
-	f := web.New(web.Config{Resolver: res})
+	f := web.New(web.Config{AllowedPorts: anyPort, Resolver: res})
 	for name, a := range classes {
 		host := a
 		if strings.Contains(a, ":") {
@@ -159,7 +159,7 @@ func TestGuardRefusesNonPublicAddresses(t *testing.T) {
 func TestAllowPrivateNetworksLiftsGuard(t *testing.T) {
 	t.Parallel()
 	_, port := server(t, htmlHandler("<p>internal</p>"))
-	f := web.New(web.Config{AllowPrivateNetworks: true, Resolver: resolver{"intranet.test": {loopback}}})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: resolver{"intranet.test": {loopback}}})
 	p, err := fetch(t, f, "http://intranet.test:"+port+"/")
 	require.NoError(t, err)
 	require.Contains(t, p.Text, "internal")
@@ -195,7 +195,7 @@ func TestRedirectToPrivateIsBlocked(t *testing.T) {
 	// public.test resolves to the test server, which the guard is told to treat as public;
 	// everything else keeps the real policy.
 	res := resolver{"public.test": {loopback}, "db.internal.test": addrs("10.1.2.3"), "elsewhere.test": addrs("93.184.216.34")}
-	f := web.NewTreating(web.Config{Resolver: res, AllowedDomains: []string{"public.test", "*.internal.test"}}, loopback)
+	f := web.NewTreating(web.Config{AllowedPorts: anyPort, Resolver: res, AllowedDomains: []string{"public.test", "*.internal.test"}}, loopback)
 	base := "http://public.test:" + port
 
 	p, err := fetch(t, f, base+"/ok")
@@ -220,7 +220,7 @@ func TestRedirectLimit(t *testing.T) {
 		}
 		http.Redirect(w, r, fmt.Sprintf("/hop/%d", n-1), http.StatusFound)
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	p, err := fetch(t, f, "http://127.0.0.1:"+port+"/hop/5")
 	require.NoError(t, err, "five redirects are followed")
 	require.Equal(t, "http://127.0.0.1:"+port+"/hop/0", p.FinalURL)
@@ -228,14 +228,14 @@ func TestRedirectLimit(t *testing.T) {
 	de := requireCode(t, err, domain.CodeFetchFailed)
 	require.False(t, de.Retryable)
 
-	none := web.New(web.Config{AllowPrivateNetworks: true, MaxRedirects: -1})
+	none := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, MaxRedirects: -1})
 	_, err = fetch(t, none, "http://127.0.0.1:"+port+"/hop/1")
 	requireCode(t, err, domain.CodeFetchFailed)
 }
 
 func TestRefusedURLs(t *testing.T) {
 	t.Parallel()
-	f := web.New(web.Config{AllowPrivateNetworks: true, AllowedDomains: []string{"example.com", "*.example.org", "bücher.example"},
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, AllowedDomains: []string{"example.com", "*.example.org", "bücher.example"},
 		Resolver: resolver{}})
 	for _, u := range []string{
 		"ftp://example.com/file",
@@ -270,13 +270,13 @@ func TestIDNHost(t *testing.T) {
 	}))
 	res := resolver{"xn--bcher-kva.example": {loopback}}
 	for _, allow := range []string{"bücher.example", "xn--bcher-kva.example", "*.example", "BÜCHER.example"} {
-		f := web.New(web.Config{AllowPrivateNetworks: true, Resolver: res, AllowedDomains: []string{allow}})
+		f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: res, AllowedDomains: []string{allow}})
 		p, err := fetch(t, f, "http://Bücher.example:"+port+"/")
 		require.NoError(t, err, allow)
 		require.Equal(t, "http://xn--bcher-kva.example:"+port+"/", p.FinalURL)
 		require.Equal(t, "xn--bcher-kva.example:"+port, <-hostHeader)
 	}
-	f := web.New(web.Config{AllowPrivateNetworks: true, Resolver: res, AllowedDomains: []string{"buecher.example"}})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: res, AllowedDomains: []string{"buecher.example"}})
 	_, err := fetch(t, f, "http://bücher.example:"+port+"/")
 	requireCode(t, err, domain.CodeFetchBlocked)
 }
@@ -296,7 +296,7 @@ func TestHTTPErrors(t *testing.T) {
 			w.WriteHeader(http.StatusNotModified)
 		}
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	base := "http://127.0.0.1:" + port
 	_, err := fetch(t, f, base+"/404")
 	de := requireCode(t, err, domain.CodeFetchFailed)
@@ -322,7 +322,7 @@ func TestNetworkErrors(t *testing.T) {
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
-	f := web.New(web.Config{AllowPrivateNetworks: true, Resolver: resolver{}})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: resolver{}})
 	_, err = fetch(t, f, "http://"+addr+"/")
 	require.True(t, requireCode(t, err, domain.CodeFetchFailed).Retryable, "connection refused is transient")
 

@@ -26,6 +26,7 @@ var blockedPrefixes = mustPrefixes(
 	"::/128",          // unspecified
 	"::1/128",         // loopback
 	"::/96",           // IPv4-compatible (deprecated)
+	"::ffff:0:0:0/96", // IPv4-translated (SIIT, RFC 2765): ::ffff:0:a.b.c.d
 	"100::/64",        // discard-only
 	"2001::/32",       // Teredo: tunnels to an embedded IPv4 address
 	"2001:db8::/32",   // documentation

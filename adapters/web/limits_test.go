@@ -35,7 +35,7 @@ func TestBodyCap(t *testing.T) {
 		w.Header().Set("Content-Length", strconv.Itoa(n))
 		_, _ = w.Write([]byte(strings.Repeat("x", n)))
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	get := func(q string) (domain.Page, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -69,7 +69,7 @@ func TestSlowBodyPastDeadline(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := f.Fetch(ctx, domain.FetchRequest{URL: "http://127.0.0.1:" + port + "/", MaxBytes: 1 << 20})
@@ -88,7 +88,7 @@ func TestSlowHeadersPastDeadline(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true, Timeout: 200 * time.Millisecond})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Timeout: 200 * time.Millisecond})
 	// Config.Timeout applies without a context deadline and before a later one.
 	_, err := f.Fetch(context.Background(), domain.FetchRequest{URL: "http://127.0.0.1:" + port + "/"})
 	requireCode(t, err, domain.CodeFetchFailed)
@@ -111,7 +111,7 @@ func TestContentTypes(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(body))
 	}))
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	get := func(ct, body string) (domain.Page, error) {
 		return fetch(t, f, "http://127.0.0.1:"+port+"/?ct="+urlQuery(ct)+"&body="+urlQuery(body))
 	}

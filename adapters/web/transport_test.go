@@ -26,14 +26,14 @@ func TestHTTPSThroughGuardedDialer(t *testing.T) {
 	pool.AddCert(srv.Certificate())
 	// The test certificate is for example.com, so the name is mapped to the server.
 	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
-	f := web.New(web.Config{AllowPrivateNetworks: true, Resolver: resolver{"example.com": {loopback}},
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: resolver{"example.com": {loopback}},
 		TLSConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}})
 	p, err := fetch(t, f, "https://example.com:"+port+"/")
 	require.NoError(t, err)
 	require.Contains(t, p.Text, "over tls")
 
 	// An untrusted certificate is a permanent failure.
-	untrusting := web.New(web.Config{AllowPrivateNetworks: true, Resolver: resolver{"example.com": {loopback}}})
+	untrusting := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: resolver{"example.com": {loopback}}})
 	_, err = fetch(t, untrusting, "https://example.com:"+port+"/")
 	require.False(t, requireCode(t, err, domain.CodeFetchFailed).Retryable)
 }
@@ -51,7 +51,7 @@ func TestCompressedBodyCap(t *testing.T) {
 		_, _ = w.Write(gz.Bytes())
 	}))
 	require.Less(t, gz.Len(), 4096)
-	f := web.New(web.Config{AllowPrivateNetworks: true})
+	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := f.Fetch(ctx, domain.FetchRequest{URL: "http://127.0.0.1:" + port + "/", MaxBytes: 50000})

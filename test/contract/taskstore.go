@@ -29,6 +29,7 @@ func TaskStore(t *testing.T, newStore func(t *testing.T) ports.TaskStore) {
 		{"Create", "StoresACopy", taskCreateCopies},
 		{"Get", "UnknownIsNotFound", taskGetUnknown},
 		{"Get", "ReturnsACopy", taskGetCopies},
+		{"GetByIdempotencyKey", "FindsTheHolder", taskGetByKey},
 		{"Update", "AppliesAndStores", taskUpdateApplies},
 		{"Update", "StoresEveryField", taskUpdateFull},
 		{"Update", "ClearsOptionalFields", taskUpdateClears},

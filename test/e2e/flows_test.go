@@ -289,10 +289,15 @@ func flowArtifactLimit(t *testing.T, start starter) {
 	require.Equal(t, http.StatusCreated, code, string(b))
 
 	// A body past the request limit (the base64 of the cap plus room for the JSON) is
-	// refused before it is decoded.
+	// refused before it is read (its Content-Length says so), and logged like any artifact
+	// refused for its size.
+	require.Len(t, s.logs.Events("artifact_rejected"), 1)
 	huge := `{"type":"log","content_type":"text/plain","data_base64":"` + strings.Repeat("A", 1<<20*3/2) + `"}`
 	code, b, _ = s.call(t, http.MethodPost, "/artifacts", huge)
 	expectError(t, code, b, http.StatusRequestEntityTooLarge, "artifact_size_exceeded", "")
+	rejected := s.logs.Events("artifact_rejected")
+	require.Len(t, rejected, 2)
+	require.Equal(t, "request_body", rejected[1]["via"])
 }
 
 func flowAuth(t *testing.T, start starter) {

@@ -88,6 +88,17 @@ func (s crashStore) Get(ctx context.Context, id string) (domain.Task, error) {
 	return got, err
 }
 
+func (s crashStore) GetByIdempotencyKey(ctx context.Context, key string) (domain.Task, error) {
+	if err := s.c.dead(ctx); err != nil {
+		return domain.Task{}, err
+	}
+	got, err := s.inner.GetByIdempotencyKey(ctx, key)
+	if derr := s.c.dead(ctx); derr != nil {
+		return domain.Task{}, derr
+	}
+	return got, err
+}
+
 func (s crashStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskPage, error) {
 	if err := s.c.dead(ctx); err != nil {
 		return domain.TaskPage{}, err
