@@ -1,0 +1,23 @@
+package domain
+
+// CreateResult is one task's outcome in a batch create: the task as stored, or, when its
+// idempotency key was taken, the task holding the key with Created false.
+type CreateResult struct {
+	Task    Task
+	Created bool
+}
+
+// TaskChange is one task's transition in a batch update. Apply works like the fn of
+// TaskStore.Update: it is called on a fresh copy of the stored task, may be called more
+// than once, and stores nothing when it returns an error.
+type TaskChange struct {
+	ID    string
+	Apply func(*Task) error
+}
+
+// ChangeResult is one change's outcome in a batch update: the task as stored when Err is
+// nil; otherwise Apply's error unchanged, or an error matching ErrNotFound.
+type ChangeResult struct {
+	Task Task
+	Err  error
+}
