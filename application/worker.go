@@ -22,6 +22,10 @@ type WorkerDeps struct {
 	Observer ports.TaskObserver // nil: no metrics
 	Limits   domain.Limits
 	Log      *slog.Logger
+	// Batch and BatchQueue, when both are set, batch the worker's round trips
+	// (worker_batch.go); without them each call goes alone.
+	Batch      ports.TaskBatchStore
+	BatchQueue ports.BatchQueue
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.
@@ -111,7 +115,8 @@ type Worker struct {
 	cfg WorkerConfig
 	obs ports.TaskObserver
 
-	inflight sync.Map // task id → *inflight
+	inflight sync.Map       // task id → *inflight
+	batches  *workerBatches // nil: every store and queue call goes alone
 
 	mu       sync.Mutex
 	started  bool
@@ -179,6 +184,7 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.hardCtx, w.stopHard = context.WithCancelCause(base)
 	w.abortCtx, w.abort = context.WithCancel(base)
 	w.signalsDone = make(chan struct{})
+	w.batches = w.newWorkerBatches()
 	go w.listen(sigCtx, ch)
 	for i := 0; i < w.cfg.Concurrency; i++ {
 		w.loops.Add(1)

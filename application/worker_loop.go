@@ -18,7 +18,7 @@ func (w *Worker) loop() {
 	defer w.loops.Done()
 	delay := loopBackoffMin
 	for {
-		lease, err := w.d.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+		lease, err := w.dequeue()
 		if err != nil {
 			if w.runCtx.Err() != nil {
 				return

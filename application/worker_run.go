@@ -71,10 +71,8 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 // start marks the task running, held by this delivery, in one conditional write, and in
 // the same write ends it when a cancel was requested or workers have lost it too often.
 func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
-	ctx, done := w.opCtx()
-	defer done()
 	now := w.d.Clock.Now()
-	return w.d.Store.Update(ctx, lease.TaskID, func(t *domain.Task) error {
+	return w.update(lease.TaskID, func(t *domain.Task) error {
 		if err := t.Start(lease.Token, now); err != nil {
 			return err
 		}
@@ -99,7 +97,8 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 	limit := runtimeLimit(task, w.d.Limits)
 	runCtx, stop := context.WithTimeoutCause(ctx, limit, errRuntimeExceeded)
 	defer stop()
-	w.d.Log.Info("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+	// Debug: a line per task costs the hot path real CPU at thousands a second.
+	w.d.Log.Debug("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 	began := w.d.Clock.Now()
 	o := w.execute(runCtx, cancel, lease, task, h)
 	w.conclude(lease, task, o, context.Cause(runCtx), w.d.Clock.Now().Sub(began), limit)

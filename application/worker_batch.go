@@ -1,0 +1,158 @@
+package application
+
+import (
+	"context"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// The worker's round trips, group-committed when the deps offer batch ports: idle loops
+// share one blocking dequeue that leases as many ids as loops are waiting (never more than
+// free slots), starts and finishes of concurrent tasks go to the store in one statement,
+// and their acks to the queue in one call. Each loop still handles its own delivery from
+// start to ack, so every guarantee of the single-call path holds per task; only the
+// transport is shared. Without batch ports every call goes alone.
+type workerBatches struct {
+	fetch   *groupCommit[struct{}, fetched]
+	updates *groupCommit[domain.TaskChange, domain.ChangeResult]
+	acks    *groupCommit[domain.Lease, error]
+}
+
+// fetched is one loop's share of a batch dequeue: a lease, or none (look again), or the
+// dequeue's error.
+type fetched struct {
+	lease domain.Lease
+	ok    bool
+	err   error
+}
+
+// newWorkerBatches builds the batchers, or returns nil when the deps have no batch ports.
+func (w *Worker) newWorkerBatches() *workerBatches {
+	if w.d.Batch == nil || w.d.BatchQueue == nil {
+		return nil
+	}
+	n := w.cfg.Concurrency
+	b := &workerBatches{
+		// One dequeue blocks at a time; loops that go idle meanwhile join the next one.
+		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch),
+		updates: newGroupCommit(w.abortCtx, n, 2, w.flushUpdates),
+		acks:    newGroupCommit(w.abortCtx, n, 2, w.flushAcks),
+	}
+	// A loop that stopped waiting (shutdown) leaves its lease to nobody: give it back.
+	b.fetch.abandoned = func(f fetched) {
+		if f.ok {
+			w.release(f.lease, time.Time{})
+		}
+	}
+	return b
+}
+
+// dequeue waits for the loop's next lease.
+func (w *Worker) dequeue() (domain.Lease, error) {
+	if w.batches == nil {
+		return w.d.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+	}
+	for {
+		f, err := w.batches.fetch.do(w.runCtx, struct{}{})
+		switch {
+		case err != nil:
+			return domain.Lease{}, err
+		case f.err != nil:
+			return domain.Lease{}, f.err
+		case f.ok:
+			return f.lease, nil
+		}
+	}
+}
+
+func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
+	out := make([]fetched, len(reqs))
+	leases, err := w.d.BatchQueue.DequeueMany(ctx, len(reqs), w.cfg.Lease)
+	if err != nil {
+		for i := range out {
+			out[i].err = err
+		}
+		return out
+	}
+	for i, l := range leases[:min(len(leases), len(out))] {
+		out[i] = fetched{lease: l, ok: true}
+	}
+	return out
+}
+
+// update applies one transition to the record: batched with other loops' when it can be.
+func (w *Worker) update(id string, fn func(*domain.Task) error) (domain.Task, error) {
+	if w.batches == nil {
+		ctx, done := w.opCtx()
+		defer done()
+		return w.d.Store.Update(ctx, id, fn)
+	}
+	r, err := w.batches.updates.do(w.abortCtx, domain.TaskChange{ID: id, Apply: fn})
+	if err != nil {
+		return domain.Task{}, err
+	}
+	return r.Task, r.Err
+}
+
+// flushUpdates writes a batch of transitions. The batch port wants distinct ids; the same
+// id twice (a start of a new delivery and the late finish of a lapsed one) goes in a
+// second round, in arrival order.
+func (w *Worker) flushUpdates(base context.Context, changes []domain.TaskChange) []domain.ChangeResult {
+	out := make([]domain.ChangeResult, len(changes))
+	pending := make([]int, len(changes))
+	for i := range pending {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		seen := make(map[string]bool, len(pending))
+		var round, later []int
+		for _, i := range pending {
+			if seen[changes[i].ID] {
+				later = append(later, i)
+				continue
+			}
+			seen[changes[i].ID] = true
+			round = append(round, i)
+		}
+		batch := make([]domain.TaskChange, len(round))
+		for k, i := range round {
+			batch[k] = changes[i]
+		}
+		ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
+		res, err := w.d.Batch.UpdateMany(ctx, batch)
+		done()
+		for k, i := range round {
+			if err != nil {
+				out[i].Err = err
+			} else {
+				out[i] = res[k]
+			}
+		}
+		pending = later
+	}
+	return out
+}
+
+func (w *Worker) flushAcks(base context.Context, leases []domain.Lease) []error {
+	out := make([]error, len(leases))
+	ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
+	defer done()
+	lost, err := w.d.BatchQueue.AckMany(ctx, leases)
+	if err != nil {
+		for i := range out {
+			out[i] = err
+		}
+		return out
+	}
+	gone := make(map[domain.Lease]bool, len(lost))
+	for _, l := range lost {
+		gone[l] = true
+	}
+	for i, l := range leases {
+		if gone[l] {
+			out[i] = domain.ErrLeaseLost
+		}
+	}
+	return out
+}
