@@ -126,27 +126,36 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 			q.mu.Unlock()
 			return l, nil
 		}
-		w := &waiter{ch: make(chan struct{}, 1)}
-		w.elem = q.waiters.PushBack(w)
-		q.armLocked(now)
-		q.mu.Unlock()
-
-		select {
-		case <-w.ch:
-			// Something became ready; try again (another caller may have taken it first).
-		case <-ctx.Done():
-			q.mu.Lock()
-			if w.elem != nil {
-				q.waiters.Remove(w.elem)
-				w.elem = nil
-			} else {
-				// We were woken for an item we will not take: pass the wake-up on so it is
-				// not lost.
-				q.wakeLocked()
-			}
-			q.mu.Unlock()
-			return domain.Lease{}, ctx.Err()
+		if err := q.parkLocked(ctx, now); err != nil {
+			return domain.Lease{}, err
 		}
+	}
+}
+
+// parkLocked waits, with q.mu held on entry and released on return, until something may
+// have become ready (nil: the caller looks again; another caller may have taken it first)
+// or ctx ends (ctx.Err()).
+func (q *Queue) parkLocked(ctx context.Context, now time.Time) error {
+	w := &waiter{ch: make(chan struct{}, 1)}
+	w.elem = q.waiters.PushBack(w)
+	q.armLocked(now)
+	q.mu.Unlock()
+
+	select {
+	case <-w.ch:
+		return nil
+	case <-ctx.Done():
+		q.mu.Lock()
+		if w.elem != nil {
+			q.waiters.Remove(w.elem)
+			w.elem = nil
+		} else {
+			// We were woken for an item we will not take: pass the wake-up on so it is
+			// not lost.
+			q.wakeLocked()
+		}
+		q.mu.Unlock()
+		return ctx.Err()
 	}
 }
 

@@ -34,6 +34,12 @@
 // most once per promoteEvery (a PX gate key), as is the claim recovery, so a busy queue
 // does not pay for either on every delivery.
 //
+// The batch methods (EnqueueMany, DequeueMany, AckMany) run the same moves for up to
+// maxBatch ids in one script, with variadic commands; DequeueMany blocks exactly like
+// Dequeue (one id woken for by BLMOVE) and its claim takes whatever else is ready with it.
+// Each id of a batch gets its own lease token, derived from one random base per call. They
+// need Redis >= 6.2 (SMISMEMBER, RPOP with a count).
+//
 // Clocks: every time comparison inside Redis uses the server's TIME, one clock for all
 // processes, so leases are immune to skew between worker machines. Only not-before times
 // come from the caller (they are absolute instants); skew shifts a delayed delivery by the

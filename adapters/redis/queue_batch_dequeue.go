@@ -1,0 +1,120 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// DequeueMany implements ports.BatchQueue the way Dequeue works: one script when work is
+// ready, otherwise a short blocking BLMOVE of one id into claiming, then a claim that
+// leases that id together with whatever else is ready by then. At most maxBatch ids are
+// leased per call.
+func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]domain.Lease, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("redis queue: DequeueMany wants at least 1 id, got max %d", limit)
+	}
+	limit = min(limit, maxBatch)
+	k := q.keys
+	lease := leaseMs(d)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		base := newToken()
+		res, err := dequeueManyScript.Run(ctx, q.client,
+			[]string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate},
+			lease, base, promoteEvery.Milliseconds(), promoteBatch, claimTimeout.Milliseconds(), limit).Slice()
+		if err != nil {
+			return nil, q.dequeueErr(ctx, err)
+		}
+		ids, wait, err := parseDequeueMany(res)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			return batchLeases(ids, base), nil
+		}
+
+		id, err := q.blockForReady(ctx, blockFor(ctx, wait))
+		if err != nil {
+			if errors.Is(err, domain.ErrNotFound) { // block timed out: promote and look again
+				continue
+			}
+			return nil, q.dequeueErr(ctx, err)
+		}
+		leases, err := q.claimMany(ctx, id, lease, base, limit)
+		if err != nil || len(leases) > 0 {
+			return leases, err
+		}
+		// The id was recovered or lost meanwhile and nothing else was ready: look again.
+	}
+}
+
+// claimMany leases an id that blockForReady moved to claiming, with up to limit-1 more that
+// are ready. Like claim, it runs even when ctx ended during the block, so the id does not
+// wait in claiming for claimTimeout; it is then handed straight back.
+func (q *Queue) claimMany(ctx context.Context, id, lease, base string, limit int) ([]domain.Lease, error) {
+	if ctx.Err() != nil {
+		// Claim (and release) only the id we woke for: taking more just to put it back
+		// would reorder ready for nothing.
+		_, _, _ = q.claim(ctx, id, lease, newToken())
+		return nil, ctx.Err()
+	}
+	k := q.keys
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+	defer cancel()
+	ids, err := claimManyScript.Run(cctx, q.client, []string{k.claiming, k.claimSeen, k.ready, k.leased, k.tokens},
+		id, lease, base, limit).StringSlice()
+	if err != nil {
+		return nil, q.dequeueErr(ctx, err)
+	}
+	leases := batchLeases(ids, base)
+	if ctx.Err() != nil {
+		// ctx ended during the claim. Best effort (otherwise the leases expire), newest
+		// first: Release puts an id at the front of ready, so the oldest ends up first again.
+		for i := len(leases) - 1; i >= 0; i-- {
+			_ = q.Release(cctx, leases[i], time.Time{})
+		}
+		return nil, ctx.Err()
+	}
+	return leases, nil
+}
+
+// batchLeases pairs ids leased under base with their tokens (see luaLeaseIDs).
+func batchLeases(ids []string, base string) []domain.Lease {
+	leases := make([]domain.Lease, len(ids))
+	for i, id := range ids {
+		leases[i] = domain.Lease{TaskID: id, Token: batchToken(base, i+1)}
+	}
+	return leases
+}
+
+// batchToken is the token luaLeaseIDs gives the i-th (1-based) id of a batch leased under
+// base.
+func batchToken(base string, i int) string { return base + "." + strconv.Itoa(i) }
+
+// parseDequeueMany reads dequeueManyScript's {ids, wait} answer.
+func parseDequeueMany(res []any) ([]string, int64, error) {
+	if len(res) != 2 {
+		return nil, 0, errBadReply("dequeue many", res)
+	}
+	raw, ok1 := res[0].([]any)
+	wait, ok2 := res[1].(int64)
+	if !ok1 || !ok2 {
+		return nil, 0, errBadReply("dequeue many", res)
+	}
+	ids := make([]string, len(raw))
+	for i, v := range raw {
+		id, ok := v.(string)
+		if !ok {
+			return nil, 0, errBadReply("dequeue many", res)
+		}
+		ids[i] = id
+	}
+	return ids, wait, nil
+}
