@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 )
 
