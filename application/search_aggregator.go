@@ -127,7 +127,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", de.RetryAfter, "message", de.Message)
 		}
 		wait := g.retryWait(attempt, de)
-		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || sleepCtx(ctx, wait) != nil {
+		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || !sleepOrDone(ctx, wait) {
 			return sourceOutcome{source: src, err: de, report: failedReport(de, latency, attempt)}
 		}
 	}
@@ -220,20 +220,4 @@ func allFailed(sources []string, failures map[string]*domain.Error) *domain.Erro
 		e.RetryAfter = after
 	}
 	return e
-}
-
-// sleepCtx waits d or until ctx ends. The wait is a duration, so a runtime timer is used
-// rather than the injected clock (as the sleep handler does).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

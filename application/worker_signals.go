@@ -79,15 +79,3 @@ func (w *Worker) resubscribe(life context.Context) <-chan string {
 		}
 	}
 }
-
-// sleepOrDone waits d or until ctx ends; it reports whether the full d passed.
-func sleepOrDone(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
