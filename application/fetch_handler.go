@@ -40,6 +40,8 @@ type FetchDeps struct {
 type FetchHandler struct {
 	d     FetchDeps
 	slots extractSlots
+	cache jsonCache
+	runs  runRecords
 }
 
 var _ Handler = (*FetchHandler)(nil)
@@ -54,7 +56,10 @@ func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	return &FetchHandler{d: d, slots: newExtractSlots(n)}, nil
+	return &FetchHandler{d: d, slots: newExtractSlots(n),
+		cache: jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
+		runs:  runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},
+	}, nil
 }
 
 // fetchResult is the result object of a fetch_url task.
@@ -92,7 +97,7 @@ func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage,
 
 	if e, ok := h.reuse(ctx, key, p); ok {
 		ended := h.d.Clock.Now()
-		h.record(ctx, fetchRun(key, t.ID, e.ids(p.StoreRawHTML), true, nil, began, ended))
+		h.runs.record(ctx, fetchRun(key, t.ID, e.ids(p.StoreRawHTML), true, nil, began, ended))
 		h.d.Log.InfoContext(ctx, "fetch_reused", "task_id", t.ID, "host", host, "artifact_id", e.TextID)
 		return json.Marshal(fetchResult{ArtifactIDs: e.ids(p.StoreRawHTML), Title: e.Title, FinalURL: e.FinalURL, Cached: true})
 	}
@@ -100,13 +105,13 @@ func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage,
 	out, err := h.fetch(ctx, t.ID, p)
 	ended := h.d.Clock.Now()
 	if err != nil {
-		h.record(ctx, failedFetchRun(key, t.ID, err, began, ended))
+		h.runs.record(ctx, failedFetchRun(key, t.ID, err, began, ended))
 		h.d.Log.WarnContext(ctx, "fetch_failed", "task_id", t.ID, "host", host,
 			"code", string(domain.CodeOf(err)), "retryable", domain.IsRetryable(err))
 		return nil, err
 	}
-	h.cacheSet(ctx, domain.FetchCacheKey(key), out.entry)
-	h.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
+	h.cache.set(ctx, domain.FetchCacheKey(key), out.entry)
+	h.runs.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
 	h.d.Log.InfoContext(ctx, "fetch_completed", "task_id", t.ID, "host", host, "status", out.status,
 		"bytes", out.bytes, "text_bytes", out.textBytes, "truncated", out.truncated, "reader_mode", p.ReaderMode,
 		"duration_ms", ended.Sub(began).Milliseconds())

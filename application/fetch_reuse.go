@@ -34,14 +34,14 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 	}
 	var e fetchEntry
 	fromRun := false
-	if !h.cacheGet(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
-		run, err := h.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeFetch, key))
-		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+	if !h.cache.get(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
+		ids := h.runs.succeededArtifacts(ctx, domain.ScopeFetch, key)
+		if len(ids) == 0 {
 			return fetchEntry{}, false
 		}
-		e = fetchEntry{TextID: run.ArtifactIDs[0]}
-		if len(run.ArtifactIDs) > 1 {
-			e.HTMLID = run.ArtifactIDs[1]
+		e = fetchEntry{TextID: ids[0]}
+		if len(ids) > 1 {
+			e.HTMLID = ids[1]
 		}
 		fromRun = true
 	}
@@ -66,38 +66,6 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 		e.Title, e.FinalURL = m.Title, m.FinalURL
 	}
 	return e, true
-}
-
-// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
-// cache failed (a cache outage only costs a fetch).
-func (h *FetchHandler) cacheGet(ctx context.Context, key string, v any) bool {
-	b, ok, err := h.d.Cache.Get(ctx, key)
-	if err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "get", "error", err.Error())
-		return false
-	}
-	return ok && json.Unmarshal(b, v) == nil
-}
-
-func (h *FetchHandler) cacheSet(ctx context.Context, key string, v any) {
-	if h.d.CacheTTL <= 0 {
-		return
-	}
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = h.d.Cache.Set(ctx, key, b, h.d.CacheTTL)
-	}
-	if err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "set", "error", err.Error())
-	}
-}
-
-// record stores a run; a failure is logged, not returned (the fetch's outcome stands).
-func (h *FetchHandler) record(ctx context.Context, r domain.Run) {
-	r.ID = h.d.IDs.New(r.FinishedAt)
-	if err := h.d.Runs.Record(ctx, r); err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
-	}
 }
 
 // fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/rand/v2"
@@ -19,10 +18,9 @@ import (
 // answers by canonical URL with reciprocal rank fusion.
 type aggregator struct {
 	providers    SearchProviders
-	cache        ports.Cache
+	cache        jsonCache
 	clock        ports.Clock
 	log          *slog.Logger
-	ttl          time.Duration
 	timeout      time.Duration
 	attempts     int
 	retryBase    time.Duration
@@ -97,7 +95,11 @@ func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggrega
 // few times within this attempt (short waits only; longer ones are the task retry's job).
 func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) sourceOutcome {
 	key := domain.SearchProviderCacheKey(src, q)
-	if res, ok := g.cached(ctx, key); ok {
+	var res []domain.SearchResult
+	if g.cache.get(ctx, key, &res) {
+		if res == nil {
+			res = []domain.SearchResult{}
+		}
 		return sourceOutcome{source: src, results: res,
 			report: ProviderReport{Status: ProviderCached, ResultCount: len(res)}}
 	}
@@ -117,7 +119,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 			if res == nil {
 				res = []domain.SearchResult{}
 			}
-			g.store(ctx, key, res)
+			g.cache.set(ctx, key, res)
 			return sourceOutcome{source: src, results: res,
 				report: ProviderReport{Status: ProviderOK, ResultCount: len(res), LatencyMS: latency, Attempts: attempt}}
 		}
@@ -139,38 +141,6 @@ func (g *aggregator) retryWait(attempt int, e *domain.Error) time.Duration {
 		return time.Duration(e.RetryAfter) * time.Second
 	}
 	return domain.Backoff(attempt, g.retryBase, 4*g.retryBase, rand.Float64())
-}
-
-func (g *aggregator) cached(ctx context.Context, key string) ([]domain.SearchResult, bool) {
-	if g.ttl <= 0 {
-		return nil, false
-	}
-	b, ok, err := g.cache.Get(ctx, key)
-	if err != nil {
-		g.log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
-		return nil, false
-	}
-	var res []domain.SearchResult
-	if !ok || json.Unmarshal(b, &res) != nil {
-		return nil, false
-	}
-	if res == nil {
-		res = []domain.SearchResult{}
-	}
-	return res, true
-}
-
-func (g *aggregator) store(ctx context.Context, key string, res []domain.SearchResult) {
-	if g.ttl <= 0 {
-		return
-	}
-	b, err := json.Marshal(res)
-	if err == nil {
-		err = g.cache.Set(ctx, key, b, g.ttl)
-	}
-	if err != nil {
-		g.log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
-	}
 }
 
 // asProviderError makes sure a provider's failure is a *domain.Error naming the source: the

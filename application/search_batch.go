@@ -57,7 +57,7 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	key := domain.SearchBatchKey(p)
 	began := s.d.Clock.Now()
 	if e, ok := h.reuse(ctx, p, key); ok {
-		s.record(ctx, batchRun(key, t.ID, e, len(p.Queries), true, began, s.d.Clock.Now()))
+		s.runs.record(ctx, batchRun(key, t.ID, e, len(p.Queries), true, began, s.d.Clock.Now()))
 		return json.Marshal(batchResultJSON{ArtifactIDs: e.ArtifactIDs, BatchArtifactID: e.BatchArtifactID,
 			QueryCount: len(p.Queries), FailedCount: e.FailedCount, Cached: true})
 	}
@@ -72,7 +72,7 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	doc.Items, doc.FailedCount = tl.items, len(tl.failures)
 	if doc.FailedCount == len(items) {
 		err := batchFailed(tl.failures)
-		s.record(ctx, batchRun(key, t.ID, batchEntry{FailedCount: doc.FailedCount}, len(items), false, began, s.d.Clock.Now()))
+		s.runs.record(ctx, batchRun(key, t.ID, batchEntry{FailedCount: doc.FailedCount}, len(items), false, began, s.d.Clock.Now()))
 		return nil, err
 	}
 	art, err := s.writeJSON(ctx, t.ID, domain.ArtifactSearchBatchResults, doc, map[string]any{
@@ -84,13 +84,13 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	}
 	e := batchEntry{ArtifactIDs: append(tl.ids, art.ID), BatchArtifactID: art.ID, FailedCount: doc.FailedCount}
 	if tl.complete {
-		s.cacheSet(ctx, domain.SearchBatchCacheKey(p), e)
+		s.cache.set(ctx, domain.SearchBatchCacheKey(p), e)
 	}
 	run := batchRun(key, t.ID, e, len(items), tl.allCached, began, s.d.Clock.Now())
 	if !tl.complete {
 		run.Status = runPartial
 	}
-	s.record(ctx, run)
+	s.runs.record(ctx, run)
 	return json.Marshal(batchResultJSON{ArtifactIDs: e.ArtifactIDs, BatchArtifactID: art.ID,
 		QueryCount: len(items), FailedCount: doc.FailedCount, Cached: tl.allCached})
 }

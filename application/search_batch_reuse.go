@@ -16,12 +16,12 @@ func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchPara
 		return batchEntry{}, false
 	}
 	var e batchEntry
-	if !s.cacheGet(ctx, domain.SearchBatchCacheKey(p), &e) || e.BatchArtifactID == "" {
-		run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key))
-		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+	if !s.cache.get(ctx, domain.SearchBatchCacheKey(p), &e) || e.BatchArtifactID == "" {
+		ids := s.runs.succeededArtifacts(ctx, domain.ScopeSearch, key)
+		if len(ids) == 0 {
 			return batchEntry{}, false
 		}
-		e = batchEntry{ArtifactIDs: run.ArtifactIDs, BatchArtifactID: run.ArtifactIDs[len(run.ArtifactIDs)-1]}
+		e = batchEntry{ArtifactIDs: ids, BatchArtifactID: ids[len(ids)-1]}
 	}
 	art, err := s.d.Artifacts.Get(ctx, e.BatchArtifactID)
 	if err != nil {

@@ -52,8 +52,10 @@ type SearchDeps struct {
 // searchService is the use case shared by both handlers: one search request, deduplicated
 // against earlier identical ones, aggregated, stored as an artifact and recorded as a run.
 type searchService struct {
-	d   SearchDeps
-	agg *aggregator
+	d     SearchDeps
+	agg   *aggregator
+	cache jsonCache
+	runs  runRecords
 }
 
 func newSearchService(d SearchDeps) (*searchService, error) {
@@ -75,10 +77,12 @@ func newSearchService(d SearchDeps) (*searchService, error) {
 	if d.BatchConcurrency <= 0 {
 		d.BatchConcurrency = DefaultSearchBatchConcurrency
 	}
-	return &searchService{d: d, agg: &aggregator{
-		providers: d.Providers, cache: d.Cache, clock: d.Clock, log: d.Log, ttl: d.CacheTTL,
-		timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait,
-	}}, nil
+	cache := jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "search_cache_failed"}
+	return &searchService{d: d, cache: cache,
+		runs: runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "search_run_record_failed"},
+		agg: &aggregator{providers: d.Providers, cache: cache, clock: d.Clock, log: d.Log,
+			timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait},
+	}, nil
 }
 
 // searchOutcome is one finished search request.
@@ -103,7 +107,7 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 	key := domain.SearchRequestKey(p)
 	began := s.d.Clock.Now()
 	if out, ok := s.reuse(ctx, p, key); ok {
-		s.record(ctx, searchRun(p, key, taskID, out, began, s.d.Clock.Now()))
+		s.runs.record(ctx, searchRun(p, key, taskID, out, began, s.d.Clock.Now()))
 		return out, nil
 	}
 	agg, err := s.agg.search(ctx, p)
@@ -111,7 +115,7 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 		return searchOutcome{}, ctxErr
 	}
 	if err != nil {
-		s.record(ctx, failedSearchRun(p, key, taskID, agg, err, began, s.d.Clock.Now()))
+		s.runs.record(ctx, failedSearchRun(p, key, taskID, agg, err, began, s.d.Clock.Now()))
 		return searchOutcome{providers: agg.providers}, err // the reports say why, for batches
 	}
 	now := s.d.Clock.Now()
@@ -126,7 +130,7 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 	}
 	out := searchOutcome{artifactID: art.ID, doc: doc, cached: agg.allCached(), providers: agg.providers}
 	if agg.complete() {
-		s.cacheSet(ctx, domain.SearchRequestCacheKey(p), requestEntry{ArtifactID: art.ID})
+		s.cache.set(ctx, domain.SearchRequestCacheKey(p), requestEntry{ArtifactID: art.ID})
 	}
 	run := searchRun(p, key, taskID, out, began, s.d.Clock.Now())
 	for _, src := range p.Sources {
@@ -135,7 +139,7 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 			run.Notes = append(run.Notes, domain.Note{Text: src + " failed: " + string(f.Code) + ": " + f.Message, CreatedAt: now})
 		}
 	}
-	s.record(ctx, run)
+	s.runs.record(ctx, run)
 	return out, nil
 }
 
@@ -147,11 +151,10 @@ func (s *searchService) reuse(ctx context.Context, p domain.SearchParams, key st
 	}
 	var id string
 	var e requestEntry
-	if s.cacheGet(ctx, domain.SearchRequestCacheKey(p), &e) {
+	if s.cache.get(ctx, domain.SearchRequestCacheKey(p), &e) {
 		id = e.ArtifactID
-	} else if run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key)); err == nil &&
-		run.Status == runSucceeded && len(run.ArtifactIDs) > 0 {
-		id = run.ArtifactIDs[0]
+	} else if ids := s.runs.succeededArtifacts(ctx, domain.ScopeSearch, key); len(ids) > 0 {
+		id = ids[0]
 	}
 	if id == "" {
 		return searchOutcome{}, false
@@ -185,37 +188,4 @@ func (s *searchService) writeJSON(ctx context.Context, taskID, typ string, doc a
 		return domain.Artifact{}, domain.NewError(domain.CodeInternal, "encoding the %s metadata failed", typ).WithCause(err)
 	}
 	return s.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: typ, ContentType: "application/json", Data: data, Metadata: m})
-}
-
-// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
-// cache failed (a cache outage only costs provider calls).
-func (s *searchService) cacheGet(ctx context.Context, key string, v any) bool {
-	b, ok, err := s.d.Cache.Get(ctx, key)
-	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
-		return false
-	}
-	return ok && json.Unmarshal(b, v) == nil
-}
-
-func (s *searchService) cacheSet(ctx context.Context, key string, v any) {
-	if s.d.CacheTTL <= 0 {
-		return
-	}
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = s.d.Cache.Set(ctx, key, b, s.d.CacheTTL)
-	}
-	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
-	}
-}
-
-// record stores a run. A failure is logged, not returned: the search itself succeeded and
-// its artifact exists; failing the task would only repeat the work.
-func (s *searchService) record(ctx context.Context, r domain.Run) {
-	r.ID = s.d.IDs.New(r.FinishedAt)
-	if err := s.d.Runs.Record(ctx, r); err != nil {
-		s.d.Log.WarnContext(ctx, "search_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
-	}
 }
