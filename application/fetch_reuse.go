@@ -74,7 +74,7 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
-		Status: runSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{{Name: "cached", Value: boolMetric(cached)}},
 	}
 	if out != nil {
@@ -100,7 +100,7 @@ func failedFetchRun(key, taskID string, err error, began, ended time.Time) domai
 	}
 	return domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
-		Status: runFailed, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunFailed, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{{Name: "cached", Value: 0}},
 		Notes:   []domain.Note{{Text: msg, CreatedAt: ended}},
 	}

@@ -30,7 +30,7 @@ func (rs runRecords) record(ctx context.Context, r domain.Run) {
 // there is no such run or the store failed (reuse is an optimisation, never a failure).
 func (rs runRecords) succeededArtifacts(ctx context.Context, scope, key string) []string {
 	run, err := rs.runs.LatestRunForKey(ctx, domain.RunKey(scope, key))
-	if err != nil || run.Status != runSucceeded {
+	if err != nil || run.Status != domain.RunSucceeded {
 		return nil
 	}
 	return run.ArtifactIDs

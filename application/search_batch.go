@@ -88,7 +88,7 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	}
 	run := batchRun(key, t.ID, e, len(items), tl.allCached, began, s.d.Clock.Now())
 	if !tl.complete {
-		run.Status = runPartial
+		run.Status = domain.RunPartial
 	}
 	s.runs.record(ctx, run)
 	return json.Marshal(batchResultJSON{ArtifactIDs: e.ArtifactIDs, BatchArtifactID: art.ID,

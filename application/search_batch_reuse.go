@@ -39,7 +39,7 @@ func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchPara
 func batchRun(key, taskID string, e batchEntry, queries int, cached bool, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
-		Status: runSucceeded, ArtifactIDs: e.ArtifactIDs, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunSucceeded, ArtifactIDs: e.ArtifactIDs, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{
 			{Name: "query_count", Value: float64(queries)},
 			{Name: "failed_count", Value: float64(e.FailedCount)},
@@ -47,7 +47,7 @@ func batchRun(key, taskID string, e batchEntry, queries int, cached bool, began,
 		},
 	}
 	if e.FailedCount == queries {
-		r.Status = runFailed
+		r.Status = domain.RunFailed
 	}
 	return r
 }

@@ -135,7 +135,7 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 	run := searchRun(p, key, taskID, out, began, s.d.Clock.Now())
 	for _, src := range p.Sources {
 		if f := agg.failures[src]; f != nil {
-			run.Status = runPartial
+			run.Status = domain.RunPartial
 			run.Notes = append(run.Notes, domain.Note{Text: src + " failed: " + string(f.Code) + ": " + f.Message, CreatedAt: now})
 		}
 	}

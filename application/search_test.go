@@ -74,7 +74,7 @@ func TestSearchBothProviders(t *testing.T) {
 	require.Equal(t, res.Providers, doc.Providers)
 
 	run := r.run(t, domain.SearchParams{Query: "vector db", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 3})
-	require.Equal(t, "succeeded", run.Status)
+	require.Equal(t, domain.RunSucceeded, run.Status)
 	require.Equal(t, domain.ScopeSearch, run.Scope)
 	require.Equal(t, tk.ID, run.TaskID)
 	require.Equal(t, res.ArtifactIDs, run.ArtifactIDs)
@@ -117,7 +117,7 @@ func TestSearchOneProviderFails(t *testing.T) {
 	require.Equal(t, application.ProviderError, doc.Providers["exa"].Status)
 
 	run := r.run(t, domain.SearchParams{Query: "q", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 10})
-	require.Equal(t, "partial", run.Status)
+	require.Equal(t, domain.RunPartial, run.Status)
 	requireMetric(t, run, "exa.ok", 0)
 	requireMetric(t, run, "brave.ok", 1)
 	require.Len(t, run.Notes, 1)
@@ -159,7 +159,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, arts)
 	run := r.run(t, domain.SearchParams{Query: "q", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 10})
-	require.Equal(t, "failed", run.Status)
+	require.Equal(t, domain.RunFailed, run.Status)
 	require.Empty(t, run.ArtifactIDs)
 	require.Len(t, run.Notes, 2)
 	requireMetric(t, run, "brave.ok", 0)
