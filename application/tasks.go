@@ -1,9 +1,7 @@
 package application
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -38,7 +36,9 @@ type ListInput struct {
 	Status string
 	Type   string
 	Limit  *int
-	Cursor string
+	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
+	// for the first page. How a client carries it between pages is the API's business.
+	After string
 }
 
 // TaskDeps are the ports the task service needs.
@@ -175,7 +175,7 @@ func (s *TaskService) Get(ctx context.Context, id string) (domain.Task, error) {
 	return t, err
 }
 
-// List returns one page of tasks, newest first. The cursor is opaque to clients.
+// List returns one page of tasks, newest first.
 func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, error) {
 	f := domain.TaskFilter{Limit: defaultListLimit}
 	if in.Status != "" {
@@ -196,21 +196,8 @@ func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, 
 		}
 		f.Limit = *in.Limit
 	}
-	if in.Cursor != "" {
-		after, err := decodeCursor(in.Cursor)
-		if err != nil {
-			return domain.TaskPage{}, err
-		}
-		f.After = after
-	}
-	page, err := s.d.Store.List(ctx, f)
-	if err != nil {
-		return domain.TaskPage{}, err
-	}
-	if page.NextAfter != "" {
-		page.NextAfter = encodeCursor(page.NextAfter)
-	}
-	return page, nil
+	f.After = in.After
+	return s.d.Store.List(ctx, f)
 }
 
 // Cancel cancels a queued task at once; a running task is flagged and every worker is told,
@@ -257,14 +244,4 @@ func isKnownType(t domain.TaskType) bool {
 		}
 	}
 	return false
-}
-
-func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
-
-func decodeCursor(c string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !domain.ValidID(string(bytes.TrimSpace(b))) {
-		return "", domain.InvalidRequest("cursor", "cursor is not one this server issued")
-	}
-	return string(b), nil
 }
