@@ -126,7 +126,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 		de := asProviderError(src, err, timedOut && ctx.Err() == nil, g.timeout)
 		if ctx.Err() == nil {
 			g.log.WarnContext(ctx, "search_provider_failed", "source", src, "attempt", attempt,
-				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", de.RetryAfter, "message", de.Message)
+				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", domain.WholeSeconds(de.RetryAfter), "message", de.Message)
 		}
 		wait := g.retryWait(attempt, de)
 		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || !sleepOrDone(ctx, wait) {
@@ -138,7 +138,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 // retryWait is the provider's Retry-After when it gave one, else exponential backoff.
 func (g *aggregator) retryWait(attempt int, e *domain.Error) time.Duration {
 	if e.RetryAfter > 0 {
-		return time.Duration(e.RetryAfter) * time.Second
+		return e.RetryAfter
 	}
 	return domain.Backoff(attempt, g.retryBase, 4*g.retryBase, rand.Float64())
 }
@@ -168,7 +168,7 @@ func failedReport(e *domain.Error, latency int64, attempts int) ProviderReport {
 func allFailed(sources []string, failures map[string]*domain.Error) *domain.Error {
 	parts := make([]string, 0, len(sources))
 	code := domain.CodeProviderNotConfigured
-	retryable, after := false, 0
+	retryable, after := false, time.Duration(0)
 	for _, s := range sources {
 		f := failures[s]
 		parts = append(parts, f.Message)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"taskrunner/domain"
 )
@@ -85,7 +86,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 // (provider_not_configured, say), else provider_error; retryable when any failure was.
 func batchFailed(failures []error) error {
 	code := domain.CodeOf(failures[0])
-	retryable, after := false, 0
+	retryable, after := false, time.Duration(0)
 	msgs := map[string]bool{}
 	var parts []string
 	for _, f := range failures {

@@ -140,7 +140,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	brave := newSearchFake("brave", searchStep{err: permanent("brave's monthly quota for this API key is used up")})
 	exa := newSearchFake("exa", searchStep{err: func() error {
 		e := domain.NewError(domain.CodeProviderError, "exa rate limit exceeded; retry later").Transient()
-		e.RetryAfter = 30 // longer than MaxRetryWait: left to the task retry
+		e.RetryAfter = 30 * time.Second // longer than MaxRetryWait: left to the task retry
 		return e
 	}()})
 	r := newSearchRig(t, brave, exa)
@@ -150,7 +150,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	require.True(t, errors.As(err, &de))
 	require.Equal(t, domain.CodeProviderError, de.Code)
 	require.True(t, de.Retryable, "one failure was transient")
-	require.Equal(t, 30, de.RetryAfter)
+	require.Equal(t, 30*time.Second, de.RetryAfter)
 	require.Contains(t, de.Message, "quota")
 	require.Contains(t, de.Message, "exa rate limit")
 	require.Equal(t, 1, exa.callCount(), "a Retry-After past MaxRetryWait is not waited for in the task")

@@ -75,7 +75,7 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 		// quota) would sit in the queue long after anyone cares: fail now and say why.
 		retryable = false
 		te.Message = fmt.Sprintf("%s; the server asked to wait %ds before a retry, longer than the retry cap of %ds, so the task is not retried",
-			te.Message, wait, int(w.cfg.RetryMax/time.Second))
+			te.Message, domain.WholeSeconds(wait), int64(w.cfg.RetryMax/time.Second))
 	}
 	now := w.d.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
@@ -196,23 +196,22 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 func (w *Worker) retryDelay(attempt int, err error) time.Duration {
 	d := domain.Backoff(attempt, w.cfg.RetryBase, w.cfg.RetryMax, rand.Float64())
 	var e *domain.Error
-	if errors.As(err, &e) && e.RetryAfter > 0 {
-		d = max(d, time.Duration(min(e.RetryAfter, w.maxWaitSeconds()))*time.Second)
+	if errors.As(err, &e) {
+		d = max(d, e.RetryAfter)
 	}
 	return min(d, w.cfg.RetryMax)
 }
 
-// waitBeyondCap reports the wait in seconds a server asked for, and whether it exceeds
-// RetryMax. Compared in seconds, so a century-long Retry-After cannot overflow a Duration.
-func (w *Worker) waitBeyondCap(err error) (seconds int, beyond bool) {
+// waitBeyondCap reports the wait a server asked for, and whether it exceeds RetryMax. A
+// wait too long for a Duration arrives saturated (domain.RetryAfterSeconds), so a
+// century-long Retry-After compares as the long wait it is.
+func (w *Worker) waitBeyondCap(err error) (time.Duration, bool) {
 	var e *domain.Error
 	if !errors.As(err, &e) {
 		return 0, false
 	}
-	return e.RetryAfter, e.RetryAfter > w.maxWaitSeconds()
+	return e.RetryAfter, e.RetryAfter > w.cfg.RetryMax
 }
-
-func (w *Worker) maxWaitSeconds() int { return int(w.cfg.RetryMax / time.Second) }
 
 // taskError is what clients see of a failure: the code and message of a domain.Error; for
 // anything else a generic internal error (the real one goes only to the log).

@@ -246,7 +246,7 @@ func statusError(resp *http.Response) error {
 	e := domain.NewError(domain.CodeFetchFailed, "the server answered %d", code).WithDetail("status", code)
 	if code == http.StatusTooManyRequests || code >= 500 {
 		e.Transient()
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"))
+		e.RetryAfter = domain.RetryAfterSeconds(retryAfter(resp.Header.Get("Retry-After")))
 	}
 	return e
 }
