@@ -29,7 +29,7 @@ func (e fetchEntry) ids(withHTML bool) []string {
 // cache lost them, the latest successful run of the key. They are reused while the text is
 // younger than the TTL and, when raw HTML is asked for, the earlier fetch stored it.
 func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchParams) (fetchEntry, bool) {
-	if h.d.CacheTTL <= 0 {
+	if h.deps.CacheTTL <= 0 {
 		return fetchEntry{}, false
 	}
 	var e fetchEntry
@@ -48,12 +48,12 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 	if p.StoreRawHTML && e.HTMLID == "" {
 		return fetchEntry{}, false
 	}
-	text, err := h.d.Artifacts.Get(ctx, e.TextID)
-	if err != nil || text.Type != domain.ArtifactFetchText || h.d.Clock.Now().Sub(text.CreatedAt) >= h.d.CacheTTL {
+	text, err := h.deps.Artifacts.Get(ctx, e.TextID)
+	if err != nil || text.Type != domain.ArtifactFetchText || h.deps.Clock.Now().Sub(text.CreatedAt) >= h.deps.CacheTTL {
 		return fetchEntry{}, false
 	}
 	if p.StoreRawHTML {
-		if raw, err := h.d.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
+		if raw, err := h.deps.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
 			return fetchEntry{}, false
 		}
 	}
@@ -71,7 +71,7 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 // fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the
 // artifact ids (text first), and the metrics "cached" and, for a real fetch, "status",
 // "bytes", "text_bytes", "fetch_ms", "extract_ms" and "truncated".
-func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, began, ended time.Time) domain.Run {
+func fetchRun(key, taskID string, ids []string, cached bool, out *fetchedPage, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
 		Status: domain.RunSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,

@@ -41,8 +41,9 @@ func (a aggregate) complete() bool { return len(a.failures) == 0 }
 // allCached reports whether no provider was called at all.
 func (a aggregate) allCached() bool { return a.called == 0 && len(a.failures) == 0 }
 
-// sourceOutcome is one source's part of a fan-out.
-type sourceOutcome struct {
+// sourceAnswer is one source's answer in a fan-out: its results or why it failed, and
+// its line of the providers report.
+type sourceAnswer struct {
 	source  string
 	results []domain.SearchResult
 	report  ProviderReport
@@ -54,13 +55,13 @@ type sourceOutcome struct {
 // source.
 func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggregate, error) {
 	q := domain.SearchQuery{Query: p.Query, RecencyDays: p.RecencyDays, MaxResults: p.MaxResults}
-	outs := make([]sourceOutcome, len(p.Sources))
+	outs := make([]sourceAnswer, len(p.Sources))
 	var wg sync.WaitGroup
 	for i, src := range p.Sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[i] = g.one(ctx, src, q)
+			outs[i] = g.askSource(ctx, src, q)
 		}()
 	}
 	wg.Wait()
@@ -91,22 +92,22 @@ func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggrega
 	return agg, nil
 }
 
-// one answers one source from the cache or its provider, retrying transient failures a
+// askSource answers one source from the cache or its provider, retrying transient failures a
 // few times within this attempt (short waits only; longer ones are the task retry's job).
-func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) sourceOutcome {
+func (g *aggregator) askSource(ctx context.Context, src string, q domain.SearchQuery) sourceAnswer {
 	key := domain.SearchProviderCacheKey(src, q)
 	var res []domain.SearchResult
 	if g.cache.get(ctx, key, &res) {
 		if res == nil {
 			res = []domain.SearchResult{}
 		}
-		return sourceOutcome{source: src, results: res,
+		return sourceAnswer{source: src, results: res,
 			report: ProviderReport{Status: ProviderCached, ResultCount: len(res)}}
 	}
 	p, ok := g.providers[src]
 	if !ok {
 		err := domain.NewError(domain.CodeProviderNotConfigured, "search source %s is not configured in this deployment", src)
-		return sourceOutcome{source: src, err: err, report: failedReport(err, 0, 0)}
+		return sourceAnswer{source: src, err: err, report: failedReport(err, 0, 0)}
 	}
 	began := g.clock.Now()
 	for attempt := 1; ; attempt++ {
@@ -120,7 +121,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 				res = []domain.SearchResult{}
 			}
 			g.cache.set(ctx, key, res)
-			return sourceOutcome{source: src, results: res,
+			return sourceAnswer{source: src, results: res,
 				report: ProviderReport{Status: ProviderOK, ResultCount: len(res), LatencyMS: latency, Attempts: attempt}}
 		}
 		de := asProviderError(src, err, timedOut && ctx.Err() == nil, g.timeout)
@@ -130,7 +131,7 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 		}
 		wait := g.retryWait(attempt, de)
 		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || !sleepOrDone(ctx, wait) {
-			return sourceOutcome{source: src, err: de, report: failedReport(de, latency, attempt)}
+			return sourceAnswer{source: src, err: de, report: failedReport(de, latency, attempt)}
 		}
 	}
 }

@@ -22,7 +22,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 	type job struct {
 		params  domain.SearchParams
 		indexes []int
-		out     searchOutcome
+		out     searchAnswer
 		err     error
 	}
 	var jobs []*job
@@ -38,7 +38,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 		byKey[k] = j
 		jobs = append(jobs, j)
 	}
-	sem := make(chan struct{}, h.s.d.BatchConcurrency)
+	sem := make(chan struct{}, h.service.deps.BatchConcurrency)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		wg.Add(1)
@@ -51,7 +51,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 				return
 			}
 			defer func() { <-sem }()
-			j.out, j.err = h.s.search(ctx, taskID, j.params)
+			j.out, j.err = h.service.search(ctx, taskID, j.params)
 		}()
 	}
 	wg.Wait()

@@ -11,8 +11,8 @@ import (
 // when the cache lost them, the latest batch run (whose last artifact id is the grouped
 // one). They are reused while the grouped artifact is younger than the TTL.
 func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchParams, key string) (batchEntry, bool) {
-	s := h.s
-	if s.d.CacheTTL <= 0 {
+	s := h.service
+	if s.deps.CacheTTL <= 0 {
 		return batchEntry{}, false
 	}
 	var e batchEntry
@@ -23,9 +23,9 @@ func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchPara
 		}
 		e = batchEntry{ArtifactIDs: ids, BatchArtifactID: ids[len(ids)-1]}
 	}
-	art, err := s.d.Artifacts.Get(ctx, e.BatchArtifactID)
+	art, err := s.deps.Artifacts.Get(ctx, e.BatchArtifactID)
 	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", e.BatchArtifactID, "error", err.Error())
+		s.deps.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", e.BatchArtifactID, "error", err.Error())
 		return batchEntry{}, false
 	}
 	if art.Type != domain.ArtifactSearchBatchResults || !s.fresh(art.CreatedAt) {

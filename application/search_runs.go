@@ -9,7 +9,7 @@ import (
 // searchRun is the run of a finished search: scope "search", key the request hash, with
 // per-source metrics ("<source>.latency_ms", ".result_count", ".cached", ".ok") and the
 // totals "result_count" and "cached".
-func searchRun(p domain.SearchParams, key, taskID string, out searchOutcome, began, ended time.Time) domain.Run {
+func searchRun(p domain.SearchParams, key, taskID string, out searchAnswer, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
 		Status: domain.RunSucceeded, ArtifactIDs: []string{out.artifactID}, StartedAt: began, FinishedAt: ended,

@@ -66,16 +66,16 @@ func (w *Worker) resubscribe(life context.Context) <-chan string {
 		if life.Err() != nil {
 			return nil
 		}
-		w.d.Log.WarnContext(life, "cancel_signals_lost", "retry_in_ms", delay.Milliseconds())
+		w.deps.Log.WarnContext(life, "cancel_signals_lost", "retry_in_ms", delay.Milliseconds())
 		if !sleepOrDone(life, delay) {
 			return nil
 		}
-		ch, err := subscribe(life, life, w.d.Signals)
+		ch, err := subscribe(life, life, w.deps.Signals)
 		if err == nil {
 			return ch
 		}
 		if life.Err() == nil {
-			w.d.Log.WarnContext(life, "cancel_signals_resubscribe_failed", "error", err.Error())
+			w.deps.Log.WarnContext(life, "cancel_signals_resubscribe_failed", "error", err.Error())
 		}
 	}
 }
