@@ -96,13 +96,13 @@ func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggrega
 // few times within this attempt (short waits only; longer ones are the task retry's job).
 func (g *aggregator) askSource(ctx context.Context, src string, q domain.SearchQuery) sourceAnswer {
 	key := domain.SearchProviderCacheKey(src, q)
-	var res []domain.SearchResult
-	if g.cache.get(ctx, key, &res) {
-		if res == nil {
-			res = []domain.SearchResult{}
+	var cached []domain.SearchResult
+	if g.cache.get(ctx, key, &cached) {
+		if cached == nil {
+			cached = []domain.SearchResult{}
 		}
-		return sourceAnswer{source: src, results: res,
-			report: ProviderReport{Status: ProviderCached, ResultCount: len(res)}}
+		return sourceAnswer{source: src, results: cached,
+			report: ProviderReport{Status: ProviderCached, ResultCount: len(cached)}}
 	}
 	p, ok := g.providers[src]
 	if !ok {
