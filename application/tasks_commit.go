@@ -51,14 +51,14 @@ func (s *TaskService) create(ctx context.Context, t domain.Task) (domain.Task, b
 
 // createOne is the unbatched path: one INSERT, one push.
 func (s *TaskService) createOne(ctx context.Context, t domain.Task) (domain.Task, bool, error) {
-	stored, created, err := s.d.Store.Create(ctx, t)
+	stored, created, err := s.deps.Store.Create(ctx, t)
 	if err != nil || !created {
 		return stored, created, err
 	}
 	// The record is written; if the push fails the reconciler queues the task later, so the
 	// client still gets its 202 and the task is not lost.
-	if err := s.d.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
-		s.d.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
+	if err := s.deps.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
+		s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
 	}
 	return stored, true, nil
 }
@@ -68,7 +68,7 @@ func (s *TaskService) flushSubmits(base context.Context, tasks []domain.Task) []
 	ctx, cancel := context.WithTimeout(base, submitFlushTimeout)
 	defer cancel()
 	out := make([]submitted, len(tasks))
-	res, err := s.d.Batch.CreateMany(ctx, tasks)
+	res, err := s.deps.Batch.CreateMany(ctx, tasks)
 	if errors.Is(err, domain.ErrInvalidValue) && len(tasks) > 1 {
 		// One task's data was refused and took the statement with it: write each alone,
 		// so only that one is refused.
@@ -93,10 +93,10 @@ func (s *TaskService) flushSubmits(base context.Context, tasks []domain.Task) []
 	if len(items) == 0 {
 		return out
 	}
-	if err := s.d.BatchQueue.EnqueueMany(ctx, items); err != nil {
+	if err := s.deps.BatchQueue.EnqueueMany(ctx, items); err != nil {
 		// Recorded but not queued: the reconciler queues them later (see createOne).
 		for _, it := range items {
-			s.d.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", it.TaskID, "error", err.Error())
+			s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", it.TaskID, "error", err.Error())
 		}
 	}
 	return out

@@ -29,7 +29,7 @@ type fetched struct {
 
 // newWorkerBatches builds the batchers, or returns nil when the deps have no batch ports.
 func (w *Worker) newWorkerBatches() *workerBatches {
-	if w.d.Batch == nil || w.d.BatchQueue == nil {
+	if w.deps.Batch == nil || w.deps.BatchQueue == nil {
 		return nil
 	}
 	n := w.cfg.Concurrency
@@ -51,7 +51,7 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 // dequeue waits for the loop's next lease.
 func (w *Worker) dequeue() (domain.Lease, error) {
 	if w.batches == nil {
-		return w.d.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+		return w.deps.Queue.Dequeue(w.runCtx, w.cfg.Lease)
 	}
 	for {
 		f, err := w.batches.fetch.do(w.runCtx, struct{}{})
@@ -68,7 +68,7 @@ func (w *Worker) dequeue() (domain.Lease, error) {
 
 func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
 	out := make([]fetched, len(reqs))
-	leases, err := w.d.BatchQueue.DequeueMany(ctx, len(reqs), w.cfg.Lease)
+	leases, err := w.deps.BatchQueue.DequeueMany(ctx, len(reqs), w.cfg.Lease)
 	if err != nil {
 		for i := range out {
 			out[i].err = err
@@ -86,7 +86,7 @@ func (w *Worker) update(id string, fn func(*domain.Task) error) (domain.Task, er
 	if w.batches == nil {
 		ctx, done := w.opCtx()
 		defer done()
-		return w.d.Store.Update(ctx, id, fn)
+		return w.deps.Store.Update(ctx, id, fn)
 	}
 	r, err := w.batches.updates.do(w.abortCtx, domain.TaskChange{ID: id, Apply: fn})
 	if err != nil {
@@ -120,7 +120,7 @@ func (w *Worker) flushUpdates(base context.Context, changes []domain.TaskChange)
 			batch[k] = changes[i]
 		}
 		ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
-		res, err := w.d.Batch.UpdateMany(ctx, batch)
+		res, err := w.deps.Batch.UpdateMany(ctx, batch)
 		done()
 		for k, i := range round {
 			if err != nil {
@@ -138,7 +138,7 @@ func (w *Worker) flushAcks(base context.Context, leases []domain.Lease) []error 
 	out := make([]error, len(leases))
 	ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
 	defer done()
-	lost, err := w.d.BatchQueue.AckMany(ctx, leases)
+	lost, err := w.deps.BatchQueue.AckMany(ctx, leases)
 	if err != nil {
 		for i := range out {
 			out[i] = err

@@ -23,7 +23,7 @@ func (w *Worker) loop() {
 			if w.runCtx.Err() != nil {
 				return
 			}
-			w.d.Log.Warn("queue_dequeue_failed", "error", err.Error(), "retry_in_ms", delay.Milliseconds())
+			w.deps.Log.Warn("queue_dequeue_failed", "error", err.Error(), "retry_in_ms", delay.Milliseconds())
 			if !sleepOrDone(w.runCtx, delay) {
 				return
 			}

@@ -34,7 +34,7 @@ type httpServerParams struct {
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Health: map[string]ports.Pinger(p.Health),
-		Metrics: p.Metrics, Log: p.Log, Clock: p.Clock,
+		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies})
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )

@@ -260,7 +260,7 @@ func TestSearchRateLimited(t *testing.T) {
 	f := newFake(t, reply{status: 429, fixture: "brave_429.json", headers: h})
 	_, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
 	de := requireProviderError(t, err, true, "rate limit")
-	require.Equal(t, 1, de.RetryAfter, "the reset of the exhausted per-second window")
+	require.Equal(t, time.Second, de.RetryAfter, "the reset of the exhausted per-second window")
 
 	h2 := map[string]string{"Retry-After": "2"}
 	for k, v := range h {
@@ -269,7 +269,7 @@ func TestSearchRateLimited(t *testing.T) {
 	g := newFake(t, reply{status: 429, fixture: "brave_429.json", headers: h2})
 	_, err = g.client(t, testKey).Search(context.Background(), query(10, 7))
 	de = requireProviderError(t, err, true, "rate limit")
-	require.Equal(t, 2, de.RetryAfter, "Retry-After wins")
+	require.Equal(t, 2*time.Second, de.RetryAfter, "Retry-After wins")
 }
 
 func TestSearchQuotaUsedUpIsPermanent(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )

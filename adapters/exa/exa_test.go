@@ -251,7 +251,7 @@ func TestSearchRateLimited(t *testing.T) {
 	g := newFake(t, reply{status: 429, fixture: "exa_429.json", headers: map[string]string{"Retry-After": "1"}})
 	_, err = g.client(t, testKey).Search(context.Background(), query(10, 7))
 	de = requireProviderError(t, err, true, "rate limit")
-	require.Equal(t, 1, de.RetryAfter)
+	require.Equal(t, time.Second, de.RetryAfter)
 }
 
 func TestSearchServerErrorThenSuccess(t *testing.T) {
