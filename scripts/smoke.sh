@@ -143,6 +143,25 @@ req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
 
+batch_body='{"tasks":[{"type":"echo","params":{"msg":"one"}},{"type":"sleep","params":{"seconds":1}},{"type":"echo","params":{"msg":"two"},"idempotency_key":"readme-two"}]}'
+req POST /tasks/batch "$batch_body"
+expect 202 "batch submit"
+[ "$(field '[.tasks[].type] | join(",")')" = echo,sleep,echo ] || fail "batch submit order: $body"
+mapfile -t batch_ids < <(field '.tasks[].id')
+ok "POST /tasks/batch -> ${batch_ids[*]}"
+wait_task "${batch_ids[0]}" succeeded; [ "$(field .result.msg)" = one ] || fail "batch task 0: $body"
+wait_task "${batch_ids[1]}" succeeded
+wait_task "${batch_ids[2]}" succeeded; [ "$(field .result.msg)" = two ] || fail "batch task 2: $body"
+ok "every task of the batch succeeded"
+req POST /tasks/batch "$batch_body"; expect 202 "batch again"
+[ "$(field '.tasks[2].id')" = "${batch_ids[2]}" ] || fail "a repeated idempotency_key made a new task: $body"
+[ "$(field '.tasks[0].id')" != "${batch_ids[0]}" ] || fail "an unkeyed task was not created anew: $body"
+ok "POST /tasks/batch again: the keyed task is returned, the others are new"
+req POST /tasks/batch '{"tasks":[{"type":"echo"},{"type":"sleep","params":{"seconds":-1}}]}'
+expect 422 "invalid batch"
+[ "$(field .error.details.index)/$(field .error.details.field)" = 1/params.seconds ] || fail "invalid batch: $body"
+ok "an invalid task refuses the batch, naming its index and field"
+
 req POST /search "{\"query\":\"open source task runner\",\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "search"; search_id=$(field .id); wait_task "$search_id" succeeded
 [ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search ($source_name) succeeded"

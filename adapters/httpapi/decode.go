@@ -69,7 +69,11 @@ func decodeStrict(body []byte, dst any) error {
 func decodeError(err error, dst any) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var own *domain.Error
 	switch {
+	case errors.As(err, &own):
+		// A field's own UnmarshalJSON (batchTasks) has already said what is wrong.
+		return own
 	case errors.As(err, &syn):
 		return domain.InvalidRequest("", "request body is not valid JSON: %s at byte %d", syn.Error(), syn.Offset).
 			WithDetail("offset", syn.Offset)

@@ -20,7 +20,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	// Every route of API.md is described.
 	for path, methods := range map[string][]string{
 		"/health": {"GET"}, "/limits": {"GET"}, "/metrics": {"GET"}, "/openapi.json": {"GET"},
-		"/tasks": {"GET", "POST"}, "/tasks/{id}": {"GET"}, "/tasks/{id}/cancel": {"POST"},
+		"/tasks": {"GET", "POST"}, "/tasks/batch": {"POST"}, "/tasks/{id}": {"GET"}, "/tasks/{id}/cancel": {"POST"},
 		"/tasks/{id}/artifacts": {"GET"}, "/search": {"POST"}, "/search/batch": {"POST"}, "/fetch": {"POST"},
 		"/artifacts": {"POST"}, "/artifacts/{id}/meta": {"GET"}, "/artifacts/{id}": {"GET"},
 	} {

@@ -48,6 +48,9 @@ type rigConfig struct {
 	// realSearch runs search and search_batch with the real handlers over the demo
 	// provider (and the rig's artifacts), instead of the double that accepts any params.
 	realSearch bool
+	// batch gives the task service the batch ports (tasks_batch_rig_test.go), which
+	// POST /tasks/batch needs; single submits then go through the group commit too.
+	batch bool
 }
 
 // rig is an API server on the memory adapters, driven in-process through app.Test.
@@ -122,10 +125,14 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	for _, typ := range rc.without {
 		delete(handlers, typ)
 	}
-	tasks, err := application.NewTaskService(application.TaskDeps{
+	taskDeps := application.TaskDeps{
 		Store: store, Queue: queue, Limiter: limiter, Signals: memory.NewCancelSignals(),
 		Clock: clock, IDs: ids, Handlers: handlers, Limits: rc.limits, Log: log,
-	})
+	}
+	if rc.batch {
+		taskDeps.Batch, taskDeps.BatchQueue = &batchStore{flakyStore: store}, &batchQueue{Queue: queue}
+	}
+	tasks, err := application.NewTaskService(taskDeps)
 	require.NoError(t, err)
 	requests := &requestLog{}
 	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Requests: requests, Log: log, Clock: clock}

@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	}
 
 	s.post("/tasks", s.submitTask)
+	s.post("/tasks/batch", s.submitBatch)
 	s.get("/tasks", s.listTasks)
 	s.get("/tasks/:id", s.getTask)
 	s.post("/tasks/:id/cancel", s.cancelTask)

@@ -43,6 +43,21 @@ func (s *Server) submitTask(c *fiber.Ctx) error {
 // submit hands a task to the TaskService and answers 202 with the new task, or 200 with
 // the earlier task an idempotency key matched.
 func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt submitOptions) error {
+	t, created, err := s.deps.Tasks.Submit(c.UserContext(), s.submitInput(c, typ, params, opt))
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusAccepted
+	}
+	c.Set(fiber.HeaderLocation, "/tasks/"+t.ID)
+	return writeJSON(c, status, newTaskView(t))
+}
+
+// submitInput is one task submission from this request's client: the rate-limit
+// identity, and the idempotency scope when auth is on.
+func (s *Server) submitInput(c *fiber.Ctx, typ string, params json.RawMessage, opt submitOptions) application.SubmitInput {
 	in := application.SubmitInput{
 		Type:           typ,
 		Params:         params,
@@ -56,16 +71,7 @@ func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt su
 	if opt.IdempotencyKey != nil {
 		in.IdempotencyKey = *opt.IdempotencyKey
 	}
-	t, created, err := s.deps.Tasks.Submit(c.UserContext(), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusAccepted
-	}
-	c.Set(fiber.HeaderLocation, "/tasks/"+t.ID)
-	return writeJSON(c, status, newTaskView(t))
+	return in
 }
 
 func (s *Server) getTask(c *fiber.Ctx) error {

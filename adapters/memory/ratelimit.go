@@ -36,15 +36,20 @@ func NewRateLimiter(clock ports.Clock) *RateLimiter {
 // Ping always succeeds: there is no backing service.
 func (l *RateLimiter) Ping(context.Context) error { return nil }
 
-// Allow counts one event for r.Key if it fits r.Limit per r.Window. A refusal's RetryAfter
-// is when the oldest counted event leaves the window, rounded up to whole seconds (as the
-// Retry-After header needs) and at least one second.
+// Allow counts r.Events() events for r.Key if all of them fit r.Limit per r.Window, or
+// none. A refusal's RetryAfter is when enough counted events have left the window for the
+// cost to fit, rounded up to whole seconds (as the Retry-After header needs) and at least
+// one second; a cost above the limit never fits and gets the window.
 func (l *RateLimiter) Allow(ctx context.Context, r domain.RateLimit) (domain.RateDecision, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.RateDecision{}, err
 	}
 	if r.Limit <= 0 || r.Window <= 0 {
 		return domain.RateDecision{}, fmt.Errorf("memory rate limiter: limit and window must be > 0, got %d per %s", r.Limit, r.Window)
+	}
+	cost := r.Events()
+	if cost > r.Limit {
+		return domain.RateDecision{Allowed: false, Remaining: 0, RetryAfter: retryAfter(r.Window)}, nil
 	}
 	now := l.clock.Now()
 	l.mu.Lock()
@@ -57,11 +62,14 @@ func (l *RateLimiter) Allow(ctx context.Context, r domain.RateLimit) (domain.Rat
 	}
 	w.span = r.Window
 	w.prune(now)
-	if len(w.events) >= r.Limit {
-		wait := w.events[len(w.events)-r.Limit].Add(r.Window).Sub(now)
+	if over := len(w.events) + cost - r.Limit; over > 0 {
+		// The over oldest events must leave the window before the cost fits.
+		wait := w.events[over-1].Add(r.Window).Sub(now)
 		return domain.RateDecision{Allowed: false, Remaining: 0, RetryAfter: retryAfter(wait)}, nil
 	}
-	w.events = append(w.events, now)
+	for range cost {
+		w.events = append(w.events, now)
+	}
 	return domain.RateDecision{Allowed: true, Remaining: r.Limit - len(w.events)}, nil
 }
 

@@ -23,6 +23,11 @@ func RateLimiter(t *testing.T, newLimiter func(t *testing.T) ports.RateLimiter) 
 		{"Allow", "AllowsAgainAfterWindow", rateWindowPasses},
 		{"Allow", "RefusedEventsAreNotCounted", rateRefusedNotCounted},
 		{"Allow", "AtomicUnderConcurrency", rateConcurrent},
+		{"Allow", "CostTakesThatManySlots", rateCostCounts},
+		{"Allow", "CostIsAllOrNone", rateCostAllOrNone},
+		{"Allow", "CostAboveLimitIsRefused", rateCostAboveLimit},
+		{"Allow", "CostOfAThousand", rateCostLarge},
+		{"Allow", "CostAtomicUnderConcurrency", rateCostConcurrent},
 	})
 }
 
@@ -115,4 +120,82 @@ func rateConcurrent(t *testing.T, l ports.RateLimiter) {
 	}
 	wg.Wait()
 	require.Equal(t, int64(10), allowed.Load(), "exactly Limit events allowed")
+}
+
+func rateCostCounts(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 5, Window: time.Minute, Cost: 3}
+	d := allow(t, l, r)
+	require.True(t, d.Allowed)
+	require.Equal(t, 2, d.Remaining, "a cost of 3 takes 3 of 5 slots")
+	r.Cost = 2
+	d = allow(t, l, r)
+	require.True(t, d.Allowed)
+	require.Equal(t, 0, d.Remaining)
+	r.Cost = 0 // means 1
+	d = allow(t, l, r)
+	require.False(t, d.Allowed, "the sixth event in a minute")
+	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+}
+
+func rateCostAllOrNone(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 5, Window: time.Minute, Cost: 3}
+	require.True(t, allow(t, l, r).Allowed)
+	d := allow(t, l, r)
+	require.False(t, d.Allowed, "3 more do not fit in the 2 slots left")
+	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	// Nothing of the refused call was counted: both slots are still there.
+	r.Cost = 2
+	d = allow(t, l, r)
+	require.True(t, d.Allowed, "a refused cost took some slots")
+	require.Equal(t, 0, d.Remaining)
+}
+
+func rateCostAboveLimit(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 3, Window: time.Minute, Cost: 4}
+	d := allow(t, l, r)
+	require.False(t, d.Allowed, "a cost above the limit can never fit")
+	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	r.Cost = 3
+	d = allow(t, l, r)
+	require.True(t, d.Allowed, "the refused cost took slots")
+	require.Equal(t, 0, d.Remaining)
+}
+
+// A batch submit takes up to a thousand slots in one call.
+func rateCostLarge(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 1500, Window: time.Minute, Cost: 1000}
+	d := allow(t, l, r)
+	require.True(t, d.Allowed)
+	require.Equal(t, 500, d.Remaining)
+	require.False(t, allow(t, l, r).Allowed, "1000 more do not fit in 500")
+	r.Cost = 500
+	d = allow(t, l, r)
+	require.True(t, d.Allowed)
+	require.Equal(t, 0, d.Remaining)
+	r.Cost = 1
+	require.False(t, allow(t, l, r).Allowed)
+}
+
+func rateCostConcurrent(t *testing.T, l ports.RateLimiter) {
+	r := domain.RateLimit{Key: rateKey(), Limit: 10, Window: time.Minute, Cost: 3}
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			d, err := l.Allow(t.Context(), r)
+			if err != nil {
+				t.Errorf("Allow: %v", err)
+				return
+			}
+			if d.Allowed {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	require.Equal(t, int64(3), allowed.Load(), "three calls of 3 fit in 10, a fourth does not")
+	r.Cost = 1
+	d := allow(t, l, r)
+	require.True(t, d.Allowed, "the one slot left")
+	require.Equal(t, 0, d.Remaining)
 }
