@@ -25,6 +25,7 @@ type httpServerParams struct {
 	Config    Config
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
+	Runs      *application.RunService
 	Health    HealthChecks
 	Metrics   *metrics.Metrics
 	Clock     ports.Clock
@@ -33,7 +34,7 @@ type httpServerParams struct {
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
-		Tasks: p.Tasks, Artifacts: p.Artifacts, Health: map[string]ports.Pinger(p.Health),
+		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Health: map[string]ports.Pinger(p.Health),
 		Metrics: p.Metrics, Log: p.Log, Clock: p.Clock,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies})
