@@ -336,7 +336,6 @@ func TestSearchWithoutKeyIsNotConfigured(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, reply{status: 200, fixture: "brave_web_ok.json"})
 	c := f.client(t, "")
-	require.False(t, c.Configured())
 	_, err := c.Search(context.Background(), query(10, 7))
 	var de *domain.Error
 	require.True(t, errors.As(err, &de))

@@ -53,9 +53,6 @@ func New(cfg Config) (*Client, error) {
 // Name returns "exa".
 func (c *Client) Name() string { return Name }
 
-// Configured reports whether an API key is set.
-func (c *Client) Configured() bool { return c.p.Key != "" }
-
 // request is the body of POST /search; optional fields are omitted, never null.
 type request struct {
 	Query              string   `json:"query"`

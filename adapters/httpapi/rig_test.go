@@ -63,6 +63,7 @@ type rig struct {
 	requests *requestLog // what the server reported to its RequestObserver
 	logs     *logcapture.Buffer
 	tasks    *application.TaskService
+	runs     *memory.RunStore
 	clock    *memory.FakeClock
 	live     string // host:port once goLive has started the server
 	// handlers are the task handlers the server validates with; with realSearch, the
@@ -96,6 +97,9 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	queue := memory.NewQueue(clock)
 	ids := &domain.IDGenerator{}
 	limiter := memory.NewRateLimiter(clock)
+	runStore := memory.NewRunStore()
+	runs, err := application.NewRunService(runStore)
+	require.NoError(t, err)
 	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
 		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store, Limiter: limiter,
 		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
@@ -114,7 +118,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		// demo is the only provider: any other allowed source reports
 		// provider_not_configured, as a provider without its key does.
 		deps := application.SearchDeps{Providers: application.SearchProviders{domain.SourceDemo: demo.New(demo.Config{Clock: clock})},
-			Cache: memory.NewCache(clock), Runs: memory.NewRunStore(), Artifacts: artifacts, Clock: clock, IDs: ids, Log: log,
+			Cache: memory.NewCache(clock), Runs: runStore, Artifacts: artifacts, Clock: clock, IDs: ids, Log: log,
 			CacheTTL: time.Hour}
 		search, err := application.NewSearchHandler(deps)
 		require.NoError(t, err)
@@ -135,7 +139,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	tasks, err := application.NewTaskService(taskDeps)
 	require.NoError(t, err)
 	requests := &requestLog{}
-	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Requests: requests, Log: log, Clock: clock}
+	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Runs: runs, Requests: requests, Log: log, Clock: clock}
 	if !rc.noMetric {
 		deps.MetricsHandler = stubMetrics
 	}
@@ -151,7 +155,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	srv, err := httpapi.New(deps, cfg)
 	require.NoError(t, err)
 	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, requests: requests, logs: logs, tasks: tasks,
-		handlers: handlers, clock: clock}
+		runs: runStore, handlers: handlers, clock: clock}
 }
 
 // response is one answered request.

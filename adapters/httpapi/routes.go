@@ -36,6 +36,8 @@ func (s *Server) routes() {
 	s.post("/artifacts", s.createArtifact, s.gateUpload)
 	s.get("/artifacts/:id/meta", s.getArtifactMeta)
 	s.get("/artifacts/:id", s.downloadArtifact)
+
+	s.get("/runs", s.lookupRuns)
 }
 
 // get registers a protected GET (and, as Fiber does, HEAD) route that labels its requests

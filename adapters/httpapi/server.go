@@ -37,6 +37,7 @@ const (
 type Deps struct {
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
+	Runs      *application.RunService
 	// Health maps a check name ("store", "queue", "blobs") to its probe for GET /health.
 	Health map[string]ports.Pinger
 	// Requests is told about every answered request; nil records nothing.
@@ -96,8 +97,8 @@ type Server struct {
 
 // New builds the server and its routes without binding anything.
 func New(deps Deps, cfg Config) (*Server, error) {
-	if deps.Tasks == nil || deps.Artifacts == nil || deps.Log == nil {
-		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts and Deps.Log")
+	if deps.Tasks == nil || deps.Artifacts == nil || deps.Runs == nil || deps.Log == nil {
+		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts, Deps.Runs and Deps.Log")
 	}
 	cfg = withDefaults(cfg)
 	if deps.Clock == nil {
