@@ -51,7 +51,7 @@ func testConfig(t *testing.T, mode bootstrap.Mode) bootstrap.Config {
 	c.ReconcileInterval = time.Second
 	c.FetchAllowPrivate = true
 	c.Limits.FetchAllowedPorts = []string{"*"} // the test sites listen on random ports
-	c.LogLevel = "debug"                        // the per-task events the flows read are debug
+	c.LogLevel = "debug"                       // the per-task events the flows read are debug
 	return c
 }
 
