@@ -14,12 +14,19 @@ type TaskBatchStore interface {
 	// CreateMany stores the tasks as Create would, all in one write, and returns one result
 	// per task in the order given. A task whose idempotency key is taken (by a stored task
 	// or by an earlier task of the same call) is not stored: its result holds the task that
-	// has the key, Created false. IDs must be distinct. On error nothing is stored.
+	// has the key, Created false. IDs must be distinct: an id repeated in the call, or
+	// already stored, is an error, as for Create. On error nothing is stored; a value the
+	// store cannot keep (an error matching domain.ErrInvalidValue) fails the whole call, so
+	// a caller that wants the other tasks stored retries them one by one. No tasks: an
+	// empty result.
 	CreateMany(ctx context.Context, tasks []domain.Task) ([]domain.CreateResult, error)
 	// UpdateMany applies each change as Update would, all in one write, and returns one
 	// result per change in the order given: the task as stored, or Apply's error unchanged,
 	// or an error matching domain.ErrNotFound. A change whose Apply fails stores nothing for
-	// that task and does not stop the others. IDs must be distinct. Apply may be called
-	// more than once per change, on a fresh copy each time. On error nothing is stored.
+	// that task and does not stop the others. IDs must be distinct: a repeated id is an
+	// error. Apply may be called more than once per change, on a fresh copy each time, and
+	// must not call back into the store (it may run while the batch holds its rows). On
+	// error nothing is stored; as for CreateMany, a value the store cannot keep fails the
+	// whole call.
 	UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error)
 }

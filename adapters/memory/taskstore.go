@@ -62,7 +62,13 @@ func (s *TaskStore) Create(ctx context.Context, t domain.Task) (domain.Task, boo
 	if _, ok := s.tasks[t.ID]; ok {
 		return domain.Task{}, false, fmt.Errorf("memory task store: task %s exists: %w", t.ID, domain.ErrConflict)
 	}
-	c := cloneTask(&t)
+	return s.insertLocked(&t), true, nil
+}
+
+// insertLocked stores a copy of t, whose id and key the caller has checked are free, and
+// returns another copy.
+func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
+	c := cloneTask(t)
 	s.tasks[t.ID] = &c
 	i, _ := slices.BinarySearch(s.ids, t.ID)
 	s.ids = slices.Insert(s.ids, i, t.ID)
@@ -70,7 +76,7 @@ func (s *TaskStore) Create(ctx context.Context, t domain.Task) (domain.Task, boo
 		s.byKey[t.IdempotencyKey] = t.ID
 	}
 	s.countLocked(c.Type, c.Status, 1)
-	return cloneTask(&c), true, nil
+	return cloneTask(&c)
 }
 
 // Get returns a copy of the task, or an error matching domain.ErrNotFound.
@@ -135,21 +141,37 @@ func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task)
 		return domain.Task{}, err
 	}
 	c.ID = id // the id is the row's identity, not a field fn may move
+	if err := s.keyFreeLocked(id, c.IdempotencyKey); err != nil {
+		return domain.Task{}, err
+	}
+	return s.replaceLocked(&c), nil
+}
+
+// keyFreeLocked returns an error matching domain.ErrConflict when key is held by a task
+// other than id.
+func (s *TaskStore) keyFreeLocked(id, key string) error {
+	if other, taken := s.byKey[key]; taken && key != "" && other != id {
+		return fmt.Errorf("memory task store: idempotency key in use: %w", domain.ErrConflict)
+	}
+	return nil
+}
+
+// replaceLocked stores a copy of c over the stored task with its id, whose new key the
+// caller has checked is free, and returns another copy.
+func (s *TaskStore) replaceLocked(c *domain.Task) domain.Task {
+	old := s.tasks[c.ID]
 	if c.IdempotencyKey != old.IdempotencyKey {
-		if other, taken := s.byKey[c.IdempotencyKey]; taken && c.IdempotencyKey != "" && other != id {
-			return domain.Task{}, fmt.Errorf("memory task store: idempotency key in use: %w", domain.ErrConflict)
-		}
 		delete(s.byKey, old.IdempotencyKey)
 		if c.IdempotencyKey != "" {
-			s.byKey[c.IdempotencyKey] = id
+			s.byKey[c.IdempotencyKey] = c.ID
 		}
 	}
 	s.countLocked(old.Type, old.Status, -1)
 	s.countLocked(c.Type, c.Status, 1)
 	// fn may have put caller-owned slices or pointers into c: store a copy of its own.
-	stored := cloneTask(&c)
-	s.tasks[id] = &stored
-	return cloneTask(&stored), nil
+	stored := cloneTask(c)
+	s.tasks[c.ID] = &stored
+	return cloneTask(&stored)
 }
 
 // ListStale returns up to q.Limit tasks in q.Status updated before q.UpdatedBefore and

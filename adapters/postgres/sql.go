@@ -26,3 +26,13 @@ func setAll(b sq.UpdateBuilder, columns []string) sq.UpdateBuilder {
 }
 
 func columnList(columns []string) string { return strings.Join(columns, ", ") }
+
+// qualified lists the columns prefixed with table, for statements that join another source
+// with columns of the same names.
+func qualified(table string, columns []string) string {
+	q := make([]string, len(columns))
+	for i, c := range columns {
+		q[i] = table + "." + c
+	}
+	return strings.Join(q, ", ")
+}

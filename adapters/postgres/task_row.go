@@ -17,6 +17,14 @@ var taskColumns = []string{
 	"created_at", "updated_at", "started_at", "finished_at",
 }
 
+// taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
+// statements pass each column as one typed array (see taskArrays).
+var taskColumnTypes = []string{
+	"uuid", "text", "text", "jsonb", "jsonb", "jsonb", "integer", "integer",
+	"integer", "text", "text", "boolean", "text",
+	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
+}
+
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
 type taskRow struct {
 	id, typ, status         string
@@ -72,23 +80,35 @@ func (r *taskRow) task() (domain.Task, error) {
 
 // taskArgs are t's values in taskColumns order.
 func taskArgs(t *domain.Task) ([]any, error) {
-	var errJSON []byte
-	if t.Error != nil {
-		b, err := json.Marshal(t.Error)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: task %s: encode error: %w", t.ID, err)
-		}
-		errJSON = b
-	}
-	var key *string
-	if t.IdempotencyKey != "" {
-		key = &t.IdempotencyKey
+	errJSON, err := errorColumn(t)
+	if err != nil {
+		return nil, err
 	}
 	return []any{
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
-		t.Attempts, t.MaxRetries, t.TimeoutSeconds, key, t.ClientID, t.CancelRequested, t.Holder,
+		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
 	}, nil
+}
+
+// errorColumn is t.Error as the error column stores it: JSON, or nil for NULL.
+func errorColumn(t *domain.Task) ([]byte, error) {
+	if t.Error == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(t.Error)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: task %s: encode error: %w", t.ID, err)
+	}
+	return b, nil
+}
+
+// keyColumn is t's idempotency key, or nil (NULL, which never collides) when it has none.
+func keyColumn(t *domain.Task) *string {
+	if t.IdempotencyKey == "" {
+		return nil
+	}
+	return &t.IdempotencyKey
 }
 
 // jsonArg passes JSON bytes to a jsonb parameter; nil is SQL NULL.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/jackc/pgx/v5"
@@ -30,18 +31,24 @@ var (
 	// then it returns no row and Create reads the holder of the key.
 	insertTask = mustSQL(psql.Insert("tasks").Columns(taskColumns...).
 			Values(make([]any, len(taskColumns))...).
-			Suffix("ON CONFLICT (idempotency_key) DO NOTHING RETURNING " + columnList(taskColumns)))
+			Suffix(onKeyTaken + " RETURNING " + columnList(taskColumns)))
 	selectTaskByKey = mustSQL(psql.Select(taskColumns...).From("tasks").Where("idempotency_key = ?", nil))
 	selectTask      = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ?", nil))
 	// Update's statements are in task_store_update.go.
 
-	// selectStale is one range scan of tasks_status_updated_at_id_idx (migration 0004): the
-	// row comparison is the keyset cursor, and the ORDER BY is the index order.
+	// selectStale is one range scan of tasks_unfinished_status_updated_at_id_idx
+	// (migrations 0004, 0006): the row comparison is the keyset cursor, and the ORDER BY is
+	// the index order.
 	selectStale = mustSQL(psql.Select(taskColumns...).From("tasks").
 			Where("status = ? AND updated_at < ? AND (updated_at, id) > (?, ?)", nil, nil, nil, nil).
 			OrderBy("updated_at", "id").Suffix("LIMIT ?", nil))
 	countTasks = mustSQL(psql.Select("type", "status", "count(*)").From("tasks").GroupBy("type", "status"))
 )
+
+// onKeyTaken skips a row whose idempotency key is taken. The WHERE names the predicate of
+// the partial unique index on the key (migration 0006), which ON CONFLICT must match to
+// use it as the arbiter.
+const onKeyTaken = "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
 
 // TaskStore is the PostgreSQL task store.
 type TaskStore struct {
@@ -179,7 +186,11 @@ func (s *TaskStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]
 }
 
 func (s *TaskStore) queryTasks(ctx context.Context, sqlStr string, args ...any) ([]domain.Task, error) {
-	rows, err := s.db.pool.Query(ctx, sqlStr, args...)
+	return scanTasks(s.db.pool.Query(ctx, sqlStr, args...))
+}
+
+// scanTasks reads every task row of a query (as Query returns it) and closes the rows.
+func scanTasks(rows pgx.Rows, err error) ([]domain.Task, error) {
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -209,4 +220,25 @@ func scanTask(row pgx.Row) (domain.Task, error) {
 		return domain.Task{}, translate(err)
 	}
 	return r.task()
+}
+
+// copyTask deep-copies t, for a task returned in more than one result: a caller changing
+// one result must not change another.
+func copyTask(t domain.Task) domain.Task {
+	c := t
+	c.Params = slices.Clone(t.Params)
+	c.Result = slices.Clone(t.Result)
+	if t.Error != nil {
+		e := *t.Error
+		c.Error = &e
+	}
+	if t.StartedAt != nil {
+		v := *t.StartedAt
+		c.StartedAt = &v
+	}
+	if t.FinishedAt != nil {
+		v := *t.FinishedAt
+		c.FinishedAt = &v
+	}
+	return c
 }

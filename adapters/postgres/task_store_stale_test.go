@@ -27,7 +27,8 @@ func TestTaskStoreListStaleMalformedCursor(t *testing.T) {
 }
 
 // TestTaskStoreListStaleUsesKeysetIndex checks that a page of stale tasks is one index range
-// scan, with no sort: the cursor and the order must both be the index's (migration 0004).
+// scan, with no sort: the cursor and the order must both be the index's (migrations 0004,
+// 0006), for each status the reconciler walks.
 // Sequential scans are switched off, as the planner would rightly pick one for a tiny table.
 func TestTaskStoreListStaleUsesKeysetIndex(t *testing.T) {
 	t.Parallel()
@@ -40,18 +41,20 @@ func TestTaskStoreListStaleUsesKeysetIndex(t *testing.T) {
 	require.NoError(t, err)
 
 	now := time.Now()
-	for _, after := range []pgtype.Timestamptz{
-		{InfinityModifier: pgtype.NegativeInfinity, Valid: true},
-		{Time: now.Add(-time.Hour), Valid: true},
-	} {
-		rows, err := conn.Query(ctx, "EXPLAIN "+postgres.SelectStale,
-			string(domain.StatusQueued), now, after, "00000000-0000-0000-0000-000000000000", 1000)
-		require.NoError(t, err)
-		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		require.NoError(t, err)
-		plan := strings.Join(lines, "\n")
-		require.Contains(t, plan, "tasks_status_updated_at_id_idx", plan)
-		require.NotContains(t, plan, "Sort", plan)
-		require.NotContains(t, plan, "Filter", plan)
+	for _, status := range []domain.Status{domain.StatusQueued, domain.StatusRunning} {
+		for _, after := range []pgtype.Timestamptz{
+			{InfinityModifier: pgtype.NegativeInfinity, Valid: true},
+			{Time: now.Add(-time.Hour), Valid: true},
+		} {
+			rows, err := conn.Query(ctx, "EXPLAIN "+postgres.SelectStale,
+				string(status), now, after, "00000000-0000-0000-0000-000000000000", 1000)
+			require.NoError(t, err)
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			require.NoError(t, err)
+			plan := strings.Join(lines, "\n")
+			require.Contains(t, plan, "tasks_unfinished_status_updated_at_id_idx", plan)
+			require.NotContains(t, plan, "Sort", plan)
+			require.NotContains(t, plan, "Filter", plan)
+		}
 	}
 }

@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"taskrunner/domain"
+)
+
+// maxBatchRows bounds the rows one batch statement carries. A call with more is split
+// into several statements sent together in one round trip and one transaction, so the
+// bound caps the size of a statement (its arrays, its result, the server memory they
+// take), never the atomicity of the call.
+const maxBatchRows = 1000
+
+// taskArrays holds tasks column by column, in taskColumns order: the batch statements take
+// one typed array per column and unnest them into rows. That keeps the statement text, and
+// so pgx's prepared statement, the same whatever the batch size, and the parameter count
+// at 17 however many rows (a VALUES list would need 17 per row and a new plan per size).
+type taskArrays struct {
+	id, typ, status                      []string
+	params, result, errJSON              [][]byte
+	attempts, maxRetries, timeoutSeconds []int // pgx refuses values outside integer's range
+	idempotencyKey                       []*string
+	clientID                             []string
+	cancelRequested                      []bool
+	holder                               []string
+	createdAt, updatedAt                 []time.Time
+	startedAt, finishedAt                []*time.Time
+}
+
+func newTaskArrays(n int) *taskArrays {
+	return &taskArrays{
+		id: make([]string, 0, n), typ: make([]string, 0, n), status: make([]string, 0, n),
+		params: make([][]byte, 0, n), result: make([][]byte, 0, n), errJSON: make([][]byte, 0, n),
+		attempts: make([]int, 0, n), maxRetries: make([]int, 0, n), timeoutSeconds: make([]int, 0, n),
+		idempotencyKey: make([]*string, 0, n), clientID: make([]string, 0, n),
+		cancelRequested: make([]bool, 0, n), holder: make([]string, 0, n),
+		createdAt: make([]time.Time, 0, n), updatedAt: make([]time.Time, 0, n),
+		startedAt: make([]*time.Time, 0, n), finishedAt: make([]*time.Time, 0, n),
+	}
+}
+
+// add appends t as one row, mapped as taskArgs maps a single task.
+func (a *taskArrays) add(t *domain.Task) error {
+	errJSON, err := errorColumn(t)
+	if err != nil {
+		return err
+	}
+	a.id = append(a.id, t.ID)
+	a.typ = append(a.typ, string(t.Type))
+	a.status = append(a.status, string(t.Status))
+	// A nil element is SQL NULL, as jsonArg makes it for one task.
+	a.params = append(a.params, t.Params)
+	a.result = append(a.result, t.Result)
+	a.errJSON = append(a.errJSON, errJSON)
+	a.attempts = append(a.attempts, t.Attempts)
+	a.maxRetries = append(a.maxRetries, t.MaxRetries)
+	a.timeoutSeconds = append(a.timeoutSeconds, t.TimeoutSeconds)
+	a.idempotencyKey = append(a.idempotencyKey, keyColumn(t))
+	a.clientID = append(a.clientID, t.ClientID)
+	a.cancelRequested = append(a.cancelRequested, t.CancelRequested)
+	a.holder = append(a.holder, t.Holder)
+	a.createdAt = append(a.createdAt, t.CreatedAt)
+	a.updatedAt = append(a.updatedAt, t.UpdatedAt)
+	a.startedAt = append(a.startedAt, t.StartedAt)
+	a.finishedAt = append(a.finishedAt, t.FinishedAt)
+	return nil
+}
+
+// args are the arrays as the parameters of unnestTasks, in taskColumns order.
+func (a *taskArrays) args() []any {
+	return []any{
+		a.id, a.typ, a.status, a.params, a.result, a.errJSON,
+		a.attempts, a.maxRetries, a.timeoutSeconds, a.idempotencyKey, a.clientID, a.cancelRequested, a.holder,
+		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
+	}
+}
+
+// tasksArrays maps the tasks to one statement's arrays.
+func tasksArrays(tasks []*domain.Task) (*taskArrays, error) {
+	a := newTaskArrays(len(tasks))
+	for _, t := range tasks {
+		if err := a.add(t); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// unnestTasks is the row source of the batch statements: taskArrays' parameters as a
+// table v whose columns are taskColumns. Placeholders are literal ($1...), since squirrel
+// renumbers only "?".
+var unnestTasks = func() string {
+	if len(taskColumnTypes) != len(taskColumns) {
+		panic("postgres: taskColumnTypes does not match taskColumns")
+	}
+	params := make([]string, len(taskColumnTypes))
+	for i, typ := range taskColumnTypes {
+		params[i] = fmt.Sprintf("$%d::%s[]", i+1, typ)
+	}
+	return "unnest(" + strings.Join(params, ", ") + ") AS v(" + columnList(taskColumns) + ")"
+}()

@@ -1,0 +1,194 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"taskrunner/domain"
+)
+
+var (
+	// lockTasks locks the rows in id order. Every batch takes its locks in that one order,
+	// so two batches sharing tasks queue behind each other instead of deadlocking. (The
+	// lock is taken as each sorted row is emitted: LockRows sits above the Sort.)
+	lockTasks = mustSQL(psql.Select(taskColumns...).From("tasks").
+			Where("id = ANY(?::uuid[])", nil).OrderBy("id").Suffix("FOR UPDATE"))
+	// updateTasks writes whole rows from unnestTasks over the locked rows with those ids.
+	updateTasks = mustSQL(setFromV(psql.Update("tasks"), taskColumns[1:]).From(unnestTasks).
+			Where("tasks.id = v.id").Suffix("RETURNING " + qualified("tasks", taskColumns)))
+)
+
+// UpdateMany is one transaction of two round trips whatever the number of changes:
+//
+//	BEGIN; SELECT ... WHERE id = ANY($1) ORDER BY id FOR UPDATE   (sent together)
+//	each Apply, in Go, on the rows just read
+//	UPDATE tasks ... FROM unnest(...) RETURNING ...; COMMIT        (sent together)
+//
+// The row locks make each Apply see the state it replaces, so Apply runs once per change
+// and there is no retry: the optimistic compare-and-swap of Update, batched, would need a
+// second write for the tasks that moved, which either commits apart from the first (and
+// breaks "on error nothing is stored") or needs the transaction anyway. A COMMIT queued
+// behind a failing UPDATE is skipped by the server, which leaves the transaction aborted
+// for the deferred ROLLBACK.
+func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	results := make([]domain.ChangeResult, len(changes))
+	ids := make([]string, 0, len(changes))
+	for _, c := range changes {
+		ids = append(ids, c.ID)
+	}
+	slices.Sort(ids)
+	if i := duplicateAt(ids); i >= 0 {
+		return nil, fmt.Errorf("postgres: task %s changed twice in one batch", ids[i])
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return !domain.ValidID(id) })
+	for i, c := range changes {
+		if !domain.ValidID(c.ID) { // no task can have it, as Update says
+			results[i].Err = fmt.Errorf("postgres: task %q: %w", c.ID, domain.ErrNotFound)
+		}
+	}
+	if len(ids) == 0 {
+		return results, nil
+	}
+
+	ctx, cancel := s.db.timeout(ctx)
+	defer cancel()
+	conn, err := s.db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer conn.Release() // a connection left inside a transaction is closed, never reused
+	defer rollbackOpen(ctx, conn)
+
+	current, err := lockMany(ctx, conn, ids)
+	if err != nil {
+		return nil, err
+	}
+	var write []*domain.Task
+	for i, c := range changes {
+		if results[i].Err != nil {
+			continue
+		}
+		t, ok := current[c.ID]
+		if !ok {
+			results[i].Err = fmt.Errorf("postgres: task %s: %w", c.ID, domain.ErrNotFound)
+			continue
+		}
+		if err := c.Apply(&t); err != nil { // t is freshly decoded: a copy nobody else holds
+			results[i].Err = err
+			continue
+		}
+		t.ID = c.ID // the row's identity is not Apply's to change
+		write = append(write, &t)
+	}
+	if len(write) == 0 {
+		return results, nil // the deferred ROLLBACK releases the locks
+	}
+	stored, err := writeMany(ctx, conn, write)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range changes {
+		if results[i].Err == nil {
+			results[i].Task = stored[c.ID]
+		}
+	}
+	return results, nil
+}
+
+// lockMany begins the transaction and locks and reads the rows of the sorted ids, in one
+// round trip; ids no row has are absent from the map.
+func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string]domain.Task, error) {
+	b := &pgx.Batch{}
+	b.Queue("begin")
+	for chunk := range slices.Chunk(ids, maxBatchRows) { // chunks in id order keep the lock order
+		b.Queue(lockTasks, chunk)
+	}
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, translate(err)
+	}
+	current := make(map[string]domain.Task, len(ids))
+	for range b.Len() - 1 {
+		tasks, err := scanTasks(br.Query())
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			current[t.ID] = t
+		}
+	}
+	return current, translate(br.Close())
+}
+
+// writeMany writes the tasks over their locked rows and commits, in one round trip, and
+// returns the tasks as stored by id.
+func writeMany(ctx context.Context, conn *pgxpool.Conn, write []*domain.Task) (map[string]domain.Task, error) {
+	b := &pgx.Batch{}
+	for chunk := range slices.Chunk(write, maxBatchRows) {
+		arrays, err := tasksArrays(chunk)
+		if err != nil {
+			return nil, err
+		}
+		b.Queue(updateTasks, arrays.args()...)
+	}
+	b.Queue("commit")
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	stored := make(map[string]domain.Task, len(write))
+	for range b.Len() - 1 {
+		tasks, err := scanTasks(br.Query())
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			stored[t.ID] = t
+		}
+	}
+	tag, err := br.Exec()
+	if err != nil {
+		return nil, translate(err)
+	}
+	if tag.String() == "ROLLBACK" { // the server refused to commit
+		return nil, fmt.Errorf("postgres: batch update was rolled back at commit")
+	}
+	if err := br.Close(); err != nil {
+		return nil, translate(err)
+	}
+	if len(stored) != len(write) { // the rows were locked, so every one is still there
+		return nil, fmt.Errorf("postgres: batch update wrote %d of %d locked tasks", len(stored), len(write))
+	}
+	return stored, nil
+}
+
+// rollbackOpen ends a transaction that an early return left open (or aborted), so the
+// connection goes back to the pool clean; the pool would otherwise close it.
+func rollbackOpen(ctx context.Context, conn *pgxpool.Conn) {
+	if conn.Conn().PgConn().TxStatus() != 'I' && !conn.Conn().IsClosed() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), "rollback")
+	}
+}
+
+// duplicateAt returns the index of the first element of sorted ids equal to the one before
+// it, or -1.
+func duplicateAt(ids []string) int {
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			return i
+		}
+	}
+	return -1
+}
+
+// setFromV assigns each column its value in the unnested row source v.
+func setFromV(b sq.UpdateBuilder, columns []string) sq.UpdateBuilder {
+	for _, c := range columns {
+		b = b.Set(c, sq.Expr("v."+c))
+	}
+	return b
+}
