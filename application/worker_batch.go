@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"taskrunner/domain"
@@ -121,6 +122,11 @@ func (w *Worker) flushUpdates(base context.Context, changes []domain.TaskChange)
 		}
 		ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
 		res, err := w.deps.Batch.UpdateMany(ctx, batch)
+		if errors.Is(err, domain.ErrInvalidValue) && len(batch) > 1 {
+			// One task's outcome holds a value the store refuses, and it took the whole
+			// statement with it: write each alone, so only that one is refused.
+			res, err = w.updateEach(ctx, batch), nil
+		}
 		done()
 		for k, i := range round {
 			if err != nil {
@@ -130,6 +136,15 @@ func (w *Worker) flushUpdates(base context.Context, changes []domain.TaskChange)
 			}
 		}
 		pending = later
+	}
+	return out
+}
+
+// updateEach writes the changes one statement each.
+func (w *Worker) updateEach(ctx context.Context, changes []domain.TaskChange) []domain.ChangeResult {
+	out := make([]domain.ChangeResult, len(changes))
+	for i, c := range changes {
+		out[i].Task, out[i].Err = w.deps.Store.Update(ctx, c.ID, c.Apply)
 	}
 	return out
 }

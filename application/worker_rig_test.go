@@ -49,19 +49,46 @@ func (s *outageStore) Update(ctx context.Context, id string, fn func(*domain.Tas
 	if s.down.Load() {
 		return domain.Task{}, domain.Unavailable("task store", errors.New("connection refused"))
 	}
-	if s.refuseNUL.Load() {
-		inner := fn
-		fn = func(t *domain.Task) error {
-			if err := inner(t); err != nil {
-				return err
-			}
-			if bytes.Contains(t.Result, []byte(`\u0000`)) {
-				return fmt.Errorf("unsupported Unicode escape sequence: %w", domain.ErrInvalidValue)
-			}
-			return nil
+	return s.TaskStore.Update(ctx, id, s.refusing(fn))
+}
+
+// UpdateMany is the batch path the worker takes; like PostgreSQL, a refused value fails
+// the whole statement.
+func (s *outageStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	if s.down.Load() {
+		return nil, domain.Unavailable("task store", errors.New("connection refused"))
+	}
+	wrapped := make([]domain.TaskChange, len(changes))
+	for i, c := range changes {
+		wrapped[i] = domain.TaskChange{ID: c.ID, Apply: s.refusing(c.Apply)}
+	}
+	res, err := s.TaskStore.UpdateMany(ctx, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range res {
+		if errors.Is(r.Err, domain.ErrInvalidValue) {
+			return nil, r.Err
 		}
 	}
-	return s.TaskStore.Update(ctx, id, fn)
+	return res, nil
+}
+
+// refusing makes fn fail as PostgreSQL does when refuseNUL is set and the result holds
+// an escaped NUL.
+func (s *outageStore) refusing(fn func(*domain.Task) error) func(*domain.Task) error {
+	if !s.refuseNUL.Load() {
+		return fn
+	}
+	return func(t *domain.Task) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		if bytes.Contains(t.Result, []byte(`\u0000`)) {
+			return fmt.Errorf("unsupported Unicode escape sequence: %w", domain.ErrInvalidValue)
+		}
+		return nil
+	}
 }
 
 // newWorkerRig builds the rig on the system clock; the worker is not started (call
@@ -115,12 +142,14 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	r.tasks, err = application.NewTaskService(application.TaskDeps{
 		Store: r.store, Queue: r.queue, Limiter: memory.NewRateLimiter(clock), Signals: r.signals,
 		Clock: clock, IDs: &domain.IDGenerator{}, Handlers: handlers, Limits: limits, Log: log,
+		Batch: r.store, BatchQueue: r.queue,
 	})
 	require.NoError(t, err)
 	r.outage = &outageStore{TaskStore: r.store}
+	// The batch ports, as bootstrap wires them: the worker's production path.
 	r.worker, err = application.NewWorker(application.WorkerDeps{
 		Store: r.outage, Queue: r.queue, Signals: r.signals, Clock: clock,
-		Handlers: handlers, Limits: limits, Log: log,
+		Handlers: handlers, Limits: limits, Log: log, Batch: r.outage, BatchQueue: r.queue,
 	}, cfg)
 	require.NoError(t, err)
 	return r

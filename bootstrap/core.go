@@ -26,7 +26,9 @@ var coreModule = fx.Module("core",
 type taskServiceParams struct {
 	fx.In
 	Store    ports.TaskStore
+	Batch    ports.TaskBatchStore
 	Queue    ports.Queue
+	BatchQ   ports.BatchQueue
 	Limiter  ports.RateLimiter
 	Signals  ports.CancelSignals
 	Clock    ports.Clock
@@ -40,6 +42,7 @@ func newTaskService(p taskServiceParams) (*application.TaskService, error) {
 	return application.NewTaskService(application.TaskDeps{
 		Store: p.Store, Queue: p.Queue, Limiter: p.Limiter, Signals: p.Signals, Clock: p.Clock,
 		IDs: p.IDs, Handlers: p.Handlers, Limits: p.Config.Limits, Log: p.Log,
+		Batch: p.Batch, BatchQueue: p.BatchQ,
 	})
 }
 

@@ -23,7 +23,9 @@ type workerParams struct {
 	fx.In
 	Config   Config
 	Store    ports.TaskStore
+	Batch    ports.TaskBatchStore
 	Queue    ports.Queue
+	BatchQ   ports.BatchQueue
 	Signals  ports.CancelSignals
 	Clock    ports.Clock
 	Handlers application.Handlers
@@ -34,7 +36,7 @@ type workerParams struct {
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
-		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log,
+		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: p.Batch, BatchQueue: p.BatchQ,
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,
