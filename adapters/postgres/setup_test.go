@@ -2,9 +2,7 @@ package postgres_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,23 +25,5 @@ func setup(t *testing.T) (*postgres.DB, string) {
 	return db, url
 }
 
+// testIDs makes ids for a given time, where a test orders rows by their ids' times.
 var testIDs domain.IDGenerator
-
-// newTask is a queued echo task; opts adjust it.
-func newTask(opts ...func(*domain.Task)) domain.Task {
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	t := domain.Task{
-		ID:             testIDs.New(now),
-		Type:           domain.TaskEcho,
-		Status:         domain.StatusQueued,
-		Params:         json.RawMessage(`{"message":"hi"}`),
-		TimeoutSeconds: 60,
-		ClientID:       "test",
-		CreatedAt:      now,
-		UpdatedAt:      now,
-	}
-	for _, o := range opts {
-		o(&t)
-	}
-	return t
-}

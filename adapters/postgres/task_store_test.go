@@ -12,6 +12,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // These tests cover what is particular to PostgreSQL; the port's behaviour is the contract
@@ -23,7 +24,7 @@ func TestTaskStoreRoundTrip(t *testing.T) {
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
 
-	in := newTask(func(t *domain.Task) {
+	in := contract.NewTask(func(t *domain.Task) {
 		t.Params = json.RawMessage(`{ "message" : "hi",  "n": [1, 2] }`)
 		t.IdempotencyKey = "k1"
 		t.CreatedAt = t.CreatedAt.In(time.FixedZone("X", 3600)).Add(123 * time.Nanosecond)
@@ -58,7 +59,7 @@ func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
@@ -98,7 +99,7 @@ func TestTaskStoreUpdateRollsBackOnError(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 
@@ -133,7 +134,7 @@ func TestTaskStoreConcurrentIdempotentCreate(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, created, err := s.Create(ctx, newTask(func(t *domain.Task) { t.IdempotencyKey = "same" }))
+			got, created, err := s.Create(ctx, contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = "same" }))
 			results <- result{got.ID, created, err}
 		}()
 	}
@@ -157,7 +158,7 @@ func TestTaskStoreDuplicateIDConflicts(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 	_, _, err = s.Create(ctx, task)

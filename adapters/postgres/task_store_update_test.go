@@ -9,6 +9,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // Update is a compare-and-swap on the row version (xmin) with a row-locked fallback. These
@@ -22,7 +23,7 @@ func TestTaskStoreUpdateRetriesAfterAWriteInBetween(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 
@@ -49,7 +50,7 @@ func TestTaskStoreUpdateSeesWritesFromOutside(t *testing.T) {
 	ctx := context.Background()
 	db, url := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 	conn, err := pgx.Connect(ctx, url)
@@ -79,7 +80,7 @@ func TestTaskStoreUpdateIgnoresALockWithoutWrite(t *testing.T) {
 	ctx := context.Background()
 	db, url := setup(t)
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 	conn, err := pgx.Connect(ctx, url)

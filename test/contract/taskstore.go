@@ -145,7 +145,7 @@ func taskCreateIdempotentConcurrent(t *testing.T, s ports.TaskStore) {
 
 func taskCreateCopies(t *testing.T, s ports.TaskStore) {
 	in := FullTask()
-	want := cloneTask(in)
+	want := in.Clone()
 	stored := createTask(t, s, in)
 	// Mutating what was passed in or returned must not reach the store.
 	in.Params[2] = 'X'
@@ -194,7 +194,7 @@ func taskUpdateFull(t *testing.T, s ports.TaskStore) {
 	task := NewTask()
 	createTask(t, s, task)
 	want := FullTask(func(t *domain.Task) { t.ID = task.ID })
-	given := cloneTask(want)
+	given := want.Clone()
 	updated, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
 		*cur = given
 		return nil
@@ -660,24 +660,4 @@ func nonZero(m map[domain.Status]int64) map[domain.Status]int64 {
 		}
 	}
 	return out
-}
-
-// cloneTask deep-copies a task, so a test can keep an expected value while mutating another.
-func cloneTask(t domain.Task) domain.Task {
-	c := t
-	c.Params = slices.Clone(t.Params)
-	c.Result = slices.Clone(t.Result)
-	if t.Error != nil {
-		e := *t.Error
-		c.Error = &e
-	}
-	if t.StartedAt != nil {
-		v := *t.StartedAt
-		c.StartedAt = &v
-	}
-	if t.FinishedAt != nil {
-		v := *t.FinishedAt
-		c.FinishedAt = &v
-	}
-	return c
 }
