@@ -2,14 +2,8 @@ package exa_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +11,7 @@ import (
 
 	"taskrunner/adapters/exa"
 	"taskrunner/domain"
+	"taskrunner/test/providertest"
 )
 
 const testKey = "test-exa-key-9876543210"
@@ -27,99 +22,30 @@ func (c fixedClock) Now() time.Time { return c.t }
 
 var testNow = time.Date(2026, 11, 28, 14, 3, 7, 123e6, time.UTC)
 
-type reply struct {
-	status  int // -1: answer only after the client has gone
-	fixture string
-	body    string
-	headers map[string]string
-}
+// reply is one canned answer of the fake Exa.
+type reply = providertest.Reply
 
-// sentBody is what the fake decodes from each request.
-type sentBody struct {
-	Query              string          `json:"query"`
-	Type               string          `json:"type"`
-	NumResults         int             `json:"numResults"`
-	StartPublishedDate *string         `json:"startPublishedDate"`
-	Contents           json.RawMessage `json:"contents"`
-}
-
-// fakeExa answers like Exa: it checks the request as fixtures/README.md says (wrong key →
-// 401, empty query → 400) and then serves replies in turn (the last one repeats).
-type fakeExa struct {
-	t       *testing.T
-	replies []reply
-	hits    atomic.Int32
-	last    atomic.Pointer[sentBody]
-	srv     *httptest.Server
-}
-
-func newFake(t *testing.T, replies ...reply) *fakeExa {
+// newFake starts a fake Exa (it checks requests as testdata/README.md says) serving
+// replies in turn.
+func newFake(t *testing.T, replies ...reply) *providertest.Server {
 	t.Helper()
-	f := &fakeExa{t: t, replies: replies}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
+	return providertest.New(t, providertest.Exa(testKey), replies...)
 }
 
-func (f *fakeExa) serve(w http.ResponseWriter, r *http.Request) {
-	n := int(f.hits.Add(1))
-	if r.Method != http.MethodPost || r.URL.Path != "/search" {
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	if r.Header.Get("x-api-key") != testKey {
-		write(f.t, w, reply{status: 401, fixture: "exa_401.json"})
-		return
-	}
-	var b sentBody
-	if r.Header.Get("Content-Type") != "application/json" || json.NewDecoder(r.Body).Decode(&b) != nil || b.Query == "" {
-		write(f.t, w, reply{status: 400, fixture: "exa_400.json"})
-		return
-	}
-	f.last.Store(&b)
-	if b.NumResults < 1 || b.NumResults > 100 {
-		write(f.t, w, reply{status: 400, body: `{"error":"bad numResults","tag":"INVALID_NUM_RESULTS"}`})
-		return
-	}
-	if b.StartPublishedDate != nil {
-		if _, err := time.Parse(time.RFC3339, *b.StartPublishedDate); err != nil {
-			write(f.t, w, reply{status: 400, body: `{"error":"bad date","tag":"INVALID_REQUEST_BODY"}`})
-			return
-		}
-	}
-	rep := f.replies[min(n, len(f.replies))-1]
-	if rep.status == -1 {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
-		return
-	}
-	write(f.t, w, rep)
-}
-
-func write(t *testing.T, w http.ResponseWriter, rep reply) {
-	body := []byte(rep.body)
-	if rep.fixture != "" {
-		var err error
-		body, err = os.ReadFile(filepath.Join("testdata", rep.fixture))
-		if err != nil {
-			t.Errorf("fixture: %v", err)
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	for k, v := range rep.headers {
-		w.Header().Set(k, v)
-	}
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(body)
-}
-
-func (f *fakeExa) client(t *testing.T, key string) *exa.Client {
+// client is an Exa client of f with key, on the fixed clock.
+func client(t *testing.T, f *providertest.Server, key string) *exa.Client {
 	t.Helper()
-	c, err := exa.New(exa.Config{APIKey: key, URL: f.srv.URL + "/search", Timeout: 2 * time.Second, Clock: fixedClock{testNow}})
+	c, err := exa.New(exa.Config{APIKey: key, URL: f.Endpoint(), Timeout: 2 * time.Second, Clock: fixedClock{testNow}})
 	require.NoError(t, err)
 	return c
+}
+
+// sent is the search request f received last.
+func sent(t *testing.T, f *providertest.Server) providertest.ExaRequest {
+	t.Helper()
+	b, err := providertest.ExaSent(f)
+	require.NoError(t, err)
+	return b
 }
 
 func query(max, recency int) domain.SearchQuery {
@@ -142,17 +68,17 @@ func requireProviderError(t *testing.T, err error, retryable bool, msgPart strin
 
 func TestSearchSuccess(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_search_ok.json"})
-	got, err := f.client(t, testKey).Search(context.Background(), query(8, 7))
+	f := newFake(t, reply{Status: 200, Fixture: "exa_search_ok.json"})
+	got, err := client(t, f, testKey).Search(context.Background(), query(8, 7))
 	require.NoError(t, err)
 	require.Len(t, got, 8)
 
-	sent := f.last.Load()
-	require.Equal(t, "vector database benchmarks 2026", sent.Query)
-	require.Equal(t, "auto", sent.Type)
-	require.Equal(t, 8, sent.NumResults)
-	require.Equal(t, "2026-11-21T14:03:00.000Z", *sent.StartPublishedDate, "now − 7 days, truncated to the minute")
-	require.JSONEq(t, `{"highlights":{"maxCharacters":1000},"text":{"maxCharacters":1000}}`, string(sent.Contents))
+	req := sent(t, f)
+	require.Equal(t, "vector database benchmarks 2026", req.Query)
+	require.Equal(t, "auto", req.Type)
+	require.Equal(t, 8, req.NumResults)
+	require.Equal(t, "2026-11-21T14:03:00.000Z", *req.StartPublishedDate, "now − 7 days, truncated to the minute")
+	require.JSONEq(t, `{"highlights":{"maxCharacters":1000},"text":{"maxCharacters":1000}}`, string(req.Contents))
 
 	first := got[0]
 	require.Equal(t, "exa", first.Source)
@@ -165,31 +91,31 @@ func TestSearchSuccess(t *testing.T) {
 
 func TestSearchRequestShape(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_empty.json"})
-	c := f.client(t, testKey)
+	f := newFake(t, reply{Status: 200, Fixture: "exa_empty.json"})
+	c := client(t, f, testKey)
 	_, err := c.Search(context.Background(), query(500, 0))
 	require.NoError(t, err)
-	require.Equal(t, 100, f.last.Load().NumResults, "capped at Exa's maximum")
-	require.Nil(t, f.last.Load().StartPublishedDate, "recency 0 sends no date filter")
+	require.Equal(t, 100, sent(t, f).NumResults, "capped at Exa's maximum")
+	require.Nil(t, sent(t, f).StartPublishedDate, "recency 0 sends no date filter")
 
 	got, err := c.Search(context.Background(), query(3, 1))
 	require.NoError(t, err)
 	require.Empty(t, got)
-	require.Equal(t, "2026-11-27T14:03:00.000Z", *f.last.Load().StartPublishedDate)
+	require.Equal(t, "2026-11-27T14:03:00.000Z", *sent(t, f).StartPublishedDate)
 }
 
 func TestSearchLimitCutsResults(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_search_ok.json"})
-	got, err := f.client(t, testKey).Search(context.Background(), query(3, 0))
+	f := newFake(t, reply{Status: 200, Fixture: "exa_search_ok.json"})
+	got, err := client(t, f, testKey).Search(context.Background(), query(3, 0))
 	require.NoError(t, err)
 	require.Len(t, got, 3)
 }
 
 func TestSearchEmpty(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_empty.json"})
-	got, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
+	f := newFake(t, reply{Status: 200, Fixture: "exa_empty.json"})
+	got, err := client(t, f, testKey).Search(context.Background(), query(10, 7))
 	require.NoError(t, err)
 	require.NotNil(t, got)
 	require.Empty(t, got)
@@ -197,8 +123,8 @@ func TestSearchEmpty(t *testing.T) {
 
 func TestSearchSkipsResultsWithoutURL(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_no_url.json"})
-	got, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
+	f := newFake(t, reply{Status: 200, Fixture: "exa_no_url.json"})
+	got, err := client(t, f, testKey).Search(context.Background(), query(10, 7))
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	require.Equal(t, "example.com", got[0].Title, "a null title falls back to the host")
@@ -211,8 +137,8 @@ func TestSearchSkipsResultsWithoutURL(t *testing.T) {
 
 func TestSearchWrongKey(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_search_ok.json"})
-	_, err := f.client(t, "wrong-key").Search(context.Background(), query(10, 7))
+	f := newFake(t, reply{Status: 200, Fixture: "exa_search_ok.json"})
+	_, err := client(t, f, "wrong-key").Search(context.Background(), query(10, 7))
 	de := requireProviderError(t, err, false, "EXA_API_KEY is wrong")
 	require.Equal(t, 401, de.Details["http_status"])
 	require.Equal(t, "INVALID_API_KEY", de.Details["provider_code"])
@@ -225,17 +151,17 @@ func TestSearchPermanentStatuses(t *testing.T) {
 		rep  reply
 		want string
 	}{
-		{reply{status: 400, fixture: "exa_400.json"}, "INVALID_REQUEST_BODY"},
-		{reply{status: 402, body: `{"requestId":"r","error":"No more credits","tag":"NO_MORE_CREDITS"}`}, "no credits"},
-		{reply{status: 403, body: `{"requestId":"r","error":"Feature disabled","tag":"FEATURE_DISABLED"}`}, "FEATURE_DISABLED"},
-		{reply{status: 501, body: `{"tag":"UNABLE_TO_GENERATE_RESPONSE"}`}, "HTTP 501"},
-		{reply{status: 404, body: `<html>nope</html>`}, "HTTP 404"},
+		{reply{Status: 400, Fixture: "exa_400.json"}, "INVALID_REQUEST_BODY"},
+		{reply{Status: 402, Body: `{"requestId":"r","error":"No more credits","tag":"NO_MORE_CREDITS"}`}, "no credits"},
+		{reply{Status: 403, Body: `{"requestId":"r","error":"Feature disabled","tag":"FEATURE_DISABLED"}`}, "FEATURE_DISABLED"},
+		{reply{Status: 501, Body: `{"tag":"UNABLE_TO_GENERATE_RESPONSE"}`}, "HTTP 501"},
+		{reply{Status: 404, Body: `<html>nope</html>`}, "HTTP 404"},
 	}
 	for _, c := range cases {
-		t.Run(strconv.Itoa(c.rep.status), func(t *testing.T) {
+		t.Run(strconv.Itoa(c.rep.Status), func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, c.rep)
-			_, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
+			_, err := client(t, f, testKey).Search(context.Background(), query(10, 7))
 			requireProviderError(t, err, false, c.want)
 		})
 	}
@@ -243,13 +169,13 @@ func TestSearchPermanentStatuses(t *testing.T) {
 
 func TestSearchRateLimited(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 429, fixture: "exa_429.json"})
-	_, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
+	f := newFake(t, reply{Status: 429, Fixture: "exa_429.json"})
+	_, err := client(t, f, testKey).Search(context.Background(), query(10, 7))
 	de := requireProviderError(t, err, true, "rate limit")
 	require.Zero(t, de.RetryAfter)
 
-	g := newFake(t, reply{status: 429, fixture: "exa_429.json", headers: map[string]string{"Retry-After": "1"}})
-	_, err = g.client(t, testKey).Search(context.Background(), query(10, 7))
+	g := newFake(t, reply{Status: 429, Fixture: "exa_429.json", Headers: map[string]string{"Retry-After": "1"}})
+	_, err = client(t, g, testKey).Search(context.Background(), query(10, 7))
 	de = requireProviderError(t, err, true, "rate limit")
 	require.Equal(t, 1, de.RetryAfter)
 }
@@ -257,21 +183,21 @@ func TestSearchRateLimited(t *testing.T) {
 func TestSearchServerErrorThenSuccess(t *testing.T) {
 	t.Parallel()
 	f := newFake(t,
-		reply{status: 503, body: ""},
-		reply{status: 200, fixture: "exa_search_ok.json"})
-	c := f.client(t, testKey)
+		reply{Status: 503, Body: ""},
+		reply{Status: 200, Fixture: "exa_search_ok.json"})
+	c := client(t, f, testKey)
 	_, err := c.Search(context.Background(), query(10, 7))
 	requireProviderError(t, err, true, "HTTP 503")
 	got, err := c.Search(context.Background(), query(10, 7))
 	require.NoError(t, err)
 	require.Len(t, got, 8)
-	require.EqualValues(t, 2, f.hits.Load())
+	require.EqualValues(t, 2, f.Hits())
 }
 
 func TestSearchSlowAnswerTimesOut(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: -1})
-	c, err := exa.New(exa.Config{APIKey: testKey, URL: f.srv.URL, Timeout: 50 * time.Millisecond})
+	f := newFake(t, reply{Status: providertest.Slow})
+	c, err := exa.New(exa.Config{APIKey: testKey, URL: f.URL, Timeout: 50 * time.Millisecond})
 	require.NoError(t, err)
 	_, err = c.Search(context.Background(), query(10, 7))
 	requireProviderError(t, err, true, "did not answer within 50ms")
@@ -280,15 +206,15 @@ func TestSearchSlowAnswerTimesOut(t *testing.T) {
 func TestSearchMalformedAnswer(t *testing.T) {
 	t.Parallel()
 	for name, rep := range map[string]reply{
-		"truncated":  {status: 200, body: `{"requestId":"x","results":[{"url":"https://e.com"`},
-		"html":       {status: 200, body: `<!doctype html><p>gateway</p>`},
-		"no results": {status: 200, fixture: "exa_no_results_field.json"},
-		"null":       {status: 200, body: `null`},
+		"truncated":  {Status: 200, Body: `{"requestId":"x","results":[{"url":"https://e.com"`},
+		"html":       {Status: 200, Body: `<!doctype html><p>gateway</p>`},
+		"no results": {Status: 200, Fixture: "exa_no_results_field.json"},
+		"null":       {Status: 200, Body: `null`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, rep)
-			_, err := f.client(t, testKey).Search(context.Background(), query(10, 7))
+			_, err := client(t, f, testKey).Search(context.Background(), query(10, 7))
 			requireProviderError(t, err, false, "malformed")
 		})
 	}
@@ -296,21 +222,21 @@ func TestSearchMalformedAnswer(t *testing.T) {
 
 func TestSearchWithoutKeyIsNotConfigured(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_search_ok.json"})
-	c := f.client(t, "")
+	f := newFake(t, reply{Status: 200, Fixture: "exa_search_ok.json"})
+	c := client(t, f, "")
 	require.False(t, c.Configured())
 	_, err := c.Search(context.Background(), query(10, 7))
 	var de *domain.Error
 	require.True(t, errors.As(err, &de))
 	require.Equal(t, domain.CodeProviderNotConfigured, de.Code)
 	require.Contains(t, de.Message, "EXA_API_KEY")
-	require.Zero(t, f.hits.Load())
+	require.Zero(t, f.Hits())
 }
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply{status: 200, fixture: "exa_empty.json"})
-	c, err := exa.New(exa.Config{APIKey: testKey, URL: f.srv.URL}) // an origin gets "/search"
+	f := newFake(t, reply{Status: 200, Fixture: "exa_empty.json"})
+	c, err := exa.New(exa.Config{APIKey: testKey, URL: f.URL}) // an origin gets "/search"
 	require.NoError(t, err)
 	_, err = c.Search(context.Background(), query(1, 0))
 	require.NoError(t, err)

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"taskrunner/test/harness"
 	"taskrunner/test/logcapture"
 	"taskrunner/test/openapitest"
+	"taskrunner/test/providertest"
 )
 
 // stack is a running taskrunner reached over real HTTP.
@@ -107,7 +106,9 @@ func startServices(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	c.RedisURL, c.RedisPrefix = rt.URL, rt.Prefix
 	s3 := harness.S3(t)
 	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
-	c.BraveAPIKey, c.BraveAPIURL = "e2e-brave-key", fakeBrave(t)
+	c.BraveAPIKey = "e2e-brave-key"
+	c.BraveAPIURL = providertest.New(t, providertest.Brave(c.BraveAPIKey),
+		providertest.Reply{Status: http.StatusOK, Fixture: "brave_web_ok.json"}).Endpoint()
 	if adjust != nil {
 		adjust(&c)
 	}
@@ -118,22 +119,6 @@ func startServices(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	s := newStack(t, srv, logs, c)
 	s.source, s.noKeySource = "brave", "exa"
 	return s
-}
-
-// fakeBrave serves Brave's web search answer from the adapter's fixture, for the right key.
-func fakeBrave(t *testing.T) string {
-	body, err := os.ReadFile("../../adapters/brave/testdata/brave_web_ok.json")
-	require.NoError(t, err)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Subscription-Token") != "e2e-brave-key" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/res/v1/web/search"
 }
 
 // call sends a request, checks request and response against the OpenAPI document, and
