@@ -12,6 +12,7 @@ import (
 	"taskrunner/adapters/memory"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/logcapture"
 )
 
 // reconcilerRig is a reconciler on memory adapters and a fake clock.
@@ -20,14 +21,14 @@ type reconcilerRig struct {
 	store *memory.TaskStore
 	queue *memory.Queue
 	rec   *application.Reconciler
-	logs  *logSink
+	logs  *logcapture.Buffer
 	ids   domain.IDGenerator
 }
 
 func newReconcilerRig(t *testing.T) *reconcilerRig {
 	t.Helper()
 	clock := memory.NewFakeClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
-	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logSink{}}
+	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logcapture.Buffer{}}
 	rec, err := application.NewReconciler(application.ReconcilerDeps{
 		Store: r.store, Queue: r.queue, Clock: clock, Log: slog.New(slog.NewJSONHandler(r.logs, nil)),
 	}, application.ReconcilerConfig{QueuedGrace: 5 * time.Second, Lease: 30 * time.Second})
@@ -78,8 +79,8 @@ func TestReconcilerRequeuesQueuedTaskMissingFromQueue(t *testing.T) {
 	require.Equal(t, 1, r.runOnce(t))
 	require.True(t, r.inQueue(t, lost.ID))
 	require.Zero(t, r.runOnce(t), "already back on the queue")
-	require.Len(t, r.logs.events("task_requeued_by_reconciler", lost.ID), 1)
-	require.Empty(t, r.logs.events("task_requeued_by_reconciler", held.ID))
+	require.Len(t, r.logs.TaskEvents("task_requeued_by_reconciler", lost.ID), 1)
+	require.Empty(t, r.logs.TaskEvents("task_requeued_by_reconciler", held.ID))
 }
 
 func TestReconcilerRequeuesRunningTaskWhoseHolderVanished(t *testing.T) {
@@ -97,7 +98,7 @@ func TestReconcilerRequeuesRunningTaskWhoseHolderVanished(t *testing.T) {
 	r.clock.Advance(25 * time.Second)
 	require.Equal(t, 1, r.runOnce(t))
 	require.True(t, r.inQueue(t, orphan.ID))
-	ev := r.logs.events("task_requeued_by_reconciler", orphan.ID)
+	ev := r.logs.TaskEvents("task_requeued_by_reconciler", orphan.ID)
 	require.Len(t, ev, 1)
 	require.Equal(t, "running", ev[0]["status"])
 }

@@ -44,8 +44,8 @@ func TestWorkerEcho(t *testing.T) {
 	require.Nil(t, done.Error)
 	require.NotNil(t, done.FinishedAt)
 	require.False(t, r.inQueue(t, task.ID), "acked")
-	require.NotEmpty(t, r.logs.events("task_started", task.ID))
-	ev := r.logs.waitEvent(t, "task_succeeded", task.ID)
+	require.NotEmpty(t, r.logs.TaskEvents("task_started", task.ID))
+	ev := r.logs.Wait(t, waitLimit, "task_succeeded", task.ID)
 	require.Equal(t, "echo", ev["type"])
 }
 
@@ -73,7 +73,7 @@ func TestWorkerCancelQueuedSleep(t *testing.T) {
 
 	// The id is still on the queue; the worker must skip it, not run it.
 	r.start(t)
-	r.logs.waitEvent(t, "task_duplicate_skipped", task.ID)
+	r.logs.Wait(t, waitLimit, "task_duplicate_skipped", task.ID)
 	require.Eventually(t, func() bool { return !r.inQueue(t, task.ID) }, waitLimit, 5*time.Millisecond)
 	final := r.get(t, task.ID)
 	require.Equal(t, domain.StatusCancelled, final.Status)
@@ -99,7 +99,7 @@ func TestWorkerCancelRunningSleepBySignal(t *testing.T) {
 		return err == nil && final.Status == domain.StatusCancelled
 	}, waitLimit, 5*time.Millisecond, "heartbeats are 30s apart: only the signal can have ended it")
 	require.Equal(t, domain.CodeTaskCancelled, final.Error.Code)
-	r.logs.waitEvent(t, "task_cancelled", task.ID)
+	r.logs.Wait(t, waitLimit, "task_cancelled", task.ID)
 	require.Eventually(t, func() bool { return !r.inQueue(t, task.ID) }, waitLimit, 5*time.Millisecond)
 }
 
@@ -138,7 +138,7 @@ func TestWorkerKillsHandlerIgnoringContext(t *testing.T) {
 	require.Equal(t, 1, final.Attempts)
 	require.EqualValues(t, 1, calls.Load(), "max_retries 0: no second attempt")
 
-	ev := r.logs.waitEvent(t, "task_killed", task.ID)
+	ev := r.logs.Wait(t, waitLimit, "task_killed", task.ID)
 	require.Equal(t, "sleep", ev["type"])
 	require.EqualValues(t, 1, ev["timeout_seconds"])
 	require.Equal(t, true, ev["ignored_context"])
@@ -160,9 +160,9 @@ func TestWorkerRuntimeExceededIsRetried(t *testing.T) {
 	task := r.submit(t, domain.TaskSleep, `{}`, submitOpts{timeout: intp(1), retries: intp(1)})
 	final := r.waitStatus(t, task.ID, domain.StatusSucceeded)
 	require.Equal(t, 2, final.Attempts)
-	ev := r.logs.waitEvent(t, "task_killed", task.ID)
+	ev := r.logs.Wait(t, waitLimit, "task_killed", task.ID)
 	require.Equal(t, false, ev["ignored_context"])
-	r.logs.waitEvent(t, "task_retry_scheduled", task.ID)
+	r.logs.Wait(t, waitLimit, "task_retry_scheduled", task.ID)
 }
 
 // flaky fails with a transient error `failures` times, then succeeds.
@@ -186,7 +186,7 @@ func TestWorkerRetriesTransientFailures(t *testing.T) {
 		final := r.waitStatus(t, task.ID, domain.StatusSucceeded)
 		require.Equal(t, 3, final.Attempts)
 		require.Nil(t, final.Error)
-		require.Len(t, r.logs.events("task_retry_scheduled", task.ID), 2)
+		require.Len(t, r.logs.TaskEvents("task_retry_scheduled", task.ID), 2)
 		require.EqualValues(t, 3, calls.Load())
 	})
 	t.Run("fails when retries run out", func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestWorkerRetryHonoursRetryAfter(t *testing.T) {
 	r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
 	r.start(t)
 	task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
-	ev := r.logs.waitEvent(t, "task_retry_scheduled", task.ID)
+	ev := r.logs.Wait(t, waitLimit, "task_retry_scheduled", task.ID)
 	require.GreaterOrEqual(t, ev["delay_ms"], float64(60000))
 	require.LessOrEqual(t, ev["delay_ms"], float64(5*60000), "never past the retry cap")
 	final := r.waitStatus(t, task.ID, domain.StatusQueued)
@@ -248,7 +248,7 @@ func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 			require.Contains(t, final.Error.Message, "3153600000s")
 			require.Equal(t, 1, final.Attempts)
 			require.EqualValues(t, 1, calls.Load())
-			require.Empty(t, r.logs.events("task_retry_scheduled", task.ID))
+			require.Empty(t, r.logs.TaskEvents("task_retry_scheduled", task.ID))
 			require.False(t, r.inQueue(t, task.ID), "nothing parked in the delayed set")
 		})
 	}
@@ -262,7 +262,7 @@ func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 		r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
 		r.start(t)
 		task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
-		ev := r.logs.waitEvent(t, "task_retry_scheduled", task.ID)
+		ev := r.logs.Wait(t, waitLimit, "task_retry_scheduled", task.ID)
 		require.Equal(t, float64(300000), ev["delay_ms"])
 		require.Equal(t, domain.StatusQueued, r.waitStatus(t, task.ID, domain.StatusQueued).Status)
 	})
@@ -284,7 +284,7 @@ func TestWorkerNeverRetriesPermanentFailures(t *testing.T) {
 		require.Equal(t, domain.CodeFetchBlocked, final.Error.Code)
 		require.Equal(t, 1, final.Attempts)
 		require.EqualValues(t, 1, calls.Load())
-		require.Empty(t, r.logs.events("task_retry_scheduled", task.ID))
+		require.Empty(t, r.logs.TaskEvents("task_retry_scheduled", task.ID))
 	})
 	t.Run("uncoded stays out of the record", func(t *testing.T) {
 		t.Parallel()
@@ -297,7 +297,7 @@ func TestWorkerNeverRetriesPermanentFailures(t *testing.T) {
 		final := r.waitStatus(t, task.ID, domain.StatusFailed)
 		require.Equal(t, domain.CodeInternal, final.Error.Code)
 		require.NotContains(t, final.Error.Message, "10.0.0.7")
-		require.Contains(t, r.logs.waitEvent(t, "task_failed", task.ID)["error"], "10.0.0.7")
+		require.Contains(t, r.logs.Wait(t, waitLimit, "task_failed", task.ID)["error"], "10.0.0.7")
 	})
 	t.Run("panic", func(t *testing.T) {
 		t.Parallel()
@@ -307,7 +307,7 @@ func TestWorkerNeverRetriesPermanentFailures(t *testing.T) {
 		task := r.submit(t, domain.TaskEcho, `{}`)
 		final := r.waitStatus(t, task.ID, domain.StatusFailed)
 		require.Equal(t, domain.CodeInternal, final.Error.Code)
-		r.logs.waitEvent(t, "task_panicked", task.ID)
+		r.logs.Wait(t, waitLimit, "task_panicked", task.ID)
 	})
 }
 
@@ -317,7 +317,7 @@ func TestWorkerSurvivesStoreOutage(t *testing.T) {
 	r.outage.down.Store(true)
 	r.start(t)
 	task := r.submit(t, domain.TaskEcho, `{"k":"v"}`)
-	r.logs.waitEvent(t, "task_start_failed", task.ID)
+	r.logs.Wait(t, waitLimit, "task_start_failed", task.ID)
 	require.Equal(t, domain.StatusQueued, r.get(t, task.ID).Status)
 
 	r.outage.down.Store(false)
@@ -339,13 +339,13 @@ func TestWorkerSkipsDuplicateDelivery(t *testing.T) {
 	require.Eventually(t, func() bool { return !r.inQueue(t, task.ID) }, waitLimit, 5*time.Millisecond)
 
 	require.NoError(t, r.queue.Enqueue(context.Background(), domain.QueueItem{TaskID: task.ID}))
-	r.logs.waitEvent(t, "task_duplicate_skipped", task.ID)
+	r.logs.Wait(t, waitLimit, "task_duplicate_skipped", task.ID)
 	require.Eventually(t, func() bool { return !r.inQueue(t, task.ID) }, waitLimit, 5*time.Millisecond)
 
 	again := r.get(t, task.ID)
 	require.Equal(t, first, again, "one result, untouched")
 	require.EqualValues(t, 1, calls.Load())
-	require.Len(t, r.logs.events("task_succeeded", task.ID), 1)
+	require.Len(t, r.logs.TaskEvents("task_succeeded", task.ID), 1)
 }
 
 func TestWorkerFailsTaskLostTooOften(t *testing.T) {
@@ -410,7 +410,7 @@ func TestWorkerAbandonsLostLease(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, task.ID, rival.TaskID)
 
-	r.logs.waitEvent(t, "task_lease_lost", task.ID)
+	r.logs.Wait(t, waitLimit, "task_lease_lost", task.ID)
 	select {
 	case err := <-cause:
 		require.ErrorContains(t, err, "lease lost")
@@ -419,7 +419,7 @@ func TestWorkerAbandonsLostLease(t *testing.T) {
 	}
 	// The worker leaves the record and the queue entry to the rival.
 	require.Equal(t, domain.StatusRunning, r.get(t, task.ID).Status)
-	require.Empty(t, r.logs.events("task_failed", task.ID))
+	require.Empty(t, r.logs.TaskEvents("task_failed", task.ID))
 	require.NoError(t, r.queue.Ack(context.Background(), rival), "the rival still holds the lease")
 }
 
@@ -439,7 +439,7 @@ func TestWorkerStopHandsBackRunningTask(t *testing.T) {
 	require.Equal(t, domain.StatusQueued, back.Status)
 	require.Equal(t, 0, back.Attempts, "a handed-back attempt does not count")
 	require.True(t, r.inQueue(t, task.ID))
-	require.NotEmpty(t, r.logs.events("task_handed_back", task.ID))
+	require.NotEmpty(t, r.logs.TaskEvents("task_handed_back", task.ID))
 	require.Error(t, r.worker.Start(context.Background()), "a stopped worker does not restart")
 }
 
@@ -463,7 +463,7 @@ func TestWorkerStopWithZeroGraceHandsBackAtOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	require.NoError(t, r.worker.Stop(ctx), "the hand-back fits inside the stop timeout")
-	ev := r.logs.waitEvent(t, "worker_stopping", "")
+	ev := r.logs.Wait(t, waitLimit, "worker_stopping", "")
 	require.Equal(t, float64(0), ev["grace_ms"])
 	for _, id := range ids {
 		back := r.get(t, id)
@@ -532,6 +532,6 @@ func TestWorkerFailsATaskWhoseResultCannotBeStored(t *testing.T) {
 	require.Contains(t, final.Error.Message, "cannot store")
 	require.Equal(t, 1, final.Attempts)
 	require.Nil(t, final.Result)
-	require.NotEmpty(t, r.logs.events("task_result_unstorable", task.ID))
+	require.NotEmpty(t, r.logs.TaskEvents("task_result_unstorable", task.ID))
 	require.False(t, r.inQueue(t, task.ID))
 }
