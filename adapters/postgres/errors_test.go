@@ -19,7 +19,7 @@ import (
 func TestConnectionsTerminated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, url := setup(t)
+	db, url := setupDatabase(t) // terminateBackends ends every session of the database
 	s := postgres.NewTaskStore(db)
 	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)

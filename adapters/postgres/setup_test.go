@@ -15,10 +15,27 @@ import (
 // max_connections other packages' tests share.
 const testMaxConns = 4
 
-// setup returns a DB over a fresh migrated database, closed when the test ends.
+// TestMain runs the tests through the harness, which drops the database the tests'
+// schemas share when they are done.
+func TestMain(m *testing.M) { harness.Main(m) }
+
+// setup returns a DB over a fresh migrated schema of the test's own (its URL sets
+// search_path), closed when the test ends. Schemas, not databases: the contract suites
+// alone run dozens of subtests, and a schema is far cheaper to make than a database.
 func setup(t *testing.T) (*postgres.DB, string) {
 	t.Helper()
-	url := harness.Postgres(t)
+	return open(t, harness.PostgresSchema(t))
+}
+
+// setupDatabase is setup on a fresh migrated database of the test's own, for tests that
+// act on every session of their database.
+func setupDatabase(t *testing.T) (*postgres.DB, string) {
+	t.Helper()
+	return open(t, harness.Postgres(t))
+}
+
+func open(t *testing.T, url string) (*postgres.DB, string) {
+	t.Helper()
 	db, err := postgres.New(context.Background(), postgres.Config{URL: url, MaxConns: testMaxConns})
 	require.NoError(t, err)
 	t.Cleanup(db.Close)
