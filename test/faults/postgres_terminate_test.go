@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/bootstrap"
@@ -143,11 +142,17 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 	require.Positive(t, admin.terminated.Load(), "the fault struck")
 	require.Positive(t, answers[http.StatusServiceUnavailable], "some request lost its connection")
 	if withOutage {
-		// Not fatal: whether anything was lost is still worth knowing when these fail.
-		assert.Positive(t, admin.outageLasted, "the outage ran")
-		assert.GreaterOrEqual(t, seen[phaseOutage][http.StatusServiceUnavailable].Load(), int64(5),
-			"503s while the database refused connections (answers then: %d)", inPhase[phaseOutage].Load())
-		assert.Positive(t, seen[phaseAfter][http.StatusAccepted].Load(), "the API accepts again after the outage")
+		// Not fatal (t.Errorf, not require): whether anything was lost is still worth
+		// knowing when these fail.
+		if admin.outageLasted <= 0 {
+			t.Errorf("the outage never ran")
+		}
+		if n := seen[phaseOutage][http.StatusServiceUnavailable].Load(); n < 5 {
+			t.Errorf("%d answers of 503 while the database refused connections, want at least 5 (answers then: %d)", n, inPhase[phaseOutage].Load())
+		}
+		if seen[phaseAfter][http.StatusAccepted].Load() == 0 {
+			t.Errorf("the API accepted nothing after the outage")
+		}
 	}
 
 	// Every accepted task, and every task written at all, finishes.
