@@ -2,7 +2,6 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"taskrunner/adapters/memory"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 	"taskrunner/test/logcapture"
 )
 
@@ -22,7 +22,6 @@ type reconcilerRig struct {
 	queue *memory.Queue
 	rec   *application.Reconciler
 	logs  *logcapture.Buffer
-	ids   domain.IDGenerator
 }
 
 func newReconcilerRig(t *testing.T) *reconcilerRig {
@@ -41,10 +40,8 @@ func newReconcilerRig(t *testing.T) *reconcilerRig {
 func (r *reconcilerRig) put(t *testing.T, status domain.Status, attempts int) domain.Task {
 	t.Helper()
 	now := r.clock.Now()
-	task := domain.Task{
-		ID: r.ids.New(now), Type: domain.TaskEcho, Status: status, Params: json.RawMessage(`{}`),
-		Attempts: attempts, TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now,
-	}
+	task := contract.NewTask(contract.WithStatus(status), contract.WithUpdatedAt(now))
+	task.Attempts = attempts
 	if status == domain.StatusRunning {
 		task.StartedAt = &now
 	}
@@ -119,11 +116,7 @@ func TestReconcilerFailsRunningTaskLostTooOften(t *testing.T) {
 func TestReconcilerFeedsWorker(t *testing.T) {
 	t.Parallel()
 	w := newWorkerRig(t, nil, application.WorkerConfig{})
-	now := time.Now().UTC().Add(-time.Minute)
-	task := domain.Task{
-		ID: (&domain.IDGenerator{}).New(now), Type: domain.TaskEcho, Status: domain.StatusQueued,
-		Params: json.RawMessage(`{"lost":true}`), TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now,
-	}
+	task := contract.NewTask(contract.WithUpdatedAt(time.Now().UTC().Add(-time.Minute)), contract.WithParams(`{"lost":true}`))
 	_, _, err := w.store.Create(context.Background(), task)
 	require.NoError(t, err)
 	w.start(t)

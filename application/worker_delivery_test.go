@@ -12,6 +12,7 @@ import (
 	"taskrunner/adapters/memory"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 func TestWorkerSurvivesStoreOutage(t *testing.T) {
@@ -54,11 +55,7 @@ func TestWorkerSkipsDuplicateDelivery(t *testing.T) {
 func TestWorkerFailsTaskLostTooOften(t *testing.T) {
 	t.Parallel()
 	r := newWorkerRig(t, nil, application.WorkerConfig{})
-	now := time.Now().UTC()
-	task := domain.Task{
-		ID: (&domain.IDGenerator{}).New(now), Type: domain.TaskEcho, Status: domain.StatusRunning,
-		Params: json.RawMessage(`{}`), TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now,
-	}
+	task := contract.NewTask(contract.WithStatus(domain.StatusRunning))
 	task.Attempts = task.MaxStarts() // one more start would exceed the allowance
 	_, _, err := r.store.Create(context.Background(), task)
 	require.NoError(t, err)
