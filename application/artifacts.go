@@ -43,7 +43,7 @@ type ArtifactDeps struct {
 // ArtifactService stores artifacts: bytes content-addressed in the blob store, metadata in
 // the artifact store.
 type ArtifactService struct {
-	d ArtifactDeps
+	deps ArtifactDeps
 }
 
 // NewArtifactService returns the service, or an error naming a missing dependency.
@@ -51,7 +51,7 @@ func NewArtifactService(d ArtifactDeps) (*ArtifactService, error) {
 	if d.Store == nil || d.Blobs == nil || d.Tasks == nil || d.Limiter == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
 		return nil, errors.New("application: artifact service needs Store, Blobs, Tasks, Limiter, Clock, IDs and Log")
 	}
-	return &ArtifactService{d: d}, nil
+	return &ArtifactService{deps: d}, nil
 }
 
 // Create validates and stores an artifact. Bytes over the artifact limit are refused with
@@ -78,17 +78,17 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	if err := domain.CheckJSONText("metadata", meta); err != nil {
 		return domain.Artifact{}, err
 	}
-	if max := s.d.Limits.MaxArtifactBytes(); int64(len(in.Data)) > max {
+	if max := s.deps.Limits.MaxArtifactBytes(); int64(len(in.Data)) > max {
 		s.logRejected(ctx, oversize{taskID: in.TaskID, typ: in.Type, size: int64(len(in.Data)), limit: max, via: viaData})
 		return domain.Artifact{}, domain.NewError(domain.CodeArtifactSizeExceeded,
-			"artifact is %d bytes; the limit is %d MB", len(in.Data), s.d.Limits.TaskMaxArtifactMB).
+			"artifact is %d bytes; the limit is %d MB", len(in.Data), s.deps.Limits.TaskMaxArtifactMB).
 			WithDetail("size_bytes", len(in.Data)).WithDetail("limit_bytes", max)
 	}
 	if in.TaskID != "" {
 		if !domain.ValidID(in.TaskID) {
 			return domain.Artifact{}, domain.InvalidParams("task_id", "task_id %q is not a task id", in.TaskID)
 		}
-		if _, err := s.d.Tasks.Get(ctx, in.TaskID); err != nil {
+		if _, err := s.deps.Tasks.Get(ctx, in.TaskID); err != nil {
 			if errors.Is(err, domain.ErrNotFound) {
 				return domain.Artifact{}, domain.InvalidParams("task_id", "task %s does not exist", in.TaskID)
 			}
@@ -99,18 +99,18 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	sum := sha256.Sum256(in.Data)
 	hexsum := hex.EncodeToString(sum[:])
 	key := domain.BlobKey(hexsum)
-	exists, err := s.d.Blobs.Exists(ctx, key)
+	exists, err := s.deps.Blobs.Exists(ctx, key)
 	if err != nil {
 		return domain.Artifact{}, err
 	}
 	if !exists {
-		if err := s.d.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType}); err != nil {
+		if err := s.deps.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType}); err != nil {
 			return domain.Artifact{}, err
 		}
 	}
-	now := s.d.Clock.Now()
+	now := s.deps.Clock.Now()
 	a := domain.Artifact{
-		ID:          s.d.IDs.New(now),
+		ID:          s.deps.IDs.New(now),
 		TaskID:      in.TaskID,
 		Type:        in.Type,
 		ContentType: in.ContentType,
@@ -124,7 +124,7 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	// never metadata pointing at missing bytes. The blob is not deleted: a concurrent
 	// Create of the same bytes may have found it (Exists) and referenced it meanwhile, and
 	// a later identical artifact reuses it.
-	if err := s.d.Store.Create(ctx, a); err != nil {
+	if err := s.deps.Store.Create(ctx, a); err != nil {
 		return domain.Artifact{}, err
 	}
 	// A store that frees blobs no artifact references (memory mode's retention) may have
@@ -132,12 +132,12 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	// frees a blob only under the artifact store's lock, so once the row exists a second
 	// look is final. Put them again if they went. The bytes were there a moment ago, so a
 	// failure of this look is logged rather than failing an artifact already recorded.
-	exists, err = s.d.Blobs.Exists(ctx, key)
+	exists, err = s.deps.Blobs.Exists(ctx, key)
 	if err == nil && !exists {
-		err = s.d.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
+		err = s.deps.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
 	}
 	if err != nil {
-		s.d.Log.WarnContext(ctx, "artifact_blob_recheck_failed", "artifact_id", a.ID, "error", err.Error())
+		s.deps.Log.WarnContext(ctx, "artifact_blob_recheck_failed", "artifact_id", a.ID, "error", err.Error())
 	}
 	return a, nil
 }
@@ -147,7 +147,7 @@ func (s *ArtifactService) Get(ctx context.Context, id string) (domain.Artifact, 
 	if !domain.ValidID(id) {
 		return domain.Artifact{}, artifactNotFound(id)
 	}
-	a, err := s.d.Store.Get(ctx, id)
+	a, err := s.deps.Store.Get(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Artifact{}, artifactNotFound(id)
 	}
@@ -161,7 +161,7 @@ func (s *ArtifactService) Open(ctx context.Context, id string, rng *domain.ByteR
 	if err != nil {
 		return domain.Artifact{}, nil, err
 	}
-	rc, err := s.d.Blobs.Open(ctx, domain.BlobKey(a.SHA256), rng)
+	rc, err := s.deps.Blobs.Open(ctx, domain.BlobKey(a.SHA256), rng)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Artifact{}, nil, domain.NewError(domain.CodeInternal, "bytes of artifact %s are missing", id).WithCause(err)
 	}
@@ -176,13 +176,13 @@ func (s *ArtifactService) ListByTask(ctx context.Context, taskID string) ([]doma
 	if !domain.ValidID(taskID) {
 		return nil, taskNotFound(taskID)
 	}
-	if _, err := s.d.Tasks.Get(ctx, taskID); err != nil {
+	if _, err := s.deps.Tasks.Get(ctx, taskID); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			return nil, taskNotFound(taskID)
 		}
 		return nil, err
 	}
-	return s.d.Store.ListByTask(ctx, taskID)
+	return s.deps.Store.ListByTask(ctx, taskID)
 }
 
 // ReadAll returns an artifact's whole content, for handlers that reuse earlier artifacts.

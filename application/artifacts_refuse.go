@@ -25,7 +25,7 @@ type oversize struct {
 // logRejected writes artifact_rejected, the one event of every artifact refused for its
 // size, whichever way it was refused.
 func (s *ArtifactService) logRejected(ctx context.Context, o oversize) {
-	s.d.Log.WarnContext(ctx, "artifact_rejected", "task_id", o.taskID, "type", o.typ,
+	s.deps.Log.WarnContext(ctx, "artifact_rejected", "task_id", o.taskID, "type", o.typ,
 		"size_bytes", o.size, "size_partial", o.partial, "limit_bytes", o.limit, "via", o.via)
 }
 
@@ -34,7 +34,7 @@ func (s *ArtifactService) logRejected(ctx context.Context, o oversize) {
 // HTTP adapter calls it before it reads the upload's body, so a client over its limit
 // costs no body read; an upload that then fails validation has still used its slot.
 func (s *ArtifactService) AllowUpload(ctx context.Context, client string) error {
-	return takeSlot(ctx, s.d.Limiter, "artifact:"+client, "artifact uploads", s.d.Limits.TasksPerMinute)
+	return takeSlot(ctx, s.deps.Limiter, "artifact:"+client, "artifact uploads", s.deps.Limits.TasksPerMinute)
 }
 
 // RejectUploadBody refuses an upload whose request body is over the HTTP body limit

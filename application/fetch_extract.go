@@ -45,7 +45,7 @@ func (h *FetchHandler) extract(ctx context.Context, in domain.ExtractInput) (dom
 				done <- extractResult{err: fmt.Errorf("extractor panicked: %v", r)}
 			}
 		}()
-		out, err := h.d.Extractor.Extract(ctx, in)
+		out, err := h.deps.Extractor.Extract(ctx, in)
 		done <- extractResult{out: out, err: err}
 	}()
 	select {

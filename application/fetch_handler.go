@@ -38,8 +38,10 @@ type FetchDeps struct {
 // store_raw_html, a fetch_html artifact of the original bytes. The result is
 // {"artifact_ids", "title", "final_url", "cached"}.
 type FetchHandler struct {
-	d     FetchDeps
+	deps  FetchDeps
 	slots extractSlots
+	cache jsonCache
+	runs  runRecords
 }
 
 var _ Handler = (*FetchHandler)(nil)
@@ -54,7 +56,10 @@ func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	return &FetchHandler{d: d, slots: newExtractSlots(n)}, nil
+	return &FetchHandler{deps: d, slots: newExtractSlots(n),
+		cache: jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
+		runs:  runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},
+	}, nil
 }
 
 // fetchResult is the result object of a fetch_url task.
@@ -87,27 +92,27 @@ func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage,
 		canon = p.URL // still a stable key; the fetcher decides whether the URL is usable
 	}
 	key := domain.FetchKey(canon, p.ReaderMode)
-	began := h.d.Clock.Now()
+	began := h.deps.Clock.Now()
 	host := hostOf(p.URL)
 
 	if e, ok := h.reuse(ctx, key, p); ok {
-		ended := h.d.Clock.Now()
-		h.record(ctx, fetchRun(key, t.ID, e.ids(p.StoreRawHTML), true, nil, began, ended))
-		h.d.Log.InfoContext(ctx, "fetch_reused", "task_id", t.ID, "host", host, "artifact_id", e.TextID)
+		ended := h.deps.Clock.Now()
+		h.runs.record(ctx, fetchRun(key, t.ID, e.ids(p.StoreRawHTML), true, nil, began, ended))
+		h.deps.Log.InfoContext(ctx, "fetch_reused", "task_id", t.ID, "host", host, "artifact_id", e.TextID)
 		return json.Marshal(fetchResult{ArtifactIDs: e.ids(p.StoreRawHTML), Title: e.Title, FinalURL: e.FinalURL, Cached: true})
 	}
 
 	out, err := h.fetch(ctx, t.ID, p)
-	ended := h.d.Clock.Now()
+	ended := h.deps.Clock.Now()
 	if err != nil {
-		h.record(ctx, failedFetchRun(key, t.ID, err, began, ended))
-		h.d.Log.WarnContext(ctx, "fetch_failed", "task_id", t.ID, "host", host,
+		h.runs.record(ctx, failedFetchRun(key, t.ID, err, began, ended))
+		h.deps.Log.WarnContext(ctx, "fetch_failed", "task_id", t.ID, "host", host,
 			"code", string(domain.CodeOf(err)), "retryable", domain.IsRetryable(err))
 		return nil, err
 	}
-	h.cacheSet(ctx, domain.FetchCacheKey(key), out.entry)
-	h.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
-	h.d.Log.InfoContext(ctx, "fetch_completed", "task_id", t.ID, "host", host, "status", out.status,
+	h.cache.set(ctx, domain.FetchCacheKey(key), out.entry)
+	h.runs.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
+	h.deps.Log.InfoContext(ctx, "fetch_completed", "task_id", t.ID, "host", host, "status", out.status,
 		"bytes", out.bytes, "text_bytes", out.textBytes, "truncated", out.truncated, "reader_mode", p.ReaderMode,
 		"duration_ms", ended.Sub(began).Milliseconds())
 	return json.Marshal(fetchResult{ArtifactIDs: out.entry.ids(p.StoreRawHTML), Title: out.entry.Title,

@@ -10,8 +10,9 @@ import (
 	"taskrunner/domain"
 )
 
-// fetchOutcome is what one real fetch produced.
-type fetchOutcome struct {
+// fetchedPage is a page fetched and stored: its artifacts (entry) and the measurements
+// its run records.
+type fetchedPage struct {
 	entry                  fetchEntry
 	status                 int
 	bytes, textBytes       int
@@ -21,14 +22,14 @@ type fetchOutcome struct {
 
 // fetch downloads, extracts and stores. Nothing is stored when the fetch or the extraction
 // fails or the text is over the artifact limit.
-func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchParams) (fetchOutcome, error) {
-	t0 := h.d.Clock.Now()
-	page, err := h.d.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.d.Limits.MaxArtifactBytes()})
+func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchParams) (fetchedPage, error) {
+	t0 := h.deps.Clock.Now()
+	page, err := h.deps.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.deps.Limits.MaxArtifactBytes()})
 	if err != nil {
 		h.noteOversize(ctx, taskID, err)
-		return fetchOutcome{}, err
+		return fetchedPage{}, err
 	}
-	t1 := h.d.Clock.Now()
+	t1 := h.deps.Clock.Now()
 	bodyBytes := len(page.Body)
 	if !p.StoreRawHTML {
 		page.Body = nil // not stored: let it go before the extraction's allocations
@@ -38,12 +39,12 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 		ex.Text = domain.StorableText(page.Text) // nothing to extract from
 	} else if ex, err = h.extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode}); err != nil {
 		if ctx.Err() != nil {
-			return fetchOutcome{}, domain.NewError(domain.CodeFetchFailed, "extraction was interrupted").WithCause(err).Transient()
+			return fetchedPage{}, domain.NewError(domain.CodeFetchFailed, "extraction was interrupted").WithCause(err).Transient()
 		}
-		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "extraction failed").WithCause(err)
+		return fetchedPage{}, domain.NewError(domain.CodeInternal, "extraction failed").WithCause(err)
 	}
 	page.Text = "" // read: a large page need not stay alive while the text is stored
-	t2 := h.d.Clock.Now()
+	t2 := h.deps.Clock.Now()
 
 	meta, err := json.Marshal(map[string]any{
 		"url": p.URL, "final_url": page.FinalURL, "status": page.StatusCode,
@@ -52,14 +53,14 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 		"truncated": ex.Truncated,
 	})
 	if err != nil {
-		return fetchOutcome{}, domain.NewError(domain.CodeInternal, "encoding the fetch_text metadata failed").WithCause(err)
+		return fetchedPage{}, domain.NewError(domain.CodeInternal, "encoding the fetch_text metadata failed").WithCause(err)
 	}
-	text, err := h.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchText,
+	text, err := h.deps.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchText,
 		ContentType: "text/plain; charset=utf-8", Data: []byte(ex.Text), Metadata: meta})
 	if err != nil {
-		return fetchOutcome{}, err
+		return fetchedPage{}, err
 	}
-	out := fetchOutcome{
+	out := fetchedPage{
 		entry:  fetchEntry{TextID: text.ID, Title: ex.Title, FinalURL: page.FinalURL},
 		status: page.StatusCode, bytes: bodyBytes, textBytes: len(ex.Text), truncated: ex.Truncated,
 		fetchTime: t1.Sub(t0), extractTime: t2.Sub(t1),
@@ -67,10 +68,10 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 	if p.StoreRawHTML {
 		htmlMeta, _ := json.Marshal(map[string]any{"url": p.URL, "final_url": page.FinalURL,
 			"status": page.StatusCode, "fetched_at": t1.UTC().Format(time.RFC3339Nano)})
-		raw, err := h.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchHTML,
+		raw, err := h.deps.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchHTML,
 			ContentType: pageContentType(page), Data: page.Body, Metadata: htmlMeta})
 		if err != nil {
-			return fetchOutcome{}, err
+			return fetchedPage{}, err
 		}
 		out.entry.HTMLID = raw.ID
 	}
@@ -96,9 +97,9 @@ func (h *FetchHandler) noteOversize(ctx context.Context, taskID string, err erro
 	if !errors.As(err, &de) || de.Code != domain.CodeArtifactSizeExceeded {
 		return
 	}
-	limit := h.d.Limits.MaxArtifactBytes()
+	limit := h.deps.Limits.MaxArtifactBytes()
 	size, _ := de.Details["size_bytes"].(int64)
 	// The fetcher stops reading one byte past the limit: then the size is a lower bound.
-	h.d.Artifacts.logRejected(ctx, oversize{taskID: taskID, typ: domain.ArtifactFetchText,
+	h.deps.Artifacts.logRejected(ctx, oversize{taskID: taskID, typ: domain.ArtifactFetchText,
 		size: size, partial: size == limit+1, limit: limit, via: viaFetch})
 }

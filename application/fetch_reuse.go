@@ -29,31 +29,31 @@ func (e fetchEntry) ids(withHTML bool) []string {
 // cache lost them, the latest successful run of the key. They are reused while the text is
 // younger than the TTL and, when raw HTML is asked for, the earlier fetch stored it.
 func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchParams) (fetchEntry, bool) {
-	if h.d.CacheTTL <= 0 {
+	if h.deps.CacheTTL <= 0 {
 		return fetchEntry{}, false
 	}
 	var e fetchEntry
 	fromRun := false
-	if !h.cacheGet(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
-		run, err := h.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeFetch, key))
-		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+	if !h.cache.get(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
+		ids := h.runs.succeededArtifacts(ctx, domain.ScopeFetch, key)
+		if len(ids) == 0 {
 			return fetchEntry{}, false
 		}
-		e = fetchEntry{TextID: run.ArtifactIDs[0]}
-		if len(run.ArtifactIDs) > 1 {
-			e.HTMLID = run.ArtifactIDs[1]
+		e = fetchEntry{TextID: ids[0]}
+		if len(ids) > 1 {
+			e.HTMLID = ids[1]
 		}
 		fromRun = true
 	}
 	if p.StoreRawHTML && e.HTMLID == "" {
 		return fetchEntry{}, false
 	}
-	text, err := h.d.Artifacts.Get(ctx, e.TextID)
-	if err != nil || text.Type != domain.ArtifactFetchText || h.d.Clock.Now().Sub(text.CreatedAt) >= h.d.CacheTTL {
+	text, err := h.deps.Artifacts.Get(ctx, e.TextID)
+	if err != nil || text.Type != domain.ArtifactFetchText || h.deps.Clock.Now().Sub(text.CreatedAt) >= h.deps.CacheTTL {
 		return fetchEntry{}, false
 	}
 	if p.StoreRawHTML {
-		if raw, err := h.d.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
+		if raw, err := h.deps.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
 			return fetchEntry{}, false
 		}
 	}
@@ -68,45 +68,13 @@ func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchPara
 	return e, true
 }
 
-// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
-// cache failed (a cache outage only costs a fetch).
-func (h *FetchHandler) cacheGet(ctx context.Context, key string, v any) bool {
-	b, ok, err := h.d.Cache.Get(ctx, key)
-	if err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "get", "error", err.Error())
-		return false
-	}
-	return ok && json.Unmarshal(b, v) == nil
-}
-
-func (h *FetchHandler) cacheSet(ctx context.Context, key string, v any) {
-	if h.d.CacheTTL <= 0 {
-		return
-	}
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = h.d.Cache.Set(ctx, key, b, h.d.CacheTTL)
-	}
-	if err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_cache_failed", "op", "set", "error", err.Error())
-	}
-}
-
-// record stores a run; a failure is logged, not returned (the fetch's outcome stands).
-func (h *FetchHandler) record(ctx context.Context, r domain.Run) {
-	r.ID = h.d.IDs.New(r.FinishedAt)
-	if err := h.d.Runs.Record(ctx, r); err != nil {
-		h.d.Log.WarnContext(ctx, "fetch_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
-	}
-}
-
 // fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the
 // artifact ids (text first), and the metrics "cached" and, for a real fetch, "status",
 // "bytes", "text_bytes", "fetch_ms", "extract_ms" and "truncated".
-func fetchRun(key, taskID string, ids []string, cached bool, out *fetchOutcome, began, ended time.Time) domain.Run {
+func fetchRun(key, taskID string, ids []string, cached bool, out *fetchedPage, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
-		Status: runSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunSucceeded, ArtifactIDs: ids, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{{Name: "cached", Value: boolMetric(cached)}},
 	}
 	if out != nil {
@@ -132,7 +100,7 @@ func failedFetchRun(key, taskID string, err error, began, ended time.Time) domai
 	}
 	return domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
-		Status: runFailed, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunFailed, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{{Name: "cached", Value: 0}},
 		Notes:   []domain.Note{{Text: msg, CreatedAt: ended}},
 	}

@@ -71,7 +71,7 @@ func TestFetchStoresText(t *testing.T) {
 	run, err := r.runs.LatestRunForKey(context.Background(), domain.RunKey(domain.ScopeFetch, domain.FetchKey(canon, true)))
 	require.NoError(t, err)
 	require.Equal(t, domain.ScopeFetch, run.Scope)
-	require.Equal(t, "succeeded", run.Status)
+	require.Equal(t, domain.RunSucceeded, run.Status)
 	require.Equal(t, out.ArtifactIDs, run.ArtifactIDs)
 	require.Equal(t, tk.ID, run.TaskID)
 }
@@ -213,7 +213,7 @@ func TestFetchFailures(t *testing.T) {
 		canon, _ := domain.CanonicalURL(r.site.URL + path)
 		run, err := r.runs.LatestRunForKey(context.Background(), domain.RunKey(domain.ScopeFetch, domain.FetchKey(canon, true)))
 		require.NoError(t, err)
-		require.Equal(t, "failed", run.Status)
+		require.Equal(t, domain.RunFailed, run.Status)
 		require.NotEmpty(t, run.Notes)
 	}
 }

@@ -62,12 +62,8 @@ func (SleepHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage, er
 		return nil, domain.InvalidParams("params.seconds", "params.seconds must be a number >= 0")
 	}
 	d := time.Duration(math.Min(p.Seconds, float64(math.MaxInt64/int64(time.Second))) * float64(time.Second))
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return json.Marshal(map[string]float64{"slept_seconds": p.Seconds})
-	case <-ctx.Done():
+	if !sleepOrDone(ctx, d) {
 		return nil, ctx.Err()
 	}
+	return json.Marshal(map[string]float64{"slept_seconds": p.Seconds})
 }

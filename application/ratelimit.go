@@ -22,12 +22,9 @@ func takeSlot(ctx context.Context, l ports.RateLimiter, key, what string, perMin
 	if dec.Allowed {
 		return nil
 	}
-	secs := int((dec.RetryAfter + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
+	secs := max(domain.WholeSeconds(dec.RetryAfter), 1)
 	e := domain.NewError(domain.CodeRateLimitExceeded, "more than %d %s per minute; retry in %d s", perMinute, what, secs).
 		WithDetail("limit", perMinute).WithDetail("retry_after_seconds", secs)
-	e.RetryAfter = secs
+	e.RetryAfter = time.Duration(secs) * time.Second
 	return e
 }

@@ -85,8 +85,8 @@ func (c ReconcilerConfig) withDefaults() (ReconcilerConfig, error) {
 // a redelivered finished task is skipped by the worker), so any number of reconcilers may
 // run side by side.
 type Reconciler struct {
-	d   ReconcilerDeps
-	cfg ReconcilerConfig
+	deps ReconcilerDeps
+	cfg  ReconcilerConfig
 
 	mu      sync.Mutex
 	started bool
@@ -108,7 +108,7 @@ func NewReconciler(d ReconcilerDeps, cfg ReconcilerConfig) (*Reconciler, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Reconciler{d: d, cfg: c, positions: map[domain.Status]*position{}}, nil
+	return &Reconciler{deps: d, cfg: c, positions: map[domain.Status]*position{}}, nil
 }
 
 // Start runs a pass at once and then every Interval, in the background, until Stop.
@@ -150,7 +150,7 @@ func (r *Reconciler) run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			r.d.Log.Warn("reconcile_failed", "error", err.Error())
+			r.deps.Log.Warn("reconcile_failed", "error", err.Error())
 		}
 		select {
 		case <-tick.C:
@@ -167,7 +167,7 @@ func (r *Reconciler) run(ctx context.Context) {
 func (r *Reconciler) RunOnce(ctx context.Context) (int, error) {
 	r.passMu.Lock()
 	defer r.passMu.Unlock()
-	now := r.d.Clock.Now()
+	now := r.deps.Clock.Now()
 	queued, errQ := r.pass(ctx, domain.StatusQueued, now.Add(-r.cfg.QueuedGrace))
 	running, errR := r.pass(ctx, domain.StatusRunning, now.Add(-r.cfg.Lease))
 	return queued + running, errors.Join(errQ, errR)
@@ -197,11 +197,11 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 	}
 	enqCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
 	defer done()
-	if err := r.d.Queue.Enqueue(enqCtx, domain.QueueItem{TaskID: task.ID}); err != nil {
+	if err := r.deps.Queue.Enqueue(enqCtx, domain.QueueItem{TaskID: task.ID}); err != nil {
 		return false, err
 	}
-	r.d.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),
-		"status", string(task.Status), "attempts", task.Attempts, "stale_ms", r.d.Clock.Now().Sub(task.UpdatedAt).Milliseconds())
+	r.deps.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),
+		"status", string(task.Status), "attempts", task.Attempts, "stale_ms", r.deps.Clock.Now().Sub(task.UpdatedAt).Milliseconds())
 	return true, nil
 }
 
@@ -209,8 +209,8 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 func (r *Reconciler) giveUp(ctx context.Context, t domain.Task) error {
 	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
 	defer done()
-	now := r.d.Clock.Now()
-	failed, err := r.d.Store.Update(opCtx, t.ID, func(cur *domain.Task) error {
+	now := r.deps.Clock.Now()
+	failed, err := r.deps.Store.Update(opCtx, t.ID, func(cur *domain.Task) error {
 		if cur.Status != domain.StatusRunning || !cur.UpdatedAt.Equal(t.UpdatedAt) {
 			return errNotStale
 		}
@@ -222,7 +222,7 @@ func (r *Reconciler) giveUp(ctx context.Context, t domain.Task) error {
 	if err != nil {
 		return err
 	}
-	r.d.Log.Warn("task_failed_by_reconciler", "task_id", failed.ID, "type", string(failed.Type),
+	r.deps.Log.Warn("task_failed_by_reconciler", "task_id", failed.ID, "type", string(failed.Type),
 		"attempts", failed.Attempts, "code", string(failed.Error.Code))
 	return nil
 }
@@ -232,11 +232,11 @@ var errNotStale = errors.New("task changed since it was listed")
 func (r *Reconciler) contains(ctx context.Context, id string) (bool, error) {
 	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
 	defer done()
-	return r.d.Queue.Contains(opCtx, id)
+	return r.deps.Queue.Contains(opCtx, id)
 }
 
 func (r *Reconciler) get(ctx context.Context, id string) (domain.Task, error) {
 	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
 	defer done()
-	return r.d.Store.Get(opCtx, id)
+	return r.deps.Store.Get(opCtx, id)
 }

@@ -38,7 +38,7 @@ func (r *Reconciler) pass(ctx context.Context, status domain.Status, cutoff time
 	total := 0
 	for range r.cfg.MaxPages {
 		listCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
-		page, err := r.d.Store.ListStale(listCtx, domain.StaleQuery{
+		page, err := r.deps.Store.ListStale(listCtx, domain.StaleQuery{
 			Status: status, UpdatedBefore: cutoff, Limit: r.cfg.BatchSize, After: pos.after,
 		})
 		done()

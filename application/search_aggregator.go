@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/rand/v2"
@@ -19,10 +18,9 @@ import (
 // answers by canonical URL with reciprocal rank fusion.
 type aggregator struct {
 	providers    SearchProviders
-	cache        ports.Cache
+	cache        jsonCache
 	clock        ports.Clock
 	log          *slog.Logger
-	ttl          time.Duration
 	timeout      time.Duration
 	attempts     int
 	retryBase    time.Duration
@@ -43,8 +41,9 @@ func (a aggregate) complete() bool { return len(a.failures) == 0 }
 // allCached reports whether no provider was called at all.
 func (a aggregate) allCached() bool { return a.called == 0 && len(a.failures) == 0 }
 
-// sourceOutcome is one source's part of a fan-out.
-type sourceOutcome struct {
+// sourceAnswer is one source's answer in a fan-out: its results or why it failed, and
+// its line of the providers report.
+type sourceAnswer struct {
 	source  string
 	results []domain.SearchResult
 	report  ProviderReport
@@ -56,13 +55,13 @@ type sourceOutcome struct {
 // source.
 func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggregate, error) {
 	q := domain.SearchQuery{Query: p.Query, RecencyDays: p.RecencyDays, MaxResults: p.MaxResults}
-	outs := make([]sourceOutcome, len(p.Sources))
+	outs := make([]sourceAnswer, len(p.Sources))
 	var wg sync.WaitGroup
 	for i, src := range p.Sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[i] = g.one(ctx, src, q)
+			outs[i] = g.askSource(ctx, src, q)
 		}()
 	}
 	wg.Wait()
@@ -93,18 +92,22 @@ func (g *aggregator) search(ctx context.Context, p domain.SearchParams) (aggrega
 	return agg, nil
 }
 
-// one answers one source from the cache or its provider, retrying transient failures a
+// askSource answers one source from the cache or its provider, retrying transient failures a
 // few times within this attempt (short waits only; longer ones are the task retry's job).
-func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) sourceOutcome {
+func (g *aggregator) askSource(ctx context.Context, src string, q domain.SearchQuery) sourceAnswer {
 	key := domain.SearchProviderCacheKey(src, q)
-	if res, ok := g.cached(ctx, key); ok {
-		return sourceOutcome{source: src, results: res,
-			report: ProviderReport{Status: ProviderCached, ResultCount: len(res)}}
+	var cached []domain.SearchResult
+	if g.cache.get(ctx, key, &cached) {
+		if cached == nil {
+			cached = []domain.SearchResult{}
+		}
+		return sourceAnswer{source: src, results: cached,
+			report: ProviderReport{Status: ProviderCached, ResultCount: len(cached)}}
 	}
 	p, ok := g.providers[src]
 	if !ok {
 		err := domain.NewError(domain.CodeProviderNotConfigured, "search source %s is not configured in this deployment", src)
-		return sourceOutcome{source: src, err: err, report: failedReport(err, 0, 0)}
+		return sourceAnswer{source: src, err: err, report: failedReport(err, 0, 0)}
 	}
 	began := g.clock.Now()
 	for attempt := 1; ; attempt++ {
@@ -117,18 +120,18 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 			if res == nil {
 				res = []domain.SearchResult{}
 			}
-			g.store(ctx, key, res)
-			return sourceOutcome{source: src, results: res,
+			g.cache.set(ctx, key, res)
+			return sourceAnswer{source: src, results: res,
 				report: ProviderReport{Status: ProviderOK, ResultCount: len(res), LatencyMS: latency, Attempts: attempt}}
 		}
 		de := asProviderError(src, err, timedOut && ctx.Err() == nil, g.timeout)
 		if ctx.Err() == nil {
 			g.log.WarnContext(ctx, "search_provider_failed", "source", src, "attempt", attempt,
-				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", de.RetryAfter, "message", de.Message)
+				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", domain.WholeSeconds(de.RetryAfter), "message", de.Message)
 		}
 		wait := g.retryWait(attempt, de)
-		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || sleepCtx(ctx, wait) != nil {
-			return sourceOutcome{source: src, err: de, report: failedReport(de, latency, attempt)}
+		if ctx.Err() != nil || !de.Retryable || attempt >= g.attempts || wait > g.maxRetryWait || !sleepOrDone(ctx, wait) {
+			return sourceAnswer{source: src, err: de, report: failedReport(de, latency, attempt)}
 		}
 	}
 }
@@ -136,41 +139,9 @@ func (g *aggregator) one(ctx context.Context, src string, q domain.SearchQuery) 
 // retryWait is the provider's Retry-After when it gave one, else exponential backoff.
 func (g *aggregator) retryWait(attempt int, e *domain.Error) time.Duration {
 	if e.RetryAfter > 0 {
-		return time.Duration(e.RetryAfter) * time.Second
+		return e.RetryAfter
 	}
 	return domain.Backoff(attempt, g.retryBase, 4*g.retryBase, rand.Float64())
-}
-
-func (g *aggregator) cached(ctx context.Context, key string) ([]domain.SearchResult, bool) {
-	if g.ttl <= 0 {
-		return nil, false
-	}
-	b, ok, err := g.cache.Get(ctx, key)
-	if err != nil {
-		g.log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
-		return nil, false
-	}
-	var res []domain.SearchResult
-	if !ok || json.Unmarshal(b, &res) != nil {
-		return nil, false
-	}
-	if res == nil {
-		res = []domain.SearchResult{}
-	}
-	return res, true
-}
-
-func (g *aggregator) store(ctx context.Context, key string, res []domain.SearchResult) {
-	if g.ttl <= 0 {
-		return
-	}
-	b, err := json.Marshal(res)
-	if err == nil {
-		err = g.cache.Set(ctx, key, b, g.ttl)
-	}
-	if err != nil {
-		g.log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
-	}
 }
 
 // asProviderError makes sure a provider's failure is a *domain.Error naming the source: the
@@ -198,7 +169,7 @@ func failedReport(e *domain.Error, latency int64, attempts int) ProviderReport {
 func allFailed(sources []string, failures map[string]*domain.Error) *domain.Error {
 	parts := make([]string, 0, len(sources))
 	code := domain.CodeProviderNotConfigured
-	retryable, after := false, 0
+	retryable, after := false, time.Duration(0)
 	for _, s := range sources {
 		f := failures[s]
 		parts = append(parts, f.Message)
@@ -220,20 +191,4 @@ func allFailed(sources []string, failures map[string]*domain.Error) *domain.Erro
 		e.RetryAfter = after
 	}
 	return e
-}
-
-// sleepCtx waits d or until ctx ends. The wait is a duration, so a runtime timer is used
-// rather than the injected clock (as the sleep handler does).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

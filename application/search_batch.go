@@ -15,7 +15,7 @@ import (
 // returns the same artifact ids. A query whose every source fails is reported in the
 // grouped artifact; the batch fails only when every query does.
 type SearchBatchHandler struct {
-	s *searchService
+	service *searchService
 }
 
 var _ Handler = (*SearchBatchHandler)(nil)
@@ -26,7 +26,7 @@ func NewSearchBatchHandler(d SearchDeps) (*SearchBatchHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SearchBatchHandler{s: s}, nil
+	return &SearchBatchHandler{service: s}, nil
 }
 
 // Validate checks params as domain.ParseSearchBatchParams says and returns them normalized:
@@ -53,11 +53,11 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	if err := json.Unmarshal(t.Params, &p); err != nil || len(p.Queries) == 0 || len(p.Sources) == 0 || p.MaxResults < 1 {
 		return nil, domain.InvalidParams("params", "stored params of search_batch task %s are not valid", t.ID)
 	}
-	s := h.s
+	s := h.service
 	key := domain.SearchBatchKey(p)
-	began := s.d.Clock.Now()
+	began := s.deps.Clock.Now()
 	if e, ok := h.reuse(ctx, p, key); ok {
-		s.record(ctx, batchRun(key, t.ID, e, len(p.Queries), true, began, s.d.Clock.Now()))
+		s.runs.record(ctx, batchRun(key, t.ID, e, len(p.Queries), true, began, s.deps.Clock.Now()))
 		return json.Marshal(batchResultJSON{ArtifactIDs: e.ArtifactIDs, BatchArtifactID: e.BatchArtifactID,
 			QueryCount: len(p.Queries), FailedCount: e.FailedCount, Cached: true})
 	}
@@ -67,12 +67,12 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 		return nil, err
 	}
 	doc := batchDoc{Schema: searchBatchResultsSchema, Queries: p.Queries, Sources: p.Sources, RecencyDays: p.RecencyDays,
-		MaxResults: p.MaxResults, QueryCount: len(p.Queries), CreatedAt: s.d.Clock.Now()}
+		MaxResults: p.MaxResults, QueryCount: len(p.Queries), CreatedAt: s.deps.Clock.Now()}
 	tl := tally(items)
 	doc.Items, doc.FailedCount = tl.items, len(tl.failures)
 	if doc.FailedCount == len(items) {
 		err := batchFailed(tl.failures)
-		s.record(ctx, batchRun(key, t.ID, batchEntry{FailedCount: doc.FailedCount}, len(items), false, began, s.d.Clock.Now()))
+		s.runs.record(ctx, batchRun(key, t.ID, batchEntry{FailedCount: doc.FailedCount}, len(items), false, began, s.deps.Clock.Now()))
 		return nil, err
 	}
 	art, err := s.writeJSON(ctx, t.ID, domain.ArtifactSearchBatchResults, doc, map[string]any{
@@ -84,13 +84,13 @@ func (h *SearchBatchHandler) Run(ctx context.Context, t domain.Task) (json.RawMe
 	}
 	e := batchEntry{ArtifactIDs: append(tl.ids, art.ID), BatchArtifactID: art.ID, FailedCount: doc.FailedCount}
 	if tl.complete {
-		s.cacheSet(ctx, domain.SearchBatchCacheKey(p), e)
+		s.cache.set(ctx, domain.SearchBatchCacheKey(p), e)
 	}
-	run := batchRun(key, t.ID, e, len(items), tl.allCached, began, s.d.Clock.Now())
+	run := batchRun(key, t.ID, e, len(items), tl.allCached, began, s.deps.Clock.Now())
 	if !tl.complete {
-		run.Status = runPartial
+		run.Status = domain.RunPartial
 	}
-	s.record(ctx, run)
+	s.runs.record(ctx, run)
 	return json.Marshal(batchResultJSON{ArtifactIDs: e.ArtifactIDs, BatchArtifactID: art.ID,
 		QueryCount: len(items), FailedCount: doc.FailedCount, Cached: tl.allCached})
 }

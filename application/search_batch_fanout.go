@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"taskrunner/domain"
 )
@@ -21,7 +22,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 	type job struct {
 		params  domain.SearchParams
 		indexes []int
-		out     searchOutcome
+		out     searchAnswer
 		err     error
 	}
 	var jobs []*job
@@ -37,7 +38,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 		byKey[k] = j
 		jobs = append(jobs, j)
 	}
-	sem := make(chan struct{}, h.s.d.BatchConcurrency)
+	sem := make(chan struct{}, h.service.deps.BatchConcurrency)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		wg.Add(1)
@@ -50,7 +51,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 				return
 			}
 			defer func() { <-sem }()
-			j.out, j.err = h.s.search(ctx, taskID, j.params)
+			j.out, j.err = h.service.search(ctx, taskID, j.params)
 		}()
 	}
 	wg.Wait()
@@ -85,7 +86,7 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 // (provider_not_configured, say), else provider_error; retryable when any failure was.
 func batchFailed(failures []error) error {
 	code := domain.CodeOf(failures[0])
-	retryable, after := false, 0
+	retryable, after := false, time.Duration(0)
 	msgs := map[string]bool{}
 	var parts []string
 	for _, f := range failures {

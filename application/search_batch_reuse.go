@@ -11,21 +11,21 @@ import (
 // when the cache lost them, the latest batch run (whose last artifact id is the grouped
 // one). They are reused while the grouped artifact is younger than the TTL.
 func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchParams, key string) (batchEntry, bool) {
-	s := h.s
-	if s.d.CacheTTL <= 0 {
+	s := h.service
+	if s.deps.CacheTTL <= 0 {
 		return batchEntry{}, false
 	}
 	var e batchEntry
-	if !s.cacheGet(ctx, domain.SearchBatchCacheKey(p), &e) || e.BatchArtifactID == "" {
-		run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key))
-		if err != nil || run.Status != runSucceeded || len(run.ArtifactIDs) == 0 {
+	if !s.cache.get(ctx, domain.SearchBatchCacheKey(p), &e) || e.BatchArtifactID == "" {
+		ids := s.runs.succeededArtifacts(ctx, domain.ScopeSearch, key)
+		if len(ids) == 0 {
 			return batchEntry{}, false
 		}
-		e = batchEntry{ArtifactIDs: run.ArtifactIDs, BatchArtifactID: run.ArtifactIDs[len(run.ArtifactIDs)-1]}
+		e = batchEntry{ArtifactIDs: ids, BatchArtifactID: ids[len(ids)-1]}
 	}
-	art, err := s.d.Artifacts.Get(ctx, e.BatchArtifactID)
+	art, err := s.deps.Artifacts.Get(ctx, e.BatchArtifactID)
 	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", e.BatchArtifactID, "error", err.Error())
+		s.deps.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", e.BatchArtifactID, "error", err.Error())
 		return batchEntry{}, false
 	}
 	if art.Type != domain.ArtifactSearchBatchResults || !s.fresh(art.CreatedAt) {
@@ -39,7 +39,7 @@ func (h *SearchBatchHandler) reuse(ctx context.Context, p domain.SearchBatchPara
 func batchRun(key, taskID string, e batchEntry, queries int, cached bool, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
-		Status: runSucceeded, ArtifactIDs: e.ArtifactIDs, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunSucceeded, ArtifactIDs: e.ArtifactIDs, StartedAt: began, FinishedAt: ended,
 		Metrics: []domain.Metric{
 			{Name: "query_count", Value: float64(queries)},
 			{Name: "failed_count", Value: float64(e.FailedCount)},
@@ -47,7 +47,7 @@ func batchRun(key, taskID string, e batchEntry, queries int, cached bool, began,
 		},
 	}
 	if e.FailedCount == queries {
-		r.Status = runFailed
+		r.Status = domain.RunFailed
 	}
 	return r
 }

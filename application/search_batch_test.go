@@ -73,7 +73,7 @@ func TestSearchBatch(t *testing.T) {
 	run, err := r.runs.LatestRunForKey(context.Background(), domain.RunKey(domain.ScopeSearch, domain.SearchBatchKey(domain.SearchBatchParams{
 		Queries: []string{"task runner", "queue worker", "task runner"}, Sources: []string{"brave"}, RecencyDays: 3, MaxResults: 10})))
 	require.NoError(t, err)
-	require.Equal(t, "succeeded", run.Status)
+	require.Equal(t, domain.RunSucceeded, run.Status)
 	require.Equal(t, res.ArtifactIDs, run.ArtifactIDs)
 	requireMetric(t, run, "query_count", 3)
 	requireMetric(t, run, "failed_count", 0)

@@ -15,7 +15,7 @@ import (
 // deployment state, not request state): that source reports provider_not_configured, and
 // when no source of the request answers the task fails with provider_not_configured.
 type SearchHandler struct {
-	s *searchService
+	service *searchService
 }
 
 var _ Handler = (*SearchHandler)(nil)
@@ -26,7 +26,7 @@ func NewSearchHandler(d SearchDeps) (*SearchHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SearchHandler{s: s}, nil
+	return &SearchHandler{service: s}, nil
 }
 
 // Validate checks params as domain.ParseSearchParams says and returns them normalized, with
@@ -46,7 +46,7 @@ func (h *SearchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage
 	if err := json.Unmarshal(t.Params, &p); err != nil || p.Query == "" || len(p.Sources) == 0 || p.MaxResults < 1 {
 		return nil, domain.InvalidParams("params", "stored params of search task %s are not valid", t.ID)
 	}
-	out, err := h.s.search(ctx, t.ID, p)
+	out, err := h.service.search(ctx, t.ID, p)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package application
 
 import (
 	"fmt"
-	"sort"
 
 	"taskrunner/ports"
 )
@@ -25,14 +24,4 @@ func NewSearchProviders(ps ...ports.SearchProvider) (SearchProviders, error) {
 		out[p.Name()] = p
 	}
 	return out, nil
-}
-
-// Names returns the registered source names, sorted.
-func (s SearchProviders) Names() []string {
-	out := make([]string, 0, len(s))
-	for n := range s {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

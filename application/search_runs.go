@@ -6,20 +6,13 @@ import (
 	"taskrunner/domain"
 )
 
-// Run statuses of search runs.
-const (
-	runSucceeded = "succeeded" // every source answered: the artifact may be reused
-	runPartial   = "partial"   // some sources failed: never reused, the failed ones are asked again
-	runFailed    = "failed"    // no source answered
-)
-
 // searchRun is the run of a finished search: scope "search", key the request hash, with
 // per-source metrics ("<source>.latency_ms", ".result_count", ".cached", ".ok") and the
 // totals "result_count" and "cached".
-func searchRun(p domain.SearchParams, key, taskID string, out searchOutcome, began, ended time.Time) domain.Run {
+func searchRun(p domain.SearchParams, key, taskID string, out searchAnswer, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
-		Status: runSucceeded, ArtifactIDs: []string{out.artifactID}, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunSucceeded, ArtifactIDs: []string{out.artifactID}, StartedAt: began, FinishedAt: ended,
 	}
 	r.Metrics = providerMetrics(p.Sources, out.providers)
 	r.Metrics = append(r.Metrics,
@@ -35,7 +28,7 @@ func searchRun(p domain.SearchParams, key, taskID string, out searchOutcome, beg
 func failedSearchRun(p domain.SearchParams, key, taskID string, agg aggregate, err error, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, key), TaskID: taskID,
-		Status: runFailed, StartedAt: began, FinishedAt: ended,
+		Status: domain.RunFailed, StartedAt: began, FinishedAt: ended,
 	}
 	r.Metrics = providerMetrics(p.Sources, agg.providers)
 	r.Metrics = append(r.Metrics, domain.Metric{Name: "result_count", Value: 0}, domain.Metric{Name: "cached", Value: 0})

@@ -52,8 +52,10 @@ type SearchDeps struct {
 // searchService is the use case shared by both handlers: one search request, deduplicated
 // against earlier identical ones, aggregated, stored as an artifact and recorded as a run.
 type searchService struct {
-	d   SearchDeps
-	agg *aggregator
+	deps  SearchDeps
+	agg   *aggregator
+	cache jsonCache
+	runs  runRecords
 }
 
 func newSearchService(d SearchDeps) (*searchService, error) {
@@ -75,14 +77,17 @@ func newSearchService(d SearchDeps) (*searchService, error) {
 	if d.BatchConcurrency <= 0 {
 		d.BatchConcurrency = DefaultSearchBatchConcurrency
 	}
-	return &searchService{d: d, agg: &aggregator{
-		providers: d.Providers, cache: d.Cache, clock: d.Clock, log: d.Log, ttl: d.CacheTTL,
-		timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait,
-	}}, nil
+	cache := jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "search_cache_failed"}
+	return &searchService{deps: d, cache: cache,
+		runs: runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "search_run_record_failed"},
+		agg: &aggregator{providers: d.Providers, cache: cache, clock: d.Clock, log: d.Log,
+			timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait},
+	}, nil
 }
 
-// searchOutcome is one finished search request.
-type searchOutcome struct {
+// searchAnswer is the answer to one search request: its search_results artifact and
+// document, how it was obtained, and the providers report (alone when every source failed).
+type searchAnswer struct {
 	artifactID string
 	doc        searchDoc
 	cached     bool // no provider was called
@@ -99,22 +104,22 @@ type requestEntry struct {
 // than the TTL is answered with that artifact; otherwise the sources are asked (through
 // their caches), a search_results artifact is written, and, when every source answered,
 // the request is cached. Every search records a run.
-func (s *searchService) search(ctx context.Context, taskID string, p domain.SearchParams) (searchOutcome, error) {
+func (s *searchService) search(ctx context.Context, taskID string, p domain.SearchParams) (searchAnswer, error) {
 	key := domain.SearchRequestKey(p)
-	began := s.d.Clock.Now()
+	began := s.deps.Clock.Now()
 	if out, ok := s.reuse(ctx, p, key); ok {
-		s.record(ctx, searchRun(p, key, taskID, out, began, s.d.Clock.Now()))
+		s.runs.record(ctx, searchRun(p, key, taskID, out, began, s.deps.Clock.Now()))
 		return out, nil
 	}
 	agg, err := s.agg.search(ctx, p)
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return searchOutcome{}, ctxErr
+		return searchAnswer{}, ctxErr
 	}
 	if err != nil {
-		s.record(ctx, failedSearchRun(p, key, taskID, agg, err, began, s.d.Clock.Now()))
-		return searchOutcome{providers: agg.providers}, err // the reports say why, for batches
+		s.runs.record(ctx, failedSearchRun(p, key, taskID, agg, err, began, s.deps.Clock.Now()))
+		return searchAnswer{providers: agg.providers}, err // the reports say why, for batches
 	}
-	now := s.d.Clock.Now()
+	now := s.deps.Clock.Now()
 	doc := searchDoc{Schema: searchResultsSchema, Query: p.Query, Sources: p.Sources, RecencyDays: p.RecencyDays,
 		MaxResults: p.MaxResults, ResultCount: len(agg.results), Results: agg.results, Providers: agg.providers, CreatedAt: now}
 	art, err := s.writeJSON(ctx, taskID, domain.ArtifactSearchResults, doc, map[string]any{
@@ -122,58 +127,57 @@ func (s *searchService) search(ctx context.Context, taskID string, p domain.Sear
 		"result_count": doc.ResultCount, "request_key": key,
 	})
 	if err != nil {
-		return searchOutcome{}, err
+		return searchAnswer{}, err
 	}
-	out := searchOutcome{artifactID: art.ID, doc: doc, cached: agg.allCached(), providers: agg.providers}
+	out := searchAnswer{artifactID: art.ID, doc: doc, cached: agg.allCached(), providers: agg.providers}
 	if agg.complete() {
-		s.cacheSet(ctx, domain.SearchRequestCacheKey(p), requestEntry{ArtifactID: art.ID})
+		s.cache.set(ctx, domain.SearchRequestCacheKey(p), requestEntry{ArtifactID: art.ID})
 	}
-	run := searchRun(p, key, taskID, out, began, s.d.Clock.Now())
+	run := searchRun(p, key, taskID, out, began, s.deps.Clock.Now())
 	for _, src := range p.Sources {
 		if f := agg.failures[src]; f != nil {
-			run.Status = runPartial
+			run.Status = domain.RunPartial
 			run.Notes = append(run.Notes, domain.Note{Text: src + " failed: " + string(f.Code) + ": " + f.Message, CreatedAt: now})
 		}
 	}
-	s.record(ctx, run)
+	s.runs.record(ctx, run)
 	return out, nil
 }
 
 // reuse finds the artifact of an earlier identical, complete request through the cache
 // or, when the cache lost it, the latest run; it is reused while younger than the TTL.
-func (s *searchService) reuse(ctx context.Context, p domain.SearchParams, key string) (searchOutcome, bool) {
-	if s.d.CacheTTL <= 0 {
-		return searchOutcome{}, false
+func (s *searchService) reuse(ctx context.Context, p domain.SearchParams, key string) (searchAnswer, bool) {
+	if s.deps.CacheTTL <= 0 {
+		return searchAnswer{}, false
 	}
 	var id string
 	var e requestEntry
-	if s.cacheGet(ctx, domain.SearchRequestCacheKey(p), &e) {
+	if s.cache.get(ctx, domain.SearchRequestCacheKey(p), &e) {
 		id = e.ArtifactID
-	} else if run, err := s.d.Runs.LatestRunForKey(ctx, domain.RunKey(domain.ScopeSearch, key)); err == nil &&
-		run.Status == runSucceeded && len(run.ArtifactIDs) > 0 {
-		id = run.ArtifactIDs[0]
+	} else if ids := s.runs.succeededArtifacts(ctx, domain.ScopeSearch, key); len(ids) > 0 {
+		id = ids[0]
 	}
 	if id == "" {
-		return searchOutcome{}, false
+		return searchAnswer{}, false
 	}
-	art, data, err := s.d.Artifacts.ReadAll(ctx, id)
+	art, data, err := s.deps.Artifacts.ReadAll(ctx, id)
 	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", id, "error", err.Error())
-		return searchOutcome{}, false
+		s.deps.Log.WarnContext(ctx, "search_reuse_failed", "artifact_id", id, "error", err.Error())
+		return searchAnswer{}, false
 	}
 	var doc searchDoc
 	if json.Unmarshal(data, &doc) != nil || doc.Schema != searchResultsSchema || !s.fresh(art.CreatedAt) {
-		return searchOutcome{}, false
+		return searchAnswer{}, false
 	}
 	providers := make(map[string]ProviderReport, len(doc.Providers))
 	for src, r := range doc.Providers {
 		providers[src] = ProviderReport{Status: ProviderCached, ResultCount: r.ResultCount}
 	}
-	return searchOutcome{artifactID: id, doc: doc, cached: true, reused: true, providers: providers}, true
+	return searchAnswer{artifactID: id, doc: doc, cached: true, reused: true, providers: providers}, true
 }
 
 // fresh reports whether something made at t is still inside the cache TTL.
-func (s *searchService) fresh(t time.Time) bool { return s.d.Clock.Now().Sub(t) < s.d.CacheTTL }
+func (s *searchService) fresh(t time.Time) bool { return s.deps.Clock.Now().Sub(t) < s.deps.CacheTTL }
 
 func (s *searchService) writeJSON(ctx context.Context, taskID, typ string, doc any, meta map[string]any) (domain.Artifact, error) {
 	data, err := json.Marshal(doc)
@@ -184,38 +188,5 @@ func (s *searchService) writeJSON(ctx context.Context, taskID, typ string, doc a
 	if err != nil {
 		return domain.Artifact{}, domain.NewError(domain.CodeInternal, "encoding the %s metadata failed", typ).WithCause(err)
 	}
-	return s.d.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: typ, ContentType: "application/json", Data: data, Metadata: m})
-}
-
-// cacheGet decodes the cached value of key into v; false when absent, unreadable or the
-// cache failed (a cache outage only costs provider calls).
-func (s *searchService) cacheGet(ctx context.Context, key string, v any) bool {
-	b, ok, err := s.d.Cache.Get(ctx, key)
-	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "get", "error", err.Error())
-		return false
-	}
-	return ok && json.Unmarshal(b, v) == nil
-}
-
-func (s *searchService) cacheSet(ctx context.Context, key string, v any) {
-	if s.d.CacheTTL <= 0 {
-		return
-	}
-	b, err := json.Marshal(v)
-	if err == nil {
-		err = s.d.Cache.Set(ctx, key, b, s.d.CacheTTL)
-	}
-	if err != nil {
-		s.d.Log.WarnContext(ctx, "search_cache_failed", "op", "set", "error", err.Error())
-	}
-}
-
-// record stores a run. A failure is logged, not returned: the search itself succeeded and
-// its artifact exists; failing the task would only repeat the work.
-func (s *searchService) record(ctx context.Context, r domain.Run) {
-	r.ID = s.d.IDs.New(r.FinishedAt)
-	if err := s.d.Runs.Record(ctx, r); err != nil {
-		s.d.Log.WarnContext(ctx, "search_run_record_failed", "key", r.Key, "task_id", r.TaskID, "error", err.Error())
-	}
+	return s.deps.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: typ, ContentType: "application/json", Data: data, Metadata: m})
 }

@@ -74,7 +74,7 @@ func TestSearchBothProviders(t *testing.T) {
 	require.Equal(t, res.Providers, doc.Providers)
 
 	run := r.run(t, domain.SearchParams{Query: "vector db", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 3})
-	require.Equal(t, "succeeded", run.Status)
+	require.Equal(t, domain.RunSucceeded, run.Status)
 	require.Equal(t, domain.ScopeSearch, run.Scope)
 	require.Equal(t, tk.ID, run.TaskID)
 	require.Equal(t, res.ArtifactIDs, run.ArtifactIDs)
@@ -117,7 +117,7 @@ func TestSearchOneProviderFails(t *testing.T) {
 	require.Equal(t, application.ProviderError, doc.Providers["exa"].Status)
 
 	run := r.run(t, domain.SearchParams{Query: "q", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 10})
-	require.Equal(t, "partial", run.Status)
+	require.Equal(t, domain.RunPartial, run.Status)
 	requireMetric(t, run, "exa.ok", 0)
 	requireMetric(t, run, "brave.ok", 1)
 	require.Len(t, run.Notes, 1)
@@ -140,7 +140,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	brave := newSearchFake("brave", searchStep{err: permanent("brave's monthly quota for this API key is used up")})
 	exa := newSearchFake("exa", searchStep{err: func() error {
 		e := domain.NewError(domain.CodeProviderError, "exa rate limit exceeded; retry later").Transient()
-		e.RetryAfter = 30 // longer than MaxRetryWait: left to the task retry
+		e.RetryAfter = 30 * time.Second // longer than MaxRetryWait: left to the task retry
 		return e
 	}()})
 	r := newSearchRig(t, brave, exa)
@@ -150,7 +150,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	require.True(t, errors.As(err, &de))
 	require.Equal(t, domain.CodeProviderError, de.Code)
 	require.True(t, de.Retryable, "one failure was transient")
-	require.Equal(t, 30, de.RetryAfter)
+	require.Equal(t, 30*time.Second, de.RetryAfter)
 	require.Contains(t, de.Message, "quota")
 	require.Contains(t, de.Message, "exa rate limit")
 	require.Equal(t, 1, exa.callCount(), "a Retry-After past MaxRetryWait is not waited for in the task")
@@ -159,7 +159,7 @@ func TestSearchAllProvidersFail(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, arts)
 	run := r.run(t, domain.SearchParams{Query: "q", Sources: []string{"brave", "exa"}, RecencyDays: 7, MaxResults: 10})
-	require.Equal(t, "failed", run.Status)
+	require.Equal(t, domain.RunFailed, run.Status)
 	require.Empty(t, run.ArtifactIDs)
 	require.Len(t, run.Notes, 2)
 	requireMetric(t, run, "brave.ok", 0)
@@ -343,7 +343,8 @@ func TestNewSearchHandlerNeedsDeps(t *testing.T) {
 
 	reg, err := application.NewSearchProviders(newSearchFake("exa"), newSearchFake("brave"))
 	require.NoError(t, err)
-	require.Equal(t, []string{"brave", "exa"}, reg.Names())
+	require.Len(t, reg, 2)
+	require.Equal(t, "brave", reg["brave"].Name())
 	_, err = application.NewSearchProviders(newSearchFake("brave"), newSearchFake("brave"))
 	require.Error(t, err)
 	_, err = application.NewSearchProviders(nil)

@@ -1,9 +1,7 @@
 package application
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -38,7 +36,9 @@ type ListInput struct {
 	Status string
 	Type   string
 	Limit  *int
-	Cursor string
+	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
+	// for the first page. How a client carries it between pages is the API's business.
+	After string
 }
 
 // TaskDeps are the ports the task service needs.
@@ -56,7 +56,7 @@ type TaskDeps struct {
 
 // TaskService is the API side of tasks: submit, read, list, cancel.
 type TaskService struct {
-	d TaskDeps
+	deps TaskDeps
 }
 
 // NewTaskService returns the service, or an error naming a missing dependency.
@@ -64,7 +64,7 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 	if d.Store == nil || d.Queue == nil || d.Limiter == nil || d.Signals == nil || d.Clock == nil || d.IDs == nil || d.Log == nil {
 		return nil, errors.New("application: task service needs Store, Queue, Limiter, Signals, Clock, IDs and Log")
 	}
-	return &TaskService{d: d}, nil
+	return &TaskService{deps: d}, nil
 }
 
 // Submit validates a task, applies the client's rate limit, records it as queued and puts
@@ -79,7 +79,7 @@ func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, 
 		return domain.Task{}, false, err
 	}
 	if t.IdempotencyKey != "" {
-		prior, err := s.d.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
+		prior, err := s.deps.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
 		if err == nil {
 			return prior, false, nil
 		}
@@ -90,7 +90,7 @@ func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, 
 	if err := s.allow(ctx, in.ClientID); err != nil {
 		return domain.Task{}, false, err
 	}
-	stored, created, err := s.d.Store.Create(ctx, t)
+	stored, created, err := s.deps.Store.Create(ctx, t)
 	if err != nil {
 		return domain.Task{}, false, err
 	}
@@ -99,10 +99,10 @@ func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, 
 	}
 	// The record is written; if the push fails the reconciler queues the task later, so the
 	// client still gets its 202 and the task is not lost.
-	if err := s.d.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
-		s.d.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
+	if err := s.deps.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
+		s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
 	}
-	s.d.Log.InfoContext(ctx, "task_submitted", "task_id", stored.ID, "type", string(stored.Type))
+	s.deps.Log.InfoContext(ctx, "task_submitted", "task_id", stored.ID, "type", string(stored.Type))
 	return stored, true, nil
 }
 
@@ -114,7 +114,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	if !isKnownType(typ) {
 		return domain.Task{}, domain.InvalidRequest("type", "unknown task type %q", in.Type)
 	}
-	h, ok := s.d.Handlers[typ]
+	h, ok := s.deps.Handlers[typ]
 	if !ok {
 		return domain.Task{}, domain.InvalidParams("type", "task type %q is not available in this build", in.Type)
 	}
@@ -126,11 +126,11 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	if err := domain.CheckJSONText("params", params); err != nil {
 		return domain.Task{}, err
 	}
-	params, err = h.Validate(params, s.d.Limits)
+	params, err = h.Validate(params, s.deps.Limits)
 	if err != nil {
 		return domain.Task{}, err
 	}
-	timeout, err := s.d.Limits.ResolveTimeout(in.TimeoutSeconds)
+	timeout, err := s.deps.Limits.ResolveTimeout(in.TimeoutSeconds)
 	if err != nil {
 		return domain.Task{}, err
 	}
@@ -144,9 +144,9 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	if err := domain.CheckText("idempotency_key", in.IdempotencyKey); err != nil {
 		return domain.Task{}, err
 	}
-	now := s.d.Clock.Now()
+	now := s.deps.Clock.Now()
 	return domain.Task{
-		ID:             s.d.IDs.New(now),
+		ID:             s.deps.IDs.New(now),
 		Type:           typ,
 		Status:         domain.StatusQueued,
 		Params:         params,
@@ -160,7 +160,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 }
 
 func (s *TaskService) allow(ctx context.Context, client string) error {
-	return takeSlot(ctx, s.d.Limiter, "enqueue:"+client, "tasks", s.d.Limits.TasksPerMinute)
+	return takeSlot(ctx, s.deps.Limiter, "enqueue:"+client, "tasks", s.deps.Limits.TasksPerMinute)
 }
 
 // Get returns a task or task_not_found.
@@ -168,14 +168,14 @@ func (s *TaskService) Get(ctx context.Context, id string) (domain.Task, error) {
 	if !domain.ValidID(id) {
 		return domain.Task{}, taskNotFound(id)
 	}
-	t, err := s.d.Store.Get(ctx, id)
+	t, err := s.deps.Store.Get(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Task{}, taskNotFound(id)
 	}
 	return t, err
 }
 
-// List returns one page of tasks, newest first. The cursor is opaque to clients.
+// List returns one page of tasks, newest first.
 func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, error) {
 	f := domain.TaskFilter{Limit: defaultListLimit}
 	if in.Status != "" {
@@ -196,21 +196,8 @@ func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, 
 		}
 		f.Limit = *in.Limit
 	}
-	if in.Cursor != "" {
-		after, err := decodeCursor(in.Cursor)
-		if err != nil {
-			return domain.TaskPage{}, err
-		}
-		f.After = after
-	}
-	page, err := s.d.Store.List(ctx, f)
-	if err != nil {
-		return domain.TaskPage{}, err
-	}
-	if page.NextAfter != "" {
-		page.NextAfter = encodeCursor(page.NextAfter)
-	}
-	return page, nil
+	f.After = in.After
+	return s.deps.Store.List(ctx, f)
 }
 
 // Cancel cancels a queued task at once; a running task is flagged and every worker is told,
@@ -220,9 +207,9 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 		return domain.Task{}, taskNotFound(id)
 	}
 	var running bool
-	t, err := s.d.Store.Update(ctx, id, func(t *domain.Task) error {
+	t, err := s.deps.Store.Update(ctx, id, func(t *domain.Task) error {
 		var err error
-		running, err = t.Cancel(s.d.Clock.Now())
+		running, err = t.Cancel(s.deps.Clock.Now())
 		return err
 	})
 	if errors.Is(err, domain.ErrNotFound) {
@@ -232,12 +219,12 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 		return domain.Task{}, err
 	}
 	if running {
-		if err := s.d.Signals.Publish(ctx, id); err != nil {
+		if err := s.deps.Signals.Publish(ctx, id); err != nil {
 			// The flag on the record still reaches the worker at its next heartbeat.
-			s.d.Log.WarnContext(ctx, "cancel_signal_failed", "task_id", id, "error", err.Error())
+			s.deps.Log.WarnContext(ctx, "cancel_signal_failed", "task_id", id, "error", err.Error())
 		}
 	}
-	s.d.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
+	s.deps.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
 	return t, nil
 }
 
@@ -257,14 +244,4 @@ func isKnownType(t domain.TaskType) bool {
 		}
 	}
 	return false
-}
-
-func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
-
-func decodeCursor(c string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !domain.ValidID(string(bytes.TrimSpace(b))) {
-		return "", domain.InvalidRequest("cursor", "cursor is not one this server issued")
-	}
-	return string(b), nil
 }

@@ -107,9 +107,9 @@ var (
 // concurrency, each blocked in Queue.Dequeue while idle. Running tasks share no lock: their
 // cancel functions sit in a sync.Map keyed by task id, for the cancel-signal listener.
 type Worker struct {
-	d   WorkerDeps
-	cfg WorkerConfig
-	obs ports.TaskObserver
+	deps WorkerDeps
+	cfg  WorkerConfig
+	obs  ports.TaskObserver
 
 	inflight sync.Map // task id → *inflight
 
@@ -147,7 +147,7 @@ func NewWorker(d WorkerDeps, cfg WorkerConfig) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{d: d, cfg: c, obs: d.Observer, stopped: make(chan struct{})}
+	w := &Worker{deps: d, cfg: c, obs: d.Observer, stopped: make(chan struct{})}
 	if w.obs == nil {
 		w.obs = noObserver{}
 	}
@@ -168,7 +168,7 @@ func (w *Worker) Start(ctx context.Context) error {
 	}
 	base := context.WithoutCancel(ctx)
 	sigCtx, stopSignals := context.WithCancel(base)
-	ch, err := subscribe(ctx, sigCtx, w.d.Signals)
+	ch, err := subscribe(ctx, sigCtx, w.deps.Signals)
 	if err != nil {
 		stopSignals()
 		return fmt.Errorf("application: worker cannot subscribe to cancel signals: %w", err)
@@ -184,7 +184,7 @@ func (w *Worker) Start(ctx context.Context) error {
 		w.loops.Add(1)
 		go w.loop()
 	}
-	w.d.Log.InfoContext(ctx, "worker_started", "concurrency", w.cfg.Concurrency,
+	w.deps.Log.InfoContext(ctx, "worker_started", "concurrency", w.cfg.Concurrency,
 		"lease_ms", w.cfg.Lease.Milliseconds(), "heartbeat_ms", w.cfg.Heartbeat.Milliseconds())
 	return nil
 }
@@ -222,7 +222,7 @@ func (w *Worker) shutdown(ctx context.Context) error {
 	go func() { w.loops.Wait(); close(loopsDone) }()
 
 	graceFor := w.graceWithin(ctx)
-	w.d.Log.InfoContext(ctx, "worker_stopping", "grace_ms", graceFor.Milliseconds())
+	w.deps.Log.InfoContext(ctx, "worker_stopping", "grace_ms", graceFor.Milliseconds())
 	grace := time.NewTimer(graceFor)
 	defer grace.Stop()
 	var err error
@@ -245,7 +245,7 @@ func (w *Worker) shutdown(ctx context.Context) error {
 	w.abort()
 	w.stopSignals()
 	<-w.signalsDone
-	w.d.Log.InfoContext(ctx, "worker_stopped")
+	w.deps.Log.InfoContext(ctx, "worker_stopped")
 	return err
 }
 

@@ -19,7 +19,7 @@ const (
 
 // conclude turns an attempt's outcome into the task's next state, then acks or releases.
 // cause is why the handler's context ended (nil when it did not).
-func (w *Worker) conclude(lease domain.Lease, task domain.Task, o outcome, cause error, ran, limit time.Duration) {
+func (w *Worker) conclude(lease domain.Lease, task domain.Task, o handlerResult, cause error, ran, limit time.Duration) {
 	switch {
 	case errors.Is(cause, errLeaseLost):
 		// Another worker holds the task now; its record and queue entry are theirs.
@@ -32,7 +32,7 @@ func (w *Worker) conclude(lease domain.Lease, task domain.Task, o outcome, cause
 		w.finishCancelled(lease, task, ran)
 	case errors.Is(cause, errRuntimeExceeded):
 		secs := int(limit / time.Second)
-		w.d.Log.Warn("task_killed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+		w.deps.Log.Warn("task_killed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
 			"timeout_seconds", secs, "ignored_context", o.abandoned)
 		err := domain.NewError(domain.CodeTaskRuntimeExceeded, "the task ran longer than its limit of %d seconds", secs).Transient()
 		w.failOrRetry(lease, task, err, ran)
@@ -47,19 +47,19 @@ func (w *Worker) succeed(lease domain.Lease, task domain.Task, res json.RawMessa
 	if len(res) == 0 {
 		res = json.RawMessage("{}")
 	}
-	now := w.d.Clock.Now()
+	now := w.deps.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error { return t.Succeed(res, now) })
 	if !ok {
 		return
 	}
 	if t.Status != domain.StatusSucceeded { // the result could not be stored
-		w.d.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+		w.deps.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 			"code", string(t.Error.Code), "message", t.Error.Message)
 		w.obs.TaskFinished(t.Type, t.Status, ran)
 		w.ack(lease)
 		return
 	}
-	w.d.Log.Info("task_succeeded", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+	w.deps.Log.Info("task_succeeded", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 		"duration_ms", ran.Milliseconds())
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	w.ack(lease)
@@ -75,9 +75,9 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 		// quota) would sit in the queue long after anyone cares: fail now and say why.
 		retryable = false
 		te.Message = fmt.Sprintf("%s; the server asked to wait %ds before a retry, longer than the retry cap of %ds, so the task is not retried",
-			te.Message, wait, int(w.cfg.RetryMax/time.Second))
+			te.Message, domain.WholeSeconds(wait), int64(w.cfg.RetryMax/time.Second))
 	}
-	now := w.d.Clock.Now()
+	now := w.deps.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
 		switch {
 		case t.CancelRequested:
@@ -95,26 +95,26 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 	switch t.Status {
 	case domain.StatusQueued:
 		delay := w.retryDelay(t.Attempts, err)
-		w.d.Log.Info("task_retry_scheduled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+		w.deps.Log.Info("task_retry_scheduled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 			"code", string(te.Code), "delay_ms", delay.Milliseconds(), "error", err.Error())
 		w.release(lease, now.Add(delay))
 	case domain.StatusCancelled:
-		w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
+		w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
 		w.ack(lease)
 	default:
-		w.d.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+		w.deps.Log.Warn("task_failed", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 			"code", string(te.Code), "retryable", retryable, "error", err.Error())
 		w.ack(lease)
 	}
 }
 
 func (w *Worker) finishCancelled(lease domain.Lease, task domain.Task, ran time.Duration) {
-	now := w.d.Clock.Now()
+	now := w.deps.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error { return t.MarkCancelled(now) })
 	if !ok {
 		return
 	}
-	w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
+	w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 		"duration_ms", ran.Milliseconds())
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	w.ack(lease)
@@ -122,7 +122,7 @@ func (w *Worker) finishCancelled(lease domain.Lease, task domain.Task, ran time.
 
 // handBack returns a task interrupted by shutdown to the queue, its attempt not counted.
 func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duration) {
-	now := w.d.Clock.Now()
+	now := w.deps.Clock.Now()
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
 		if t.CancelRequested {
 			return t.MarkCancelled(now)
@@ -134,11 +134,11 @@ func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duratio
 	}
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	if t.Status == domain.StatusCancelled {
-		w.d.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
+		w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
 		w.ack(lease)
 		return
 	}
-	w.d.Log.Info("task_handed_back", "task_id", t.ID, "type", string(t.Type))
+	w.deps.Log.Info("task_handed_back", "task_id", t.ID, "type", string(t.Type))
 	w.release(lease, time.Time{})
 }
 
@@ -157,13 +157,13 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 	for try := 1; try <= finishTries; try++ {
 		var t domain.Task
 		ctx, done := w.opCtx()
-		t, err = w.d.Store.Update(ctx, task.ID, held)
+		t, err = w.deps.Store.Update(ctx, task.ID, held)
 		done()
 		if err == nil {
 			return t, true
 		}
 		if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
-			w.d.Log.Info("task_finish_conflict", "task_id", task.ID, "error", err.Error())
+			w.deps.Log.Info("task_finish_conflict", "task_id", task.ID, "error", err.Error())
 			w.ack(lease)
 			return domain.Task{}, false
 		}
@@ -171,8 +171,8 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			// The outcome holds a value the store refuses (a handler let a NUL through):
 			// writing it again fails the same way and the task would come back after every
 			// lease until it is lost too often. Fail it now, saying why.
-			w.d.Log.Error("task_result_unstorable", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
-			now := w.d.Clock.Now()
+			w.deps.Log.Error("task_result_unstorable", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
+			now := w.deps.Clock.Now()
 			held = func(t *domain.Task) error {
 				if err := t.HeldBy(lease.Token); err != nil {
 					return err
@@ -186,7 +186,7 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			break
 		}
 	}
-	w.d.Log.Error("task_finish_failed", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
+	w.deps.Log.Error("task_finish_failed", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
 	return domain.Task{}, false
 }
 
@@ -196,23 +196,22 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 func (w *Worker) retryDelay(attempt int, err error) time.Duration {
 	d := domain.Backoff(attempt, w.cfg.RetryBase, w.cfg.RetryMax, rand.Float64())
 	var e *domain.Error
-	if errors.As(err, &e) && e.RetryAfter > 0 {
-		d = max(d, time.Duration(min(e.RetryAfter, w.maxWaitSeconds()))*time.Second)
+	if errors.As(err, &e) {
+		d = max(d, e.RetryAfter)
 	}
 	return min(d, w.cfg.RetryMax)
 }
 
-// waitBeyondCap reports the wait in seconds a server asked for, and whether it exceeds
-// RetryMax. Compared in seconds, so a century-long Retry-After cannot overflow a Duration.
-func (w *Worker) waitBeyondCap(err error) (seconds int, beyond bool) {
+// waitBeyondCap reports the wait a server asked for, and whether it exceeds RetryMax. A
+// wait too long for a Duration arrives saturated (domain.RetryAfterSeconds), so a
+// century-long Retry-After compares as the long wait it is.
+func (w *Worker) waitBeyondCap(err error) (time.Duration, bool) {
 	var e *domain.Error
 	if !errors.As(err, &e) {
 		return 0, false
 	}
-	return e.RetryAfter, e.RetryAfter > w.maxWaitSeconds()
+	return e.RetryAfter, e.RetryAfter > w.cfg.RetryMax
 }
-
-func (w *Worker) maxWaitSeconds() int { return int(w.cfg.RetryMax / time.Second) }
 
 // taskError is what clients see of a failure: the code and message of a domain.Error; for
 // anything else a generic internal error (the real one goes only to the log).
@@ -227,15 +226,15 @@ func taskError(err error) domain.TaskError {
 func (w *Worker) ack(lease domain.Lease) {
 	ctx, done := w.opCtx()
 	defer done()
-	if err := w.d.Queue.Ack(ctx, lease); err != nil {
-		w.d.Log.Warn("task_ack_failed", "task_id", lease.TaskID, "error", err.Error())
+	if err := w.deps.Queue.Ack(ctx, lease); err != nil {
+		w.deps.Log.Warn("task_ack_failed", "task_id", lease.TaskID, "error", err.Error())
 	}
 }
 
 func (w *Worker) release(lease domain.Lease, notBefore time.Time) {
 	ctx, done := w.opCtx()
 	defer done()
-	if err := w.d.Queue.Release(ctx, lease, notBefore); err != nil {
-		w.d.Log.Warn("task_release_failed", "task_id", lease.TaskID, "error", err.Error())
+	if err := w.deps.Queue.Release(ctx, lease, notBefore); err != nil {
+		w.deps.Log.Warn("task_release_failed", "task_id", lease.TaskID, "error", err.Error())
 	}
 }

@@ -18,12 +18,12 @@ func (w *Worker) loop() {
 	defer w.loops.Done()
 	delay := loopBackoffMin
 	for {
-		lease, err := w.d.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+		lease, err := w.deps.Queue.Dequeue(w.runCtx, w.cfg.Lease)
 		if err != nil {
 			if w.runCtx.Err() != nil {
 				return
 			}
-			w.d.Log.Warn("queue_dequeue_failed", "error", err.Error(), "retry_in_ms", delay.Milliseconds())
+			w.deps.Log.Warn("queue_dequeue_failed", "error", err.Error(), "retry_in_ms", delay.Milliseconds())
 			if !sleepOrDone(w.runCtx, delay) {
 				return
 			}

@@ -78,7 +78,7 @@ func TestWorkerRetryHonoursRetryAfter(t *testing.T) {
 	h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
 		calls.Add(1)
 		e := domain.NewError(domain.CodeProviderError, "429").Transient()
-		e.RetryAfter = 60
+		e.RetryAfter = time.Minute
 		return nil, e
 	}}
 	r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
@@ -105,7 +105,7 @@ func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 			h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
 				calls.Add(1)
 				e := domain.NewError(code, "the server answered 503").Transient()
-				e.RetryAfter = 3153600000
+				e.RetryAfter = domain.RetryAfterSeconds(3153600000) // a century
 				return nil, e
 			}}
 			r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})
@@ -125,7 +125,7 @@ func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 		t.Parallel()
 		h := stubHandler{run: func(context.Context, domain.Task) (json.RawMessage, error) {
 			e := domain.NewError(domain.CodeFetchFailed, "503").Transient()
-			e.RetryAfter = 300
+			e.RetryAfter = 5 * time.Minute
 			return nil, e
 		}}
 		r := newWorkerRig(t, application.Handlers{domain.TaskEcho: h}, application.WorkerConfig{RetryMax: 5 * time.Minute})

@@ -11,8 +11,8 @@ import (
 	"taskrunner/domain"
 )
 
-// outcome is what a handler's goroutine hands back.
-type outcome struct {
+// handlerResult is what a handler's goroutine hands back.
+type handlerResult struct {
 	res       json.RawMessage
 	err       error
 	abandoned bool // the handler ignored its ended context for KillGrace; nobody waits for it
@@ -39,26 +39,26 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	case errors.Is(err, domain.ErrConflict):
 		// Already finished: a duplicate delivery (e.g. an ack lost after the result was
 		// written). Never run it to a second result.
-		w.d.Log.Info("task_duplicate_skipped", "task_id", lease.TaskID)
+		w.deps.Log.Info("task_duplicate_skipped", "task_id", lease.TaskID)
 		w.ack(lease)
 		return true
 	case errors.Is(err, domain.ErrNotFound):
-		w.d.Log.Warn("task_missing", "task_id", lease.TaskID)
+		w.deps.Log.Warn("task_missing", "task_id", lease.TaskID)
 		w.ack(lease)
 		return true
 	case err != nil:
-		w.d.Log.Warn("task_start_failed", "task_id", lease.TaskID, "error", err.Error())
-		w.release(lease, w.d.Clock.Now().Add(w.cfg.RetryBase))
+		w.deps.Log.Warn("task_start_failed", "task_id", lease.TaskID, "error", err.Error())
+		w.release(lease, w.deps.Clock.Now().Add(w.cfg.RetryBase))
 		return false
 	}
 	switch task.Status {
 	case domain.StatusCancelled:
-		w.d.Log.Info("task_cancelled", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+		w.deps.Log.Info("task_cancelled", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 		w.obs.TaskFinished(task.Type, task.Status, 0)
 		w.ack(lease)
 		return true
 	case domain.StatusFailed:
-		w.d.Log.Warn("task_failed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+		w.deps.Log.Warn("task_failed", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
 			"code", string(task.Error.Code), "message", task.Error.Message)
 		w.obs.TaskFinished(task.Type, task.Status, 0)
 		w.ack(lease)
@@ -73,8 +73,8 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 	ctx, done := w.opCtx()
 	defer done()
-	now := w.d.Clock.Now()
-	return w.d.Store.Update(ctx, lease.TaskID, func(t *domain.Task) error {
+	now := w.deps.Clock.Now()
+	return w.deps.Store.Update(ctx, lease.TaskID, func(t *domain.Task) error {
 		if err := t.Start(lease.Token, now); err != nil {
 			return err
 		}
@@ -90,37 +90,37 @@ func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 
 // run executes the handler under the runtime limit and records the outcome.
 func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
-	h, ok := w.d.Handlers[task.Type]
+	h, ok := w.deps.Handlers[task.Type]
 	if !ok {
 		err := domain.NewError(domain.CodeInternal, "this worker has no handler for task type %q", task.Type)
-		w.conclude(lease, task, outcome{err: err}, nil, 0, 0)
+		w.conclude(lease, task, handlerResult{err: err}, nil, 0, 0)
 		return
 	}
-	limit := runtimeLimit(task, w.d.Limits)
+	limit := runtimeLimit(task, w.deps.Limits)
 	runCtx, stop := context.WithTimeoutCause(ctx, limit, errRuntimeExceeded)
 	defer stop()
-	w.d.Log.Info("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
-	began := w.d.Clock.Now()
+	w.deps.Log.Info("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+	began := w.deps.Clock.Now()
 	o := w.execute(runCtx, cancel, lease, task, h)
-	w.conclude(lease, task, o, context.Cause(runCtx), w.d.Clock.Now().Sub(began), limit)
+	w.conclude(lease, task, o, context.Cause(runCtx), w.deps.Clock.Now().Sub(began), limit)
 }
 
 // execute runs the handler in its own goroutine so that a handler ignoring its context
 // cannot hold the worker: once the context ends the worker waits KillGrace more, then
 // abandons it. The heartbeat is a timer in this same select, so a task shorter than one
 // heartbeat costs no extra goroutine or call.
-func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task, h Handler) outcome {
-	done := make(chan outcome, 1) // buffered: an abandoned handler can still finish and exit
+func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task, h Handler) handlerResult {
+	done := make(chan handlerResult, 1) // buffered: an abandoned handler can still finish and exit
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				w.d.Log.Error("task_panicked", "task_id", task.ID, "type", string(task.Type),
+				w.deps.Log.Error("task_panicked", "task_id", task.ID, "type", string(task.Type),
 					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				done <- outcome{err: fmt.Errorf("handler panicked: %v", r)}
+				done <- handlerResult{err: fmt.Errorf("handler panicked: %v", r)}
 			}
 		}()
 		res, err := h.Run(ctx, task)
-		done <- outcome{res: res, err: err}
+		done <- handlerResult{res: res, err: err}
 	}()
 
 	beat := time.NewTimer(w.cfg.Heartbeat)
@@ -145,7 +145,7 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 			grace = time.NewTimer(w.cfg.KillGrace)
 			graceC = grace.C
 		case <-graceC:
-			return outcome{abandoned: true}
+			return handlerResult{abandoned: true}
 		}
 	}
 }
@@ -156,20 +156,20 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 func (w *Worker) heartbeat(cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
 	ctx, done := context.WithTimeout(w.abortCtx, min(w.cfg.Heartbeat, w.cfg.OpTimeout))
 	defer done()
-	err := w.d.Queue.Extend(ctx, lease, w.cfg.Lease)
+	err := w.deps.Queue.Extend(ctx, lease, w.cfg.Lease)
 	if errors.Is(err, domain.ErrLeaseLost) {
-		w.d.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
+		w.deps.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 		cancel(errLeaseLost)
 		return
 	}
 	if err != nil {
-		w.d.Log.Warn("task_heartbeat_failed", "task_id", task.ID, "error", err.Error())
+		w.deps.Log.Warn("task_heartbeat_failed", "task_id", task.ID, "error", err.Error())
 	}
-	cur, err := w.d.Store.Get(ctx, task.ID)
+	cur, err := w.deps.Store.Get(ctx, task.ID)
 	switch {
 	case err != nil:
 	case cur.HeldBy(lease.Token) != nil:
-		w.d.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
+		w.deps.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
 			"status", string(cur.Status))
 		cancel(errLeaseLost)
 	case cur.CancelRequested:

@@ -66,28 +66,16 @@ func (w *Worker) resubscribe(life context.Context) <-chan string {
 		if life.Err() != nil {
 			return nil
 		}
-		w.d.Log.WarnContext(life, "cancel_signals_lost", "retry_in_ms", delay.Milliseconds())
+		w.deps.Log.WarnContext(life, "cancel_signals_lost", "retry_in_ms", delay.Milliseconds())
 		if !sleepOrDone(life, delay) {
 			return nil
 		}
-		ch, err := subscribe(life, life, w.d.Signals)
+		ch, err := subscribe(life, life, w.deps.Signals)
 		if err == nil {
 			return ch
 		}
 		if life.Err() == nil {
-			w.d.Log.WarnContext(life, "cancel_signals_resubscribe_failed", "error", err.Error())
+			w.deps.Log.WarnContext(life, "cancel_signals_resubscribe_failed", "error", err.Error())
 		}
-	}
-}
-
-// sleepOrDone waits d or until ctx ends; it reports whether the full d passed.
-func sleepOrDone(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -14,7 +14,10 @@ import (
 // apiModule serves the REST API. The listener is bound in OnStart, so a port already in use
 // fails start-up instead of a background goroutine.
 var apiModule = fx.Module("api",
-	fx.Provide(newHTTPServer),
+	fx.Provide(
+		newHTTPServer,
+		fx.Annotate(newHealthChecks, fx.ParamTags(healthGroup)),
+	),
 	fx.Invoke(func(lc fx.Lifecycle, s *httpapi.Server) {
 		lc.Append(fx.Hook{OnStart: s.Start, OnStop: s.Stop})
 	}),
@@ -25,7 +28,8 @@ type httpServerParams struct {
 	Config    Config
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
-	Health    HealthChecks
+	Runs      *application.RunService
+	Health    map[string]ports.Pinger
 	Metrics   *metrics.Metrics
 	Clock     ports.Clock
 	Log       *slog.Logger
@@ -33,12 +37,8 @@ type httpServerParams struct {
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
-		Tasks: p.Tasks, Artifacts: p.Artifacts, Health: map[string]ports.Pinger(p.Health),
-		Metrics: p.Metrics, Log: p.Log, Clock: p.Clock,
+		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Health: p.Health,
+		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies})
-}
-
-func newMetrics(c Config, store ports.TaskStore, queue ports.Queue, clock ports.Clock, log *slog.Logger) *metrics.Metrics {
-	return metrics.New(metrics.Config{Store: store, Queue: queue, Log: log, CacheTTL: c.MetricsCacheTTL, Clock: clock})
 }

@@ -37,9 +37,6 @@ func (r Role) String() string {
 	}
 }
 
-// HealthChecks names the backing services /health pings ("store", "queue", "blobs").
-type HealthChecks map[string]ports.Pinger
-
 // NewApp assembles the fx application for a mode and role. Logs go to logOut as JSON lines;
 // extra options let tests replace or add components (fx.Decorate, fx.Populate).
 func NewApp(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) *fx.App {
@@ -48,10 +45,9 @@ func NewApp(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) *fx.App
 
 func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []fx.Option {
 	opts := []fx.Option{
-		fx.Supply(cfg, role),
+		fx.Supply(cfg, role, fx.Annotate(sysclock.Clock{}, fx.As(new(ports.Clock)))),
 		fx.Provide(
 			func() *slog.Logger { return NewLogger(cfg, logOut).With("role", role.String()) },
-			func() ports.Clock { return sysclock.Clock{} },
 			func() *domain.IDGenerator { return &domain.IDGenerator{} },
 			func(c Config) domain.Limits { return c.Limits },
 		),
@@ -60,9 +56,11 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 			fl.UseLogLevel(slog.LevelDebug) // fx's own chatter only at debug; errors stay errors
 			return fl
 		}),
-		fx.StartTimeout(startTimeout + 5*time.Second),
+		fx.StartTimeout(startTimeout),
 		fx.StopTimeout(cfg.ShutdownGrace + 15*time.Second),
 		coreModule,
+		outboundModule,
+		metricsModule,
 		fx.Invoke(func(l *slog.Logger, c Config) {
 			l.Info("taskrunner_starting", "version", Version, "config", c) // Config.LogValue hides secrets
 		}),
@@ -79,7 +77,7 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 	if role != RoleAPI {
 		opts = append(opts, workerModule)
 	}
-	if role == RoleWorker {
+	if role == RoleWorker && cfg.WorkerMetricsAddr != "" {
 		opts = append(opts, workerMetricsModule)
 	}
 	return append(opts, extra...)
@@ -89,13 +87,20 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 	app := NewApp(cfg, role, logOut)
 	if err := app.Err(); err != nil {
-		// The root cause ("PostgreSQL (DATABASE_URL): connection refused"), not fx's chain of
+		// The root cause ("Redis (REDIS_URL): redis URL is not valid ..."), not fx's chain of
 		// every constructor that needed it.
 		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
 	}
+	// Backing services are reached in OnStart hooks, within startCtx: SIGINT or SIGTERM
+	// while one is slow to answer ends start-up at once.
 	startCtx, cancel := context.WithTimeout(ctx, app.StartTimeout())
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("start-up interrupted: %w", ctx.Err())
+		}
+		// A hook's own error ("PostgreSQL (DATABASE_URL): ... connection refused"): fx
+		// returns it unwrapped, and RootCause leaves anything that is not dig's as it is.
 		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
 	}
 	<-ctx.Done()
@@ -104,5 +109,10 @@ func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 	return app.Stop(stopCtx)
 }
 
-// startTimeout bounds connecting to each backing service at start-up.
-const startTimeout = 30 * time.Second
+// serviceStartTimeout bounds reaching one backing service at start-up. startTimeout
+// bounds the whole start: every service (one after another) and binding the listeners, so
+// a service that never answers is named by its own error, not by the start deadline.
+const (
+	serviceStartTimeout = 20 * time.Second
+	startTimeout        = 3*serviceStartTimeout + 5*time.Second
+)

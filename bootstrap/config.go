@@ -63,7 +63,6 @@ type Config struct {
 	ExtractConcurrency int // EXTRACT_MAX_CONCURRENT: extractions one process runs at once
 	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
 	MemoryMaxFinishedTasks int
-	DisableAutoMigrate     bool
 }
 
 // MinIOConfig is where artifact bytes go in services mode.

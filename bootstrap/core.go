@@ -5,50 +5,23 @@ import (
 
 	"go.uber.org/fx"
 
-	"taskrunner/adapters/web"
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
 
-// coreModule provides the application services and the task handlers; it depends only on
-// ports, which the mode module (memory or services) provides.
+// coreModule provides the application services and the task handlers. It depends only on
+// ports (and the config), which the mode module (memory or services), outboundModule and
+// metricsModule provide; so a test replaces any adapter with fx.Decorate on its port.
 var coreModule = fx.Module("core",
 	fx.Provide(
 		newHandlers,
 		newTaskService,
 		newArtifactService,
-		newMetrics,
-		newFetcher,
+		application.NewRunService,
+		fx.Annotate(newSearchProviders, fx.ParamTags(searchProviderGroup)),
 	),
 )
-
-func newHandlers(p handlerParams) (application.Handlers, error) {
-	h := application.Handlers{
-		domain.TaskEcho:  application.NewEchoHandler(),
-		domain.TaskSleep: application.NewSleepHandler(),
-	}
-	if err := addSearchHandlers(h, p); err != nil {
-		return nil, err
-	}
-	if err := addFetchHandler(h, p); err != nil {
-		return nil, err
-	}
-	return h, nil
-}
-
-// handlerParams are what the task handlers may need.
-type handlerParams struct {
-	fx.In
-	Config    Config
-	Artifacts *application.ArtifactService
-	Cache     ports.Cache
-	Runs      ports.RunStore
-	Clock     ports.Clock
-	IDs       *domain.IDGenerator
-	Log       *slog.Logger
-	Fetcher   *web.Fetcher
-}
 
 type taskServiceParams struct {
 	fx.In
@@ -87,4 +60,9 @@ func newArtifactService(p artifactServiceParams) (*application.ArtifactService, 
 		Store: p.Store, Blobs: p.Blobs, Tasks: p.Tasks, Limiter: p.Limiter, Clock: p.Clock, IDs: p.IDs,
 		Limits: p.Config.Limits, Log: p.Log,
 	})
+}
+
+// newSearchProviders indexes the providers of the group by name.
+func newSearchProviders(list []ports.SearchProvider) (application.SearchProviders, error) {
+	return application.NewSearchProviders(list...)
 }

@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"taskrunner/adapters/demo"
 	"taskrunner/adapters/memory"
 	"taskrunner/ports"
 )
@@ -12,25 +13,29 @@ import (
 // memoryModule provides every storage and queue port in memory: one process, nothing to
 // install, nothing kept after exit. The task store keeps at most MEMORY_MAX_FINISHED_TASKS
 // finished tasks, freeing the oldest with their artifacts, runs and unreferenced blobs, so
-// a long-running dev server does not grow without bound.
+// a long-running dev server does not grow without bound; it therefore needs the other
+// stores as they are (fx.Self), not only as their ports. The offline demo search provider
+// joins the providers in this mode only (DESIGN.md).
 var memoryModule = fx.Module("memory",
 	fx.Provide(
-		memory.NewArtifactStore,
-		memory.NewBlobStore,
-		memory.NewRunStore,
-		func(c Config, a *memory.ArtifactStore, b *memory.BlobStore, r *memory.RunStore, log *slog.Logger) ports.TaskStore {
-			return memory.NewRetainingTaskStore(memory.NewTaskStore(), memory.Retention{
-				MaxFinished: c.MemoryMaxFinishedTasks, Artifacts: a, Blobs: b, Runs: r, Log: log})
-		},
-		func(a *memory.ArtifactStore) ports.ArtifactStore { return a },
-		func(b *memory.BlobStore) ports.BlobStore { return b },
-		func(r *memory.RunStore) ports.RunStore { return r },
-		fx.Annotate(memory.NewQueue, fx.As(new(ports.Queue))),
+		fx.Annotate(memory.NewArtifactStore, fx.As(fx.Self()), fx.As(new(ports.ArtifactStore))),
+		fx.Annotate(memory.NewBlobStore, fx.As(fx.Self()), fx.As(new(ports.BlobStore))),
+		fx.Annotate(memory.NewRunStore, fx.As(fx.Self()), fx.As(new(ports.RunStore))),
+		fx.Annotate(newMemoryTaskStore, fx.As(fx.Self()), fx.As(new(ports.TaskStore))),
+		fx.Annotate(memory.NewQueue, fx.As(fx.Self()), fx.As(new(ports.Queue))),
 		fx.Annotate(memory.NewCache, fx.As(new(ports.Cache))),
 		fx.Annotate(memory.NewRateLimiter, fx.As(new(ports.RateLimiter))),
 		fx.Annotate(memory.NewCancelSignals, fx.As(new(ports.CancelSignals))),
-		func(t ports.TaskStore, q ports.Queue, b ports.BlobStore) HealthChecks {
-			return HealthChecks{"store": t.(ports.Pinger), "queue": q.(ports.Pinger), "blobs": b.(ports.Pinger)}
-		},
+		fx.Annotate(newDemo, fx.As(new(ports.SearchProvider)), fx.ResultTags(searchProviderGroup)),
+		healthCheck[*memory.RetainingTaskStore]("store"),
+		healthCheck[*memory.Queue]("queue"),
+		healthCheck[*memory.BlobStore]("blobs"),
 	),
 )
+
+func newMemoryTaskStore(c Config, a *memory.ArtifactStore, b *memory.BlobStore, r *memory.RunStore, log *slog.Logger) *memory.RetainingTaskStore {
+	return memory.NewRetainingTaskStore(memory.NewTaskStore(), memory.Retention{
+		MaxFinished: c.MemoryMaxFinishedTasks, Artifacts: a, Blobs: b, Runs: r, Log: log})
+}
+
+func newDemo(clock ports.Clock) *demo.Provider { return demo.New(demo.Config{Clock: clock}) }

@@ -14,80 +14,98 @@ import (
 	"taskrunner/ports"
 )
 
+// redisPrefixTag names the REDIS_PREFIX string in the graph, which every Redis adapter's
+// constructor takes beside the client.
+const redisPrefixTag = `name:"redis_prefix"`
+
 // servicesModule provides the ports over PostgreSQL (record), Redis (queue, cache, rate
-// limit, cancel signals) and MinIO (artifact bytes). Connections open in constructors with
-// the start-up context's timeout, and close on stop.
+// limit, cancel signals) and MinIO (artifact bytes). Constructors do no I/O: each service
+// is reached in an OnStart hook, within the start context, so SIGINT during a slow
+// connect aborts start-up; clients close on stop.
 var servicesModule = fx.Module("services",
 	fx.Provide(
 		newPostgres,
 		newRedisClient,
-		newBlobStore,
+		fx.Annotate(func(c Config) string { return c.RedisPrefix }, fx.ResultTags(redisPrefixTag)),
+		fx.Annotate(newBlobStore, fx.As(fx.Self()), fx.As(new(ports.BlobStore))),
 		fx.Annotate(postgres.NewTaskStore, fx.As(new(ports.TaskStore))),
 		fx.Annotate(postgres.NewArtifactStore, fx.As(new(ports.ArtifactStore))),
 		fx.Annotate(postgres.NewRunStore, fx.As(new(ports.RunStore))),
-		newRedisQueue,
-		newRedisCache,
-		newRedisLimiter,
-		newRedisSignals,
-		func(db *postgres.DB, q ports.Queue, b ports.BlobStore) HealthChecks {
-			return HealthChecks{"store": db, "queue": q.(ports.Pinger), "blobs": b.(ports.Pinger)}
-		},
+		fx.Annotate(redis.NewQueue, fx.ParamTags(``, redisPrefixTag), fx.As(fx.Self()), fx.As(new(ports.Queue))),
+		fx.Annotate(redis.NewCache, fx.ParamTags(``, redisPrefixTag), fx.As(new(ports.Cache))),
+		fx.Annotate(redis.NewRateLimiter, fx.ParamTags(``, redisPrefixTag), fx.As(new(ports.RateLimiter))),
+		fx.Annotate(redis.NewCancelSignals, fx.ParamTags(``, redisPrefixTag), fx.As(new(ports.CancelSignals))),
+		healthCheck[*postgres.DB]("store"),
+		healthCheck[*redis.Queue]("queue"),
+		healthCheck[*minio.BlobStore]("blobs"),
 	),
 )
 
+// newPostgres builds the pool; OnStart checks that PostgreSQL answers and that its schema
+// is the one this build needs. Refusing to run against a schema that is behind matters: a
+// worker writing columns the database lacks would fail every task instead of failing
+// once, here, with the fix.
 func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	// Refuse to run against a schema that is behind: a worker writing columns the database
-	// lacks would fail every task instead of failing once, here, with the fix.
-	if err := postgres.CheckSchema(ctx, c.DatabaseURL); err != nil {
-		return nil, fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
-	}
-	db, err := postgres.New(ctx, postgres.Config{URL: c.DatabaseURL, MaxConns: c.DatabaseMaxConns})
+	// New only parses the URL and builds the pool: it opens no connection, so no start
+	// context is needed yet.
+	db, err := postgres.New(context.Background(), postgres.Config{URL: c.DatabaseURL, MaxConns: c.DatabaseMaxConns})
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
 	}
+	// The close hook comes first so that it also runs when the check fails.
 	lc.Append(fx.StopHook(db.Close))
+	lc.Append(fx.StartHook(func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
+		defer cancel()
+		// Ping first: it gives up when ctx ends, where the schema check's connect (through
+		// golang-migrate, which takes no context) waits for its own timeout.
+		if err := db.Ping(ctx); err != nil {
+			return fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
+		}
+		if err := postgres.CheckSchema(ctx, c.DatabaseURL); err != nil {
+			return fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
+		}
+		return nil
+	}))
 	return db, nil
 }
 
+// newRedisClient builds the client; OnStart checks that Redis answers.
 func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Client, error) {
 	useRedisLog(log)
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	cl, err := redis.Connect(ctx, redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
+	cl, err := redis.NewClient(redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
 	if err != nil {
 		return nil, fmt.Errorf("Redis (REDIS_URL): %w", err)
 	}
 	lc.Append(fx.StopHook(cl.Close))
+	lc.Append(fx.StartHook(func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
+		defer cancel()
+		if err := redis.Ping(ctx, cl); err != nil {
+			return fmt.Errorf("Redis (REDIS_URL): %w", err)
+		}
+		return nil
+	}))
 	return cl, nil
 }
 
-func newRedisQueue(cl *goredis.Client, c Config) (ports.Queue, error) {
-	return redis.NewQueue(cl, c.RedisPrefix)
-}
-
-func newRedisCache(cl *goredis.Client, c Config) (ports.Cache, error) {
-	return redis.NewCache(cl, c.RedisPrefix)
-}
-
-func newRedisLimiter(cl *goredis.Client, c Config) (ports.RateLimiter, error) {
-	return redis.NewRateLimiter(cl, c.RedisPrefix)
-}
-
-func newRedisSignals(cl *goredis.Client, c Config) (ports.CancelSignals, error) {
-	return redis.NewCancelSignals(cl, c.RedisPrefix)
-}
-
-func newBlobStore(c Config) (ports.BlobStore, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	b, err := minio.New(ctx, minio.Config{
+// newBlobStore builds the S3 client; OnStart checks the endpoint and creates the bucket
+// when it is missing, so wrong credentials fail start-up rather than the first artifact.
+func newBlobStore(lc fx.Lifecycle, c Config) (*minio.BlobStore, error) {
+	b, err := minio.NewLazy(minio.Config{
 		Endpoint: c.MinIO.Endpoint, AccessKey: c.MinIO.AccessKey, SecretKey: c.MinIO.SecretKey,
 		Bucket: c.MinIO.Bucket, Secure: c.MinIO.Secure,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("MinIO (MINIO_ENDPOINT): %w", err)
 	}
+	lc.Append(fx.StartHook(func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
+		defer cancel()
+		if err := b.EnsureBucket(ctx); err != nil {
+			return fmt.Errorf("MinIO (MINIO_ENDPOINT): %w", err)
+		}
+		return nil
+	}))
 	return b, nil
 }

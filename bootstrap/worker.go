@@ -5,7 +5,6 @@ import (
 
 	"go.uber.org/fx"
 
-	"taskrunner/adapters/metrics"
 	"taskrunner/application"
 	"taskrunner/ports"
 )
@@ -28,14 +27,14 @@ type workerParams struct {
 	Signals  ports.CancelSignals
 	Clock    ports.Clock
 	Handlers application.Handlers
-	Metrics  *metrics.Metrics
+	Observer ports.TaskObserver
 	Log      *slog.Logger
 }
 
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
-		Observer: p.Metrics, Limits: p.Config.Limits, Log: p.Log,
+		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log,
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,

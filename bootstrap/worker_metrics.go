@@ -2,12 +2,8 @@ package bootstrap
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"go.uber.org/fx"
 
@@ -15,32 +11,24 @@ import (
 )
 
 // workerMetricsModule serves /metrics from a worker-only process when WORKER_METRICS_ADDR
-// is set: the task duration histogram is observed where tasks run, and in services mode
-// that is not the API process.
+// is set (appOptions adds it only then): the task duration histogram is observed where
+// tasks run, and in services mode that is not the API process. The listener is bound in
+// OnStart, so an address in use fails start-up.
 var workerMetricsModule = fx.Module("worker-metrics",
-	fx.Invoke(func(lc fx.Lifecycle, c Config, m *metrics.Metrics, log *slog.Logger) {
-		if c.WorkerMetricsAddr == "" {
-			return
-		}
-		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", m.Handler())
-		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	fx.Provide(newWorkerMetricsServer),
+	fx.Invoke(func(lc fx.Lifecycle, s *metrics.Server) {
 		lc.Append(fx.Hook{
 			OnStart: func(ctx context.Context) error {
-				var lcfg net.ListenConfig
-				ln, err := lcfg.Listen(ctx, "tcp", c.WorkerMetricsAddr)
-				if err != nil {
+				if err := s.Start(ctx); err != nil {
 					return fmt.Errorf("WORKER_METRICS_ADDR: %w", err)
 				}
-				go func() {
-					if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-						log.Error("metrics_serve_failed", "error", err.Error())
-					}
-				}()
-				log.Info("metrics_listening", "addr", ln.Addr().String())
 				return nil
 			},
-			OnStop: srv.Shutdown,
+			OnStop: s.Stop,
 		})
 	}),
 )
+
+func newWorkerMetricsServer(c Config, m *metrics.Metrics, log *slog.Logger) (*metrics.Server, error) {
+	return metrics.NewServer(metrics.ServerConfig{Addr: c.WorkerMetricsAddr, Handler: m.Handler(), Log: log})
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a machine-readable error code from API.md. It travels with an error from the place
@@ -51,13 +52,14 @@ var (
 //
 // Retryable marks a task failure as transient (network, provider 5xx/429, runtime exceeded):
 // the worker retries such failures while the task has retries left. RetryAfter, when set,
-// is the earliest moment a retry makes sense (a provider's Retry-After).
+// is how long to wait before a retry makes sense (a server's Retry-After; see
+// RetryAfterSeconds); the HTTP API shows it in whole seconds.
 type Error struct {
 	Code       Code
 	Message    string
 	Details    map[string]any
 	Retryable  bool
-	RetryAfter int // seconds; 0 when unknown
+	RetryAfter time.Duration // 0 when unknown
 	cause      error
 }
 

@@ -65,8 +65,9 @@ func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
 }
 
 // ValidateFetchURL checks a URL to fetch and returns it trimmed. The page fetcher checks
-// scheme, credentials, allowlist and port again (with full IDNA processing) for the URL
-// and every redirect, and the connected address besides; this is the early, cheap refusal.
+// scheme, credentials, allowlist (the same HostAllowlist, on the name it will dial) and
+// port again for the URL and every redirect, and the connected address besides; this is
+// the early, cheap refusal.
 func ValidateFetchURL(raw string, l Limits) (string, error) {
 	const field = "params.url"
 	s := strings.TrimSpace(raw)
@@ -92,7 +93,7 @@ func ValidateFetchURL(raw string, l Limits) (string, error) {
 	if host == "" {
 		return "", InvalidParams(field, "params.url has no host")
 	}
-	if !FetchHostAllowed(l.FetchDomainAllowlist, host) {
+	if !l.DomainAllowed(host) {
 		return "", InvalidParams(field, "host %s is not in FETCH_DOMAIN_ALLOWLIST", host)
 	}
 	if !FetchPortAllowed(l.FetchAllowedPorts, u.Scheme, u.Port()) {
@@ -111,31 +112,6 @@ func portOf(u *url.URL) string {
 		return strconv.Itoa(n)
 	}
 	return "(none)"
-}
-
-// FetchHostAllowed matches host against allowlist patterns with both sides in their ASCII
-// (punycode) form, so "bücher.example" and "xn--bcher-kva.example" are the same host.
-func FetchHostAllowed(patterns []string, host string) bool {
-	if HostMatches(patterns, host) {
-		return true
-	}
-	ascii, ok := FetchHostASCII(host)
-	if !ok {
-		return false
-	}
-	converted := make([]string, 0, len(patterns))
-	for _, p := range patterns {
-		p = strings.TrimSpace(p)
-		prefix := ""
-		if strings.HasPrefix(p, "*.") {
-			prefix, p = "*.", p[2:]
-		}
-		if a, ok := FetchHostASCII(p); ok {
-			p = a
-		}
-		converted = append(converted, prefix+p)
-	}
-	return HostMatches(converted, ascii)
 }
 
 // FetchCacheKey is the cache key under which a finished fetch's artifact ids are kept.

@@ -77,27 +77,7 @@ func (l Limits) SourceAllowed(source string) bool {
 	return false
 }
 
-// DomainAllowed reports whether host matches the fetch allowlist: "*" matches any host,
-// "example.com" that host exactly, "*.example.com" its subdomains (not the apex).
+// DomainAllowed reports whether host is on the fetch allowlist (see HostAllowlist).
 func (l Limits) DomainAllowed(host string) bool {
-	return HostMatches(l.FetchDomainAllowlist, host)
-}
-
-// HostMatches reports whether host matches any allowlist pattern (see Limits.DomainAllowed).
-func HostMatches(patterns []string, host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	for _, p := range patterns {
-		p = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(p)), ".")
-		switch {
-		case p == "*":
-			return true
-		case strings.HasPrefix(p, "*."):
-			if strings.HasSuffix(host, p[1:]) && len(host) > len(p)-1 {
-				return true
-			}
-		case p == host:
-			return true
-		}
-	}
-	return false
+	return NewHostAllowlist(l.FetchDomainAllowlist).Allows(host)
 }

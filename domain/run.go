@@ -8,6 +8,16 @@ const (
 	ScopeFetch  = "fetch"
 )
 
+// RunStatus is how a run ended.
+type RunStatus string
+
+// Run statuses.
+const (
+	RunSucceeded RunStatus = "succeeded" // the work is complete: its artifacts may be reused
+	RunPartial   RunStatus = "partial"   // some parts failed (a source, a query of a batch): never reused
+	RunFailed    RunStatus = "failed"    // nothing was produced
+)
+
 // Run records one processing of a keyed piece of work (a search, a fetch), with metrics and
 // notes. Key is scope-prefixed ("search:<hash>") as the predecessor's helpers expect.
 type Run struct {
@@ -15,7 +25,7 @@ type Run struct {
 	Scope       string
 	Key         string // RunKey(scope, key)
 	TaskID      string // "" when not from a task
-	Status      string // "succeeded", "failed", "partial"
+	Status      RunStatus
 	ArtifactIDs []string
 	StartedAt   time.Time
 	FinishedAt  time.Time

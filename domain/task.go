@@ -234,7 +234,9 @@ type TaskFilter struct {
 	After string
 }
 
-// TaskPage is one page of a listing. NextAfter is "" on the last page.
+// TaskPage is one page of a listing. NextAfter is the id of its last task, to pass as the
+// next TaskFilter.After, when more may follow; "" on the last page. (The HTTP API wraps it
+// in an opaque cursor; that encoding is the API's, not the domain's.)
 type TaskPage struct {
 	Tasks     []Task
 	NextAfter string

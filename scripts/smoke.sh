@@ -163,6 +163,15 @@ req GET "/artifacts/$art_id/meta"; expect 200 "meta"; [ "$(field .size_bytes)" =
 req GET "/artifacts/$art_id"; expect 200 "download"; [ "$body" = "Hello world" ] || fail "download: $body"; ok "GET /artifacts/{id}"
 req GET "/tasks/$echo_id/artifacts"; expect 200 "task artifacts"; [ "$(field '.artifacts[0].id')" = "$art_id" ] || fail "$body"; ok "GET /tasks/{id}/artifacts"
 
+req GET "/tasks/$search_id"; search_art=$(field '.result.artifact_ids[0]')
+req GET "/artifacts/$search_art/meta"; expect 200 "search artifact meta"; search_key=$(field .metadata.request_key)
+req GET "/runs?scope=search&key=$search_key"; expect 200 "runs"
+[ "$(field .processed)/$(field .latest.status)/$(field .latest.task_id)" = "true/succeeded/$search_id" ] || fail "runs: $body"
+ok "GET /runs?scope=search&key=: the search's run"
+if [ "$mode" = memory ]; then # the README's example asks for exactly this key
+  [ "$search_key" = 000868d3b113d2dd0811367598edfb829a93fa6384acdc2cd6838da2d8adb5da ] || fail "README's /runs key is stale: the demo search's key is $search_key"
+fi
+
 # --- errors and operations ---
 req POST /tasks '{"type":'; expect 400 "bad JSON"; [ "$(field .error.code)" = invalid_request ] || fail "$body"; ok "malformed JSON is 400"
 req POST /tasks '{"type":"echo","timeout_seconds":-5}'; expect 422 "bad timeout"; [ "$(field .error.details.field)" = timeout_seconds ] || fail "$body"; ok "bad timeout is 422 naming the field"

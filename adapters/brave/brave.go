@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -51,9 +51,6 @@ func New(cfg Config) (*Client, error) {
 
 // Name returns "brave".
 func (c *Client) Name() string { return Name }
-
-// Configured reports whether an API key is set.
-func (c *Client) Configured() bool { return c.p.Key != "" }
 
 // Search asks Brave for up to min(q.MaxResults, 20) web results, best first.
 func (c *Client) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchResult, error) {

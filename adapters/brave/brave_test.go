@@ -113,7 +113,7 @@ func TestSearchRateLimited(t *testing.T) {
 	}
 	_, err := adapter.Search(t, providertest.Query(10, 7), reply{Status: 429, Fixture: "brave_429.json", Headers: h})
 	de := adapter.RequireError(t, err, true, "rate limit")
-	require.Equal(t, 1, de.RetryAfter, "the reset of the exhausted per-second window")
+	require.Equal(t, time.Second, de.RetryAfter, "the reset of the exhausted per-second window")
 
 	h2 := map[string]string{"Retry-After": "2"}
 	for k, v := range h {
@@ -121,7 +121,7 @@ func TestSearchRateLimited(t *testing.T) {
 	}
 	_, err = adapter.Search(t, providertest.Query(10, 7), reply{Status: 429, Fixture: "brave_429.json", Headers: h2})
 	de = adapter.RequireError(t, err, true, "rate limit")
-	require.Equal(t, 2, de.RetryAfter, "Retry-After wins")
+	require.Equal(t, 2*time.Second, de.RetryAfter, "Retry-After wins")
 }
 
 func TestSearchQuotaUsedUpIsPermanent(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 )
 
@@ -71,7 +71,7 @@ func classify(status int, h http.Header, body []byte, now time.Time) error {
 		return mk(providerError("brave's monthly quota for this API key is used up"))
 	case code == "RATE_LIMITED" || status == http.StatusTooManyRequests:
 		err := mk(providerError("brave rate limit exceeded; retry later")).Transient()
-		err.RetryAfter = retryAfter(h, now)
+		err.RetryAfter = domain.RetryAfterSeconds(int64(retryAfter(h, now)))
 		return err
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return mk(providerError("brave rejected the API key (HTTP %d): BRAVE_API_KEY is wrong", status))

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 )
 
@@ -37,7 +37,8 @@ func classify(status int, h http.Header, body []byte, now time.Time) error {
 		err = providerError("exa has no credits or budget left for this API key")
 	case status == http.StatusTooManyRequests:
 		err = providerError("exa rate limit exceeded; retry later").Transient()
-		err.RetryAfter, _ = providerhttp.RetryAfter(h, now)
+		secs, _ := providerhttp.RetryAfter(h, now)
+		err.RetryAfter = domain.RetryAfterSeconds(int64(secs))
 	case status == http.StatusNotImplemented:
 		err = providerError("exa answered HTTP 501")
 	case status >= 500:

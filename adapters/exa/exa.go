@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"taskrunner/adapters/providerhttp"
+	"taskrunner/adapters/internal/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -52,9 +52,6 @@ func New(cfg Config) (*Client, error) {
 
 // Name returns "exa".
 func (c *Client) Name() string { return Name }
-
-// Configured reports whether an API key is set.
-func (c *Client) Configured() bool { return c.p.Key != "" }
 
 // request is the body of POST /search; optional fields are omitted, never null.
 type request struct {

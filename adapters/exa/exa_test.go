@@ -110,7 +110,7 @@ func TestSearchRateLimited(t *testing.T) {
 
 	_, err = adapter.Search(t, providertest.Query(10, 7), reply{Status: 429, Fixture: "exa_429.json", Headers: map[string]string{"Retry-After": "1"}})
 	de = adapter.RequireError(t, err, true, "rate limit")
-	require.Equal(t, 1, de.RetryAfter)
+	require.Equal(t, time.Second, de.RetryAfter)
 }
 
 func TestNew(t *testing.T) {

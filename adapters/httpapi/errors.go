@@ -58,7 +58,7 @@ type errorPayload struct {
 type apiError struct {
 	status     int
 	payload    errorPayload
-	retryAfter int
+	retryAfter int64 // seconds, for the Retry-After header; 0 for none
 }
 
 // toAPIError resolves any error to status, code, message and details. Messages of
@@ -72,7 +72,7 @@ func (s *Server) toAPIError(c *fiber.Ctx, err error) apiError {
 		if !ok || de.Code == domain.CodeInternal {
 			return internalError(c)
 		}
-		return apiError{status: status, retryAfter: de.RetryAfter,
+		return apiError{status: status, retryAfter: domain.WholeSeconds(de.RetryAfter),
 			payload: errorPayload{Code: de.Code, Message: de.Message, Details: de.Details}}
 	case errors.As(err, &fe):
 		return s.fromFiberError(c, fe)
@@ -149,7 +149,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Response().Header.Del(fiber.HeaderContentRange)
 	}
 	if ae.retryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ae.retryAfter))
+		c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(ae.retryAfter, 10))
 	}
 	if ae.status == http.StatusUnauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="taskrunner"`)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"taskrunner/ports"
 )
 
 // HeaderRequestID carries the request id on every request and response.
@@ -116,8 +118,8 @@ func (s *Server) record(c *fiber.Ctx, d time.Duration) {
 	s.log.Log(c.UserContext(), level, "http_request",
 		"method", c.Method(), "route", route, "status", status,
 		"duration_ms", float64(d.Microseconds())/1000, "request_id", requestID(c), "bytes", size)
-	if s.deps.Metrics != nil {
-		s.deps.Metrics.ObserveHTTP(route, c.Method(), status, d)
+	if s.deps.Requests != nil {
+		s.deps.Requests.RequestServed(ports.ServedRequest{Route: route, Method: c.Method(), Status: status, Duration: d})
 	}
 }
 

@@ -23,6 +23,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		"/tasks": {"GET", "POST"}, "/tasks/{id}": {"GET"}, "/tasks/{id}/cancel": {"POST"},
 		"/tasks/{id}/artifacts": {"GET"}, "/search": {"POST"}, "/search/batch": {"POST"}, "/fetch": {"POST"},
 		"/artifacts": {"POST"}, "/artifacts/{id}/meta": {"GET"}, "/artifacts/{id}": {"GET"},
+		"/runs": {"GET"},
 	} {
 		item := doc.Paths.Value(path)
 		require.NotNil(t, item, path)
@@ -31,7 +32,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"SearchResult", "SearchBatchResult", "SearchProviderReport", "SearchResultsDocument",
-		"SearchBatchResultsDocument", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact"} {
+		"SearchBatchResultsDocument", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact", "RunLookup", "Run"} {
 		require.Contains(t, doc.Components.Schemas, name)
 	}
 }

@@ -67,27 +67,6 @@ func TestOpenAPIIsServed(t *testing.T) {
 	require.JSONEq(t, string(httpapi.OpenAPIDocument()), string(resp.body))
 }
 
-func TestMetricsExposeTasksQueueAndHTTP(t *testing.T) {
-	t.Parallel()
-	r := setup(t)
-	id := r.submitEcho("m")
-	r.do("GET", "/tasks/"+id, nil)
-	r.do("GET", "/tasks/"+id, nil)
-	r.do("GET", "/nope", nil)
-	resp := r.do("GET", "/metrics", nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	text := string(resp.body)
-	require.Contains(t, text, `taskrunner_tasks{status="queued",type="echo"} 1`)
-	require.Contains(t, text, `taskrunner_tasks{status="failed",type="sleep"} 0`)
-	require.Contains(t, text, "taskrunner_queue_depth 1")
-	require.Contains(t, text, `taskrunner_http_requests_total{method="GET",route="/tasks/:id",status="200"} 2`)
-	require.Contains(t, text, `taskrunner_http_requests_total{method="POST",route="/tasks",status="202"} 1`)
-	require.Contains(t, text, `taskrunner_http_requests_total{method="GET",route="unmatched",status="404"} 1`)
-	require.Contains(t, text, "taskrunner_http_request_duration_seconds_bucket")
-	require.Contains(t, text, "go_goroutines")
-	require.NotContains(t, text, id, "raw paths never become labels")
-}
-
 func TestMetricsOffAnswers404(t *testing.T) {
 	t.Parallel()
 	r := setup(t, func(c *rigConfig) { c.noMetric = true })

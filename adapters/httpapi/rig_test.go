@@ -19,7 +19,6 @@ import (
 	"taskrunner/adapters/demo"
 	"taskrunner/adapters/httpapi"
 	"taskrunner/adapters/memory"
-	"taskrunner/adapters/metrics"
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -53,16 +52,17 @@ type rigConfig struct {
 
 // rig is an API server on the memory adapters, driven in-process through app.Test.
 type rig struct {
-	t       *testing.T
-	srv     *httpapi.Server
-	v       *openapitest.V
-	store   *flakyStore
-	queue   *memory.Queue
-	metrics *metrics.Metrics
-	logs    *logcapture.Buffer
-	tasks   *application.TaskService
-	clock   *memory.FakeClock
-	live    string // host:port once goLive has started the server
+	t        *testing.T
+	srv      *httpapi.Server
+	v        *openapitest.V
+	store    *flakyStore
+	queue    *memory.Queue
+	requests *requestLog // what the server reported to its RequestObserver
+	logs     *logcapture.Buffer
+	tasks    *application.TaskService
+	runs     *memory.RunStore
+	clock    *memory.FakeClock
+	live     string // host:port once goLive has started the server
 	// handlers are the task handlers the server validates with; with realSearch, the
 	// search ones can also run a task (rig.run).
 	handlers application.Handlers
@@ -94,6 +94,9 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	queue := memory.NewQueue(clock)
 	ids := &domain.IDGenerator{}
 	limiter := memory.NewRateLimiter(clock)
+	runStore := memory.NewRunStore()
+	runs, err := application.NewRunService(runStore)
+	require.NoError(t, err)
 	artifacts, err := application.NewArtifactService(application.ArtifactDeps{
 		Store: memory.NewArtifactStore(), Blobs: memory.NewBlobStore(), Tasks: store, Limiter: limiter,
 		Clock: clock, IDs: ids, Limits: rc.limits, Log: log,
@@ -112,7 +115,7 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		// demo is the only provider: any other allowed source reports
 		// provider_not_configured, as a provider without its key does.
 		deps := application.SearchDeps{Providers: application.SearchProviders{domain.SourceDemo: demo.New(demo.Config{Clock: clock})},
-			Cache: memory.NewCache(clock), Runs: memory.NewRunStore(), Artifacts: artifacts, Clock: clock, IDs: ids, Log: log,
+			Cache: memory.NewCache(clock), Runs: runStore, Artifacts: artifacts, Clock: clock, IDs: ids, Log: log,
 			CacheTTL: time.Hour}
 		search, err := application.NewSearchHandler(deps)
 		require.NoError(t, err)
@@ -128,9 +131,10 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 		Clock: clock, IDs: ids, Handlers: handlers, Limits: rc.limits, Log: log,
 	})
 	require.NoError(t, err)
-	var m *metrics.Metrics
+	requests := &requestLog{}
+	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Runs: runs, Requests: requests, Log: log, Clock: clock}
 	if !rc.noMetric {
-		m = metrics.New(metrics.Config{Store: store, Queue: queue, Log: log})
+		deps.MetricsHandler = stubMetrics
 	}
 	health := rc.health
 	if health == nil {
@@ -140,10 +144,11 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	if rc.cfg != nil {
 		rc.cfg(&cfg)
 	}
-	srv, err := httpapi.New(httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Health: health, Metrics: m, Log: log, Clock: clock}, cfg)
+	deps.Health = health
+	srv, err := httpapi.New(deps, cfg)
 	require.NoError(t, err)
-	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, metrics: m, logs: logs, tasks: tasks,
-		handlers: handlers, clock: clock}
+	return &rig{t: t, srv: srv, v: docValidator(t), store: store, queue: queue, requests: requests, logs: logs, tasks: tasks,
+		runs: runStore, handlers: handlers, clock: clock}
 }
 
 // response is one answered request.

@@ -18,8 +18,8 @@ func (s *Server) routes() {
 	s.app.Get("/openapi.json", labelled("/openapi.json"), s.openAPI)
 
 	s.get("/limits", s.limits)
-	if s.deps.Metrics != nil {
-		s.get("/metrics", adaptor.HTTPHandler(s.deps.Metrics.Handler()))
+	if s.deps.MetricsHandler != nil {
+		s.get("/metrics", adaptor.HTTPHandler(s.deps.MetricsHandler))
 	}
 
 	s.post("/tasks", s.submitTask)
@@ -35,6 +35,8 @@ func (s *Server) routes() {
 	s.post("/artifacts", s.createArtifact, s.gateUpload)
 	s.get("/artifacts/:id/meta", s.getArtifactMeta)
 	s.get("/artifacts/:id", s.downloadArtifact)
+
+	s.get("/runs", s.lookupRuns)
 }
 
 // get registers a protected GET (and, as Fiber does, HEAD) route that labels its requests

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 	"sync"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taskrunner/adapters/metrics"
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -37,11 +37,16 @@ const (
 type Deps struct {
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
+	Runs      *application.RunService
 	// Health maps a check name ("store", "queue", "blobs") to its probe for GET /health.
 	Health map[string]ports.Pinger
-	// Metrics may be nil: then nothing is recorded and /metrics answers 404.
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
+	// Requests is told about every answered request; nil records nothing.
+	Requests ports.RequestObserver
+	// MetricsHandler serves GET /metrics (behind auth, like every route but /health and
+	// /openapi.json); nil means the route does not exist and /metrics answers 404. It is a
+	// plain http.Handler so that the API needs no metrics library of its own.
+	MetricsHandler http.Handler
+	Log            *slog.Logger
 	// Clock times the /health cache; nil means the system clock.
 	Clock ports.Clock
 }
@@ -92,8 +97,8 @@ type Server struct {
 
 // New builds the server and its routes without binding anything.
 func New(deps Deps, cfg Config) (*Server, error) {
-	if deps.Tasks == nil || deps.Artifacts == nil || deps.Log == nil {
-		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts and Deps.Log")
+	if deps.Tasks == nil || deps.Artifacts == nil || deps.Runs == nil || deps.Log == nil {
+		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts, Deps.Runs and Deps.Log")
 	}
 	cfg = withDefaults(cfg)
 	if deps.Clock == nil {

@@ -77,7 +77,14 @@ func (s *Server) getTask(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTasks(c *fiber.Ctx) error {
-	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), Cursor: c.Query("cursor")}
+	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type")}
+	if raw := c.Query("cursor"); raw != "" {
+		after, err := decodeCursor(raw)
+		if err != nil {
+			return err
+		}
+		in.After = after
+	}
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
@@ -94,7 +101,7 @@ func (s *Server) listTasks(c *fiber.Ctx) error {
 		out.Tasks = append(out.Tasks, newTaskView(t))
 	}
 	if page.NextAfter != "" {
-		next := page.NextAfter
+		next := encodeCursor(page.NextAfter)
 		out.NextCursor = &next
 	}
 	return writeJSON(c, http.StatusOK, out)

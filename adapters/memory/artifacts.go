@@ -11,7 +11,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.ArtifactStore = (*ArtifactStore)(nil)
+var (
+	_ ports.ArtifactStore = (*ArtifactStore)(nil)
+	_ ports.Pinger        = (*ArtifactStore)(nil)
+)
 
 // ArtifactStore is an in-memory ports.ArtifactStore.
 type ArtifactStore struct {

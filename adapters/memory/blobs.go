@@ -11,7 +11,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.BlobStore = (*BlobStore)(nil)
+var (
+	_ ports.BlobStore = (*BlobStore)(nil)
+	_ ports.Pinger    = (*BlobStore)(nil)
+)
 
 // BlobStore is an in-memory ports.BlobStore.
 //

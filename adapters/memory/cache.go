@@ -10,7 +10,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.Cache = (*Cache)(nil)
+var (
+	_ ports.Cache  = (*Cache)(nil)
+	_ ports.Pinger = (*Cache)(nil)
+)
 
 // sweepEvery is how many Sets pass between sweeps of expired entries, so a cache whose
 // keys are never read again does not grow without bound.

@@ -15,7 +15,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.Queue = (*Queue)(nil)
+var (
+	_ ports.Queue  = (*Queue)(nil)
+	_ ports.Pinger = (*Queue)(nil)
+)
 
 // Queue is an in-memory ports.Queue. It is on the hot path, so nothing polls: Dequeue
 // parks on a per-caller channel and is woken exactly when an id becomes ready, either by

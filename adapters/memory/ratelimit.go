@@ -10,7 +10,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.RateLimiter = (*RateLimiter)(nil)
+var (
+	_ ports.RateLimiter = (*RateLimiter)(nil)
+	_ ports.Pinger      = (*RateLimiter)(nil)
+)
 
 // RateLimiter is an in-memory ports.RateLimiter using a sliding-window log: each key keeps
 // the times of its allowed events inside the window, so a burst at a window boundary cannot

@@ -8,7 +8,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.TaskStore = (*RetainingTaskStore)(nil)
+var (
+	_ ports.TaskStore = (*RetainingTaskStore)(nil)
+	_ ports.Pinger    = (*RetainingTaskStore)(nil)
+)
 
 // Retention bounds what memory mode keeps (MEMORY_MAX_FINISHED_TASKS).
 type Retention struct {

@@ -11,7 +11,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.RunStore = (*RunStore)(nil)
+var (
+	_ ports.RunStore = (*RunStore)(nil)
+	_ ports.Pinger   = (*RunStore)(nil)
+)
 
 // RunStore is an in-memory ports.RunStore.
 type RunStore struct {

@@ -7,7 +7,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.CancelSignals = (*CancelSignals)(nil)
+var (
+	_ ports.CancelSignals = (*CancelSignals)(nil)
+	_ ports.Pinger        = (*CancelSignals)(nil)
+)
 
 // signalBuffer is each subscriber's buffer. Publish never blocks: when a subscriber has
 // this many undelivered ids, further ids for it are dropped (delivery is best effort; the

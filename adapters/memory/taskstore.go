@@ -12,7 +12,10 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.TaskStore = (*TaskStore)(nil)
+var (
+	_ ports.TaskStore = (*TaskStore)(nil)
+	_ ports.Pinger    = (*TaskStore)(nil)
+)
 
 // maxListLimit caps a listing, as the API does; a Limit <= 0 also means this.
 const maxListLimit = 500

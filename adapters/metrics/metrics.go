@@ -47,7 +47,10 @@ type Metrics struct {
 	httpDuration *prometheus.HistogramVec
 }
 
-var _ ports.TaskObserver = (*Metrics)(nil)
+var (
+	_ ports.TaskObserver    = (*Metrics)(nil)
+	_ ports.RequestObserver = (*Metrics)(nil)
+)
 
 // New builds the registry with every taskrunner collector and the Go/process collectors.
 func New(cfg Config) *Metrics {
@@ -103,9 +106,9 @@ func (m *Metrics) TaskFinished(t domain.TaskType, s domain.Status, d time.Durati
 	m.taskDuration.WithLabelValues(string(t), string(s)).Observe(d.Seconds())
 }
 
-// ObserveHTTP records one served request. route must be the route template
-// ("/tasks/:id"), never the raw path, so that the label set stays bounded.
-func (m *Metrics) ObserveHTTP(route, method string, status int, d time.Duration) {
-	m.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.httpDuration.WithLabelValues(route, method).Observe(d.Seconds())
+// RequestServed records one served request (ports.RequestObserver). r.Route is the route
+// template, never the raw path, so the label set stays bounded.
+func (m *Metrics) RequestServed(r ports.ServedRequest) {
+	m.httpRequests.WithLabelValues(r.Route, r.Method, strconv.Itoa(r.Status)).Inc()
+	m.httpDuration.WithLabelValues(r.Route, r.Method).Observe(r.Duration.Seconds())
 }

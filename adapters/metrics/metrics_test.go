@@ -93,8 +93,8 @@ func TestTaskDurationAndHTTPObservations(t *testing.T) {
 	var _ ports.TaskObserver = m
 	m.TaskFinished(domain.TaskSleep, domain.StatusSucceeded, 1500*time.Millisecond)
 	m.TaskFinished(domain.TaskSleep, domain.StatusSucceeded, 30*time.Millisecond)
-	m.ObserveHTTP("/tasks/:id", "GET", 200, 3*time.Millisecond)
-	m.ObserveHTTP("/tasks/:id", "GET", 404, time.Millisecond)
+	m.RequestServed(ports.ServedRequest{Route: "/tasks/:id", Method: "GET", Status: 200, Duration: 3 * time.Millisecond})
+	m.RequestServed(ports.ServedRequest{Route: "/tasks/:id", Method: "GET", Status: 404, Duration: time.Millisecond})
 
 	require.Equal(t, 2, testutil.CollectAndCount(m.Registry(), "taskrunner_http_requests_total"))
 	text := scrape(t, m)

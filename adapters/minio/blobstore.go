@@ -47,11 +47,26 @@ type Config struct {
 type BlobStore struct {
 	client *miniogo.Client
 	bucket string
+	region string // where EnsureBucket creates the bucket
 }
 
-// New connects to the endpoint and creates the bucket when it is missing, so a
-// misconfigured endpoint or credentials fail start-up rather than the first artifact.
+// New connects to the endpoint and creates the bucket when it is missing (NewLazy, then
+// EnsureBucket), so a misconfigured endpoint or credentials fail at once.
 func New(ctx context.Context, cfg Config) (*BlobStore, error) {
+	s, err := NewLazy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.EnsureBucket(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewLazy returns the store without talking to the endpoint, so a process can be assembled
+// before its start-up context exists; call EnsureBucket within that context before use.
+// It fails only on an invalid configuration.
+func NewLazy(cfg Config) (*BlobStore, error) {
 	if cfg.Endpoint == "" || cfg.Bucket == "" {
 		return nil, errors.New("minio: endpoint and bucket are required")
 	}
@@ -73,16 +88,13 @@ func New(ctx context.Context, cfg Config) (*BlobStore, error) {
 		// The message names the endpoint, never the credentials.
 		return nil, fmt.Errorf("minio: endpoint %q: %w", cfg.Endpoint, err)
 	}
-	s := &BlobStore{client: client, bucket: cfg.Bucket}
-	if err := s.ensureBucket(ctx, cfg.Region); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return &BlobStore{client: client, bucket: cfg.Bucket, region: cfg.Region}, nil
 }
 
-// ensureBucket creates the bucket unless it exists; losing a creation race to another
-// process is fine.
-func (s *BlobStore) ensureBucket(ctx context.Context, region string) error {
+// EnsureBucket creates the bucket unless it exists; losing a creation race to another
+// process is fine. It returns an error matching domain.ErrUnavailable when the endpoint
+// does not answer within ctx.
+func (s *BlobStore) EnsureBucket(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
 	defer cancel()
 	ok, err := s.client.BucketExists(ctx, s.bucket)
@@ -92,7 +104,7 @@ func (s *BlobStore) ensureBucket(ctx context.Context, region string) error {
 	if ok {
 		return nil
 	}
-	err = s.client.MakeBucket(ctx, s.bucket, miniogo.MakeBucketOptions{Region: region})
+	err = s.client.MakeBucket(ctx, s.bucket, miniogo.MakeBucketOptions{Region: s.region})
 	switch miniogo.ToErrorResponse(err).Code {
 	case "BucketAlreadyOwnedByYou", "BucketAlreadyExists":
 		return nil

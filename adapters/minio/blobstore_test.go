@@ -161,3 +161,21 @@ func TestPingFailsWhenBucketVanishes(t *testing.T) {
 	require.NoError(t, client.RemoveBucket(t.Context(), target.Bucket))
 	require.ErrorIs(t, s.Ping(t.Context()), domain.ErrUnavailable)
 }
+
+// NewLazy does no I/O, so a process assembles without the endpoint; EnsureBucket, run at
+// start, is what finds it unreachable.
+func TestNewLazyWaitsForEnsureBucket(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+
+	s, err := minio.NewLazy(minio.Config{Endpoint: addr, AccessKey: "a", SecretKey: "b", Bucket: "x"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	require.ErrorIs(t, s.EnsureBucket(ctx), domain.ErrUnavailable)
+	_, err = minio.NewLazy(minio.Config{Endpoint: addr})
+	require.Error(t, err, "a bucket is required")
+}

@@ -8,7 +8,12 @@ import (
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"taskrunner/ports"
 )
+
+// DB is what /health pings for the PostgreSQL stores, which share it.
+var _ ports.Pinger = (*DB)(nil)
 
 // Defaults applied by New to zero Config fields.
 const (

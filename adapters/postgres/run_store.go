@@ -69,7 +69,7 @@ func (s *RunStore) Record(ctx context.Context, r domain.Run) error {
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
 	_, err := s.db.pool.Exec(ctx, recordRun,
-		r.ID, r.Scope, r.Key, nullString(r.TaskID), r.Status, artifactIDs, r.StartedAt, r.FinishedAt,
+		r.ID, r.Scope, r.Key, nullString(r.TaskID), string(r.Status), artifactIDs, r.StartedAt, r.FinishedAt,
 		names, values, notes, noteTimes)
 	return translate(err)
 }
@@ -97,13 +97,14 @@ func (s *RunStore) LatestRunForKey(ctx context.Context, key string) (domain.Run,
 	var (
 		r                 domain.Run
 		taskID            *string
+		status            string
 		names, notes      []string
 		values            []float64
 		noteTimes         []time.Time
 		started, finished time.Time
 	)
 	err := s.db.pool.QueryRow(ctx, latestRun, key).Scan(
-		&r.ID, &r.Scope, &r.Key, &taskID, &r.Status, &r.ArtifactIDs, &started, &finished,
+		&r.ID, &r.Scope, &r.Key, &taskID, &status, &r.ArtifactIDs, &started, &finished,
 		&names, &values, &notes, &noteTimes)
 	if err != nil {
 		return domain.Run{}, translate(err)
@@ -111,6 +112,7 @@ func (s *RunStore) LatestRunForKey(ctx context.Context, key string) (domain.Run,
 	if taskID != nil {
 		r.TaskID = *taskID
 	}
+	r.Status = domain.RunStatus(status)
 	r.StartedAt, r.FinishedAt = started.UTC(), finished.UTC()
 	if len(r.ArtifactIDs) == 0 {
 		r.ArtifactIDs = nil // as Metrics and Notes: none is nil, whatever the driver scanned

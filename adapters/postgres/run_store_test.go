@@ -20,7 +20,7 @@ func TestRunStoreRecordIsAtomic(t *testing.T) {
 	now := contract.Now()
 	run := domain.Run{
 		ID: testIDs.New(now), Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, "q"),
-		Status: "succeeded", StartedAt: now, FinishedAt: now,
+		Status: domain.RunSucceeded, StartedAt: now, FinishedAt: now,
 		ArtifactIDs: []string{testIDs.New(now)},
 		Metrics:     []domain.Metric{{Name: "b", Value: 2}, {Name: "a", Value: 1.5}, {Name: "b", Value: 3}},
 		Notes:       []domain.Note{{Text: "second? no, first", CreatedAt: now}, {Text: "then", CreatedAt: now}},
@@ -53,9 +53,9 @@ func TestRunStoreLatestAndProcessed(t *testing.T) {
 	_, err = s.LatestRunForKey(ctx, domain.RunKey(domain.ScopeFetch, "u"))
 	require.ErrorIs(t, err, domain.ErrNotFound)
 
-	for i, status := range []string{"failed", "succeeded", "partial"} {
+	for i, status := range []domain.RunStatus{domain.RunFailed, domain.RunSucceeded, domain.RunPartial} {
 		at := base.Add(time.Duration(i) * time.Second)
-		if status == "partial" {
+		if status == domain.RunPartial {
 			at = base.Add(-time.Hour) // recorded last, finished first
 		}
 		require.NoError(t, s.Record(ctx, domain.Run{
@@ -69,7 +69,7 @@ func TestRunStoreLatestAndProcessed(t *testing.T) {
 	require.Equal(t, base.Add(time.Second), last)
 	got, err := s.LatestRunForKey(ctx, domain.RunKey(domain.ScopeFetch, "u"))
 	require.NoError(t, err)
-	require.Equal(t, "succeeded", got.Status)
+	require.Equal(t, domain.RunSucceeded, got.Status)
 	require.Empty(t, got.Metrics)
 	require.Empty(t, got.ArtifactIDs)
 }

@@ -34,8 +34,24 @@ type Config struct {
 }
 
 // Connect opens a client for cfg and checks that the server answers, so a wrong URL
-// fails start-up with a clear error. The caller closes the client.
+// fails with a clear error. The caller closes the client.
 func Connect(ctx context.Context, cfg Config) (*goredis.Client, error) {
+	client, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := Ping(ctx, client); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return client, nil
+}
+
+// NewClient returns a client for cfg without talking to the server (connections open on
+// first use), so a process can be assembled before its start-up context exists; Ping then
+// checks the server within that context. It fails only on a bad URL or prefix. The caller
+// closes the client.
+func NewClient(cfg Config) (*goredis.Client, error) {
 	if err := ValidatePrefix(cfg.Prefix); err != nil {
 		return nil, err
 	}
@@ -50,13 +66,12 @@ func Connect(ctx context.Context, cfg Config) (*goredis.Client, error) {
 	opt.DialTimeout = dialTimeout
 	opt.ReadTimeout = readTimeout
 	opt.WriteTimeout = writeTimeout
-	client := goredis.NewClient(opt)
-	if err := ping(ctx, client, "redis"); err != nil {
-		_ = client.Close()
-		return nil, err
-	}
-	return client, nil
+	return goredis.NewClient(opt), nil
 }
+
+// Ping checks that the server behind client answers, within ctx and at most pingTimeout;
+// it returns an error matching domain.ErrUnavailable when it does not.
+func Ping(ctx context.Context, client *goredis.Client) error { return ping(ctx, client, "redis") }
 
 // ping checks that the server answers, within pingTimeout.
 func ping(ctx context.Context, client *goredis.Client, service string) error {

@@ -75,3 +75,15 @@ func TestConnectRejectsBadConfig(t *testing.T) {
 	_, err = redis.Connect(t.Context(), redis.Config{URL: "redis://127.0.0.1:6379", Prefix: "{x}"})
 	require.Error(t, err)
 }
+
+// NewClient does no I/O, so a process assembles without Redis; Ping, run at start, is what
+// finds it unreachable.
+func TestNewClientWaitsForPing(t *testing.T) {
+	t.Parallel()
+	c, err := redis.NewClient(redis.Config{URL: "redis://" + deadAddr(t) + "/0", Prefix: "x"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	require.ErrorIs(t, redis.Ping(t.Context(), c), domain.ErrUnavailable)
+	_, err = redis.NewClient(redis.Config{URL: "redis://127.0.0.1:6379", Prefix: "{x}"})
+	require.Error(t, err)
+}

@@ -85,12 +85,12 @@ func describe(err error) string {
 }
 
 // retryAfter parses a Retry-After header given in seconds (HTTP dates are rare from the
-// sites fetched here and are ignored). A number too large for an int is a wait of "for
+// sites fetched here and are ignored). A number too large for an int64 is a wait of "for
 // ever", not no wait at all: the worker fails such a task instead of retrying it.
-func retryAfter(v string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
+func retryAfter(v string) int64 {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v), "-") {
-		return math.MaxInt32
+		return math.MaxInt64
 	}
 	if err != nil || n < 0 {
 		return 0

@@ -66,9 +66,9 @@ type Config struct {
 
 // Fetcher downloads pages safely. It is safe for concurrent use.
 type Fetcher struct {
-	cfg      Config
-	patterns []string
-	client   *http.Client
+	cfg       Config
+	allowlist domain.HostAllowlist
+	client    *http.Client
 }
 
 var _ ports.PageFetcher = (*Fetcher)(nil)
@@ -97,7 +97,7 @@ func New(cfg Config) *Fetcher {
 }
 
 func newFetcher(cfg Config, isPublic func(netip.Addr) bool) *Fetcher {
-	f := &Fetcher{cfg: cfg, patterns: asciiPatterns(cfg.AllowedDomains)}
+	f := &Fetcher{cfg: cfg, allowlist: domain.NewHostAllowlist(cfg.AllowedDomains)}
 	d := &dialer{resolver: cfg.Resolver, allowPrivate: cfg.AllowPrivateNetworks, isPublic: isPublic}
 	transport := &http.Transport{
 		// No proxy: a proxy would make the dialled address the proxy's, bypassing the guard.
@@ -211,7 +211,7 @@ func (f *Fetcher) checkURL(u *url.URL) error {
 	if err != nil {
 		return err
 	}
-	if !domain.HostMatches(f.patterns, host) {
+	if !f.allowlist.Allows(host) {
 		return blocked("host %s is not on the fetch allowlist", host)
 	}
 	if !domain.FetchPortAllowed(f.cfg.AllowedPorts, u.Scheme, u.Port()) {
@@ -246,7 +246,7 @@ func statusError(resp *http.Response) error {
 	e := domain.NewError(domain.CodeFetchFailed, "the server answered %d", code).WithDetail("status", code)
 	if code == http.StatusTooManyRequests || code >= 500 {
 		e.Transient()
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"))
+		e.RetryAfter = domain.RetryAfterSeconds(retryAfter(resp.Header.Get("Retry-After")))
 	}
 	return e
 }

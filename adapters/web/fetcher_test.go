@@ -309,7 +309,7 @@ func TestHTTPErrors(t *testing.T) {
 	_, err = fetch(t, f, base+"/429")
 	de = requireCode(t, err, domain.CodeFetchFailed)
 	require.True(t, de.Retryable)
-	require.Equal(t, 7, de.RetryAfter)
+	require.Equal(t, 7*time.Second, de.RetryAfter)
 
 	_, err = fetch(t, f, base+"/304")
 	requireCode(t, err, domain.CodeFetchFailed)

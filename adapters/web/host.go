@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
-
-	"taskrunner/domain"
 )
 
-// asciiHost returns host in the form that is resolved and matched against the allowlist:
-// lower case, no trailing dot, IDN labels in punycode (IDNA lookup profile).
+// asciiHost returns host in the form that is matched against the allowlist, then resolved
+// and dialled: lower case, no trailing dot, IDN labels in punycode. It uses the IDNA lookup
+// profile, as browsers do, for the UTS #46 mapping and label checks that the domain's
+// standard-library encoder leaves out; the matching itself is domain.HostAllowlist's, the
+// one implementation submit-time validation uses too (its comment says why it lives there).
 func asciiHost(host string) (string, error) {
 	host = strings.TrimSuffix(host, ".")
 	if host == "" {
@@ -48,25 +49,4 @@ func numericLooking(host string) bool {
 		}
 	}
 	return true
-}
-
-// asciiPatterns converts allowlist patterns to the ASCII form asciiHost produces.
-func asciiPatterns(patterns []string) []string {
-	out := make([]string, 0, len(patterns))
-	for _, p := range patterns {
-		p = strings.TrimSpace(p)
-		prefix := ""
-		if strings.HasPrefix(p, "*.") {
-			prefix, p = "*.", p[2:]
-		}
-		if p != "*" && p != "" {
-			if a, err := idna.Lookup.ToASCII(strings.TrimSuffix(p, ".")); err == nil {
-				p = a
-			} else if a, ok := domain.FetchHostASCII(p); ok {
-				p = a
-			}
-		}
-		out = append(out, prefix+strings.ToLower(p))
-	}
-	return out
 }

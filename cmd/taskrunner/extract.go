@@ -5,16 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
-	"taskrunner/adapters/extract"
-	"taskrunner/adapters/web"
-	"taskrunner/domain"
+	"taskrunner/bootstrap"
 )
 
 // runExtract implements `taskrunner extract [--url URL] [--raw] [--charset NAME]`: it reads
 // an HTML page on stdin, decodes it to UTF-8 and prints its readable text, through the same
-// decoder and extractor as fetch_url tasks, so extraction can be tried and measured offline.
+// decoder and extractor as fetch_url tasks (bootstrap.ExtractText), so extraction can be
+// tried and measured offline.
 func runExtract(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,20 +32,7 @@ func runExtract(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fs.Usage()
 		return fmt.Errorf("extract takes no arguments, got %q; the page is read from stdin", fs.Args())
 	}
-	// The same cap as a fetch under the default artifact limit; one byte more tells "too big".
-	body, err := io.ReadAll(io.LimitReader(stdin, domain.DefaultLimits().MaxArtifactBytes()+1))
-	if err != nil {
-		return fmt.Errorf("reading stdin: %w", err)
-	}
-	if int64(len(body)) > domain.DefaultLimits().MaxArtifactBytes() {
-		return fmt.Errorf("the page is larger than %d MB", domain.DefaultLimits().TaskMaxArtifactMB)
-	}
-	contentType := "text/html"
-	if *cs != "" {
-		contentType += "; charset=" + strings.TrimSpace(*cs)
-	}
-	text, _ := web.Decode(body, contentType)
-	out, err := extract.New(extract.Config{}).Extract(ctx, domain.ExtractInput{HTML: text, URL: *pageURL, ReaderMode: !*raw})
+	out, err := bootstrap.ExtractText(ctx, bootstrap.ExtractRequest{Page: stdin, URL: *pageURL, Charset: *cs, Raw: *raw})
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func processed(t *testing.T, s ports.RunStore, scope, key string) (bool, time.Ti
 
 func runRoundTrip(t *testing.T, s ports.RunStore) {
 	want := NewRun(domain.ScopeSearch, runKey())
-	want.Status = "partial"
+	want.Status = domain.RunPartial
 	want.ArtifactIDs = []string{NewID(), NewID(), NewID()}
 	want.Metrics = []domain.Metric{
 		{Name: "brave.latency_ms", Value: 12.5},
@@ -71,7 +71,7 @@ func runRoundTrip(t *testing.T, s ports.RunStore) {
 func runMinimal(t *testing.T, s ports.RunStore) {
 	want := NewRun(domain.ScopeFetch, runKey())
 	want.TaskID = ""
-	want.Status = "failed"
+	want.Status = domain.RunFailed
 	want.ArtifactIDs = nil
 	want.Metrics = nil
 	want.Notes = nil

@@ -84,6 +84,8 @@ func flowOperations(t *testing.T, start starter) {
 	for _, m := range []string{"taskrunner_tasks", "taskrunner_queue_depth", "taskrunner_http_requests_total"} {
 		require.Contains(t, string(b), m)
 	}
+	// bootstrap hands the metrics adapter to the API as its request observer.
+	require.Contains(t, string(b), `taskrunner_http_requests_total{method="POST",route="/tasks",status="202"}`)
 }
 
 func flowEcho(t *testing.T, start starter) {

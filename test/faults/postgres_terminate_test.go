@@ -148,10 +148,10 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 			t.Errorf("the outage never ran")
 		}
 		if n := seen[phaseOutage][http.StatusServiceUnavailable].Load(); n < 5 {
-			t.Errorf("%d answers of 503 while the database refused connections, want at least 5 (answers then: %d)", n, inPhase[phaseOutage].Load())
+			t.Errorf("%d 503s while the database refused connections, want at least 5 (answers then: %d)", n, inPhase[phaseOutage].Load())
 		}
 		if seen[phaseAfter][http.StatusAccepted].Load() == 0 {
-			t.Errorf("the API accepted nothing after the outage")
+			t.Errorf("the API never accepted again after the outage")
 		}
 	}
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"taskrunner/adapters/providerhttp"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -33,15 +32,23 @@ type Adapter[C ports.SearchProvider] struct {
 	Malformed map[string]Reply
 	// Now is the time on the clients' clock, so date filters in requests are fixed.
 	Now time.Time
-	// New is the adapter's constructor.
-	New func(providerhttp.ClientConfig) (C, error)
+	// New is the adapter's constructor, given the fields the checks set. (The adapters'
+	// own Config is a type of adapters/internal, which this package may not name.)
+	New func(Config) (C, error)
+}
+
+// Config is how the checks configure a client.
+type Config struct {
+	Key, URL string
+	Timeout  time.Duration
+	Clock    ports.Clock
 }
 
 // Build returns a client of endpoint (a full endpoint URL or an origin) with key and
 // timeout, on a clock stopped at a.Now.
 func (a Adapter[C]) Build(t *testing.T, endpoint, key string, timeout time.Duration) C {
 	t.Helper()
-	c, err := a.New(providerhttp.ClientConfig{APIKey: key, URL: endpoint, Timeout: timeout, Clock: Clock{At: a.Now}})
+	c, err := a.New(Config{Key: key, URL: endpoint, Timeout: timeout, Clock: Clock{At: a.Now}})
 	require.NoError(t, err)
 	return c
 }

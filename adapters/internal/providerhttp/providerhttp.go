@@ -1,6 +1,8 @@
 // Package providerhttp holds what the search provider clients (brave, exa) share about
 // talking HTTP to a provider: how a failed round trip is classified, how Retry-After is
-// read, and how provider text is made safe to show in task errors and logs.
+// read, and how provider text is made safe to show in task errors and logs. It sits under
+// adapters/internal because it is a library, not an adapter: it implements no port and
+// bootstrap never wires it, and an adapter may import a library but never another adapter.
 package providerhttp
 
 import (

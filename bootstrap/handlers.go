@@ -1,0 +1,59 @@
+package bootstrap
+
+import (
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"taskrunner/application"
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// handlerParams are what the task handlers need.
+type handlerParams struct {
+	fx.In
+	Config    Config
+	Artifacts *application.ArtifactService
+	Cache     ports.Cache
+	Runs      ports.RunStore
+	Providers application.SearchProviders
+	Fetcher   ports.PageFetcher
+	Extractor ports.Extractor
+	Clock     ports.Clock
+	IDs       *domain.IDGenerator
+	Log       *slog.Logger
+}
+
+// newHandlers registers every task type: echo, sleep, search and search_batch (over the
+// providers the graph holds), fetch_url.
+func newHandlers(p handlerParams) (application.Handlers, error) {
+	c := p.Config
+	search := application.SearchDeps{
+		Providers: p.Providers, Cache: p.Cache, Runs: p.Runs, Artifacts: p.Artifacts, Clock: p.Clock,
+		IDs: p.IDs, Log: p.Log, CacheTTL: c.SearchCacheTTL, ProviderTimeout: c.ProviderTimeout,
+	}
+	searchHandler, err := application.NewSearchHandler(search)
+	if err != nil {
+		return nil, err
+	}
+	batchHandler, err := application.NewSearchBatchHandler(search)
+	if err != nil {
+		return nil, err
+	}
+	fetchHandler, err := application.NewFetchHandler(application.FetchDeps{
+		Fetcher: p.Fetcher, Extractor: p.Extractor, Artifacts: p.Artifacts, Cache: p.Cache, Runs: p.Runs,
+		Clock: p.Clock, IDs: p.IDs, CacheTTL: c.FetchCacheTTL, Limits: c.Limits,
+		MaxExtractions: c.ExtractConcurrency, Log: p.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return application.Handlers{
+		domain.TaskEcho:        application.NewEchoHandler(),
+		domain.TaskSleep:       application.NewSleepHandler(),
+		domain.TaskSearch:      searchHandler,
+		domain.TaskSearchBatch: batchHandler,
+		domain.TaskFetchURL:    fetchHandler,
+	}, nil
+}
