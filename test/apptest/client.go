@@ -3,7 +3,6 @@ package apptest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -64,13 +63,7 @@ func (c *Client) Do(t testing.TB, method, path string, body []byte, header ...st
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		if header[i+1] == "" {
-			req.Header.Del(header[i])
-		} else {
-			req.Header.Set(header[i], header[i+1])
-		}
-	}
+	openapitest.SetHeaders(req.Header, header...)
 	sent := req.Clone(context.Background()) // Do consumes req
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
@@ -89,19 +82,7 @@ func (c *Client) Do(t testing.TB, method, path string, body []byte, header ...st
 // sent as JSON, and a transport error fails the test.
 func (c *Client) Call(t testing.TB, method, path string, body any, header ...string) (int, []byte, http.Header) {
 	t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	case []byte:
-		raw = b
-	default:
-		var err error
-		raw, err = json.Marshal(b)
-		require.NoError(t, err)
-	}
-	status, respBody, h, err := c.Do(t, method, path, raw, header...)
+	status, respBody, h, err := c.Do(t, method, path, openapitest.Body(t, body), header...)
 	require.NoError(t, err)
 	return status, respBody, h
 }
