@@ -4,10 +4,12 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 	"taskrunner/test/harness"
 )
 
@@ -44,3 +46,25 @@ func open(t *testing.T, url string) (*postgres.DB, string) {
 
 // testIDs makes ids for a given time, where a test orders rows by their ids' times.
 var testIDs domain.IDGenerator
+
+// storedTask returns a task store over a fresh schema holding one new queued task, and
+// the schema's URL.
+func storedTask(t *testing.T) (*postgres.TaskStore, domain.Task, string) {
+	t.Helper()
+	db, url := setup(t)
+	s := postgres.NewTaskStore(db)
+	task := contract.NewTask()
+	_, _, err := s.Create(context.Background(), task)
+	require.NoError(t, err)
+	return s, task, url
+}
+
+// connect opens another session on url, as another process would, closed when the test
+// ends.
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
+}

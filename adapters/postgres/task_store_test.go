@@ -57,12 +57,8 @@ func TestTaskStoreGetMalformedID(t *testing.T) {
 func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := contract.NewTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
+	s, task, _ := storedTask(t)
+	_, err := s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
 	require.NoError(t, err)
 
 	const workers = 8
@@ -97,14 +93,10 @@ func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 func TestTaskStoreUpdateRollsBackOnError(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := contract.NewTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
+	s, task, _ := storedTask(t)
 
 	boom := errors.New("boom")
-	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error {
+	_, err := s.Update(ctx, task.ID, func(t *domain.Task) error {
 		t.Status = domain.StatusFailed
 		return boom
 	})
@@ -156,11 +148,7 @@ func TestTaskStoreConcurrentIdempotentCreate(t *testing.T) {
 func TestTaskStoreDuplicateIDConflicts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := contract.NewTask()
+	s, task, _ := storedTask(t)
 	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	_, _, err = s.Create(ctx, task)
 	require.ErrorIs(t, err, domain.ErrConflict)
 }
