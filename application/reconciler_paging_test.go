@@ -13,6 +13,7 @@ import (
 	"taskrunner/adapters/memory"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/logcapture"
 )
 
 // watchedQueue is a memory queue that records the ids Contains is asked about and fails
@@ -81,7 +82,7 @@ func (q *watchedQueue) takeChecked() []string {
 func newPagingRig(t *testing.T, cfg application.ReconcilerConfig) (*reconcilerRig, *watchedQueue) {
 	t.Helper()
 	clock := memory.NewFakeClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
-	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logSink{}}
+	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logcapture.Buffer{}}
 	wq := &watchedQueue{Queue: r.queue, poison: map[string]bool{}}
 	cfg.QueuedGrace = 5 * time.Second
 	rec, err := application.NewReconciler(application.ReconcilerDeps{
@@ -142,7 +143,7 @@ func TestReconcilerPagesThroughDeepBacklog(t *testing.T) {
 	require.Equal(t, 1, r.runOnce(t), "pass 3 reaches the lost task")
 	require.ElementsMatch(t, idsOf(tasks[40:]), q.takeChecked(), "pass 3: the short last page")
 	require.True(t, r.inQueue(t, lost.ID))
-	require.Len(t, r.logs.events("task_requeued_by_reconciler", lost.ID), 1)
+	require.Len(t, r.logs.TaskEvents("task_requeued_by_reconciler", lost.ID), 1)
 
 	require.Zero(t, r.runOnce(t))
 	require.ElementsMatch(t, idsOf(tasks[:20]), q.takeChecked(), "after a short page the walk starts over")

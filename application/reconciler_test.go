@@ -2,7 +2,6 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"testing"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"taskrunner/adapters/memory"
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
+	"taskrunner/test/logcapture"
 )
 
 // reconcilerRig is a reconciler on memory adapters and a fake clock.
@@ -20,14 +21,13 @@ type reconcilerRig struct {
 	store *memory.TaskStore
 	queue *memory.Queue
 	rec   *application.Reconciler
-	logs  *logSink
-	ids   domain.IDGenerator
+	logs  *logcapture.Buffer
 }
 
 func newReconcilerRig(t *testing.T) *reconcilerRig {
 	t.Helper()
 	clock := memory.NewFakeClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
-	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logSink{}}
+	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logcapture.Buffer{}}
 	rec, err := application.NewReconciler(application.ReconcilerDeps{
 		Store: r.store, Queue: r.queue, Clock: clock, Log: slog.New(slog.NewJSONHandler(r.logs, nil)),
 	}, application.ReconcilerConfig{QueuedGrace: 5 * time.Second, Lease: 30 * time.Second})
@@ -40,10 +40,8 @@ func newReconcilerRig(t *testing.T) *reconcilerRig {
 func (r *reconcilerRig) put(t *testing.T, status domain.Status, attempts int) domain.Task {
 	t.Helper()
 	now := r.clock.Now()
-	task := domain.Task{
-		ID: r.ids.New(now), Type: domain.TaskEcho, Status: status, Params: json.RawMessage(`{}`),
-		Attempts: attempts, TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now,
-	}
+	task := contract.NewTask(contract.WithStatus(status), contract.WithUpdatedAt(now))
+	task.Attempts = attempts
 	if status == domain.StatusRunning {
 		task.StartedAt = &now
 	}
@@ -78,8 +76,8 @@ func TestReconcilerRequeuesQueuedTaskMissingFromQueue(t *testing.T) {
 	require.Equal(t, 1, r.runOnce(t))
 	require.True(t, r.inQueue(t, lost.ID))
 	require.Zero(t, r.runOnce(t), "already back on the queue")
-	require.Len(t, r.logs.events("task_requeued_by_reconciler", lost.ID), 1)
-	require.Empty(t, r.logs.events("task_requeued_by_reconciler", held.ID))
+	require.Len(t, r.logs.TaskEvents("task_requeued_by_reconciler", lost.ID), 1)
+	require.Empty(t, r.logs.TaskEvents("task_requeued_by_reconciler", held.ID))
 }
 
 func TestReconcilerRequeuesRunningTaskWhoseHolderVanished(t *testing.T) {
@@ -97,7 +95,7 @@ func TestReconcilerRequeuesRunningTaskWhoseHolderVanished(t *testing.T) {
 	r.clock.Advance(25 * time.Second)
 	require.Equal(t, 1, r.runOnce(t))
 	require.True(t, r.inQueue(t, orphan.ID))
-	ev := r.logs.events("task_requeued_by_reconciler", orphan.ID)
+	ev := r.logs.TaskEvents("task_requeued_by_reconciler", orphan.ID)
 	require.Len(t, ev, 1)
 	require.Equal(t, "running", ev[0]["status"])
 }
@@ -118,11 +116,7 @@ func TestReconcilerFailsRunningTaskLostTooOften(t *testing.T) {
 func TestReconcilerFeedsWorker(t *testing.T) {
 	t.Parallel()
 	w := newWorkerRig(t, nil, application.WorkerConfig{})
-	now := time.Now().UTC().Add(-time.Minute)
-	task := domain.Task{
-		ID: (&domain.IDGenerator{}).New(now), Type: domain.TaskEcho, Status: domain.StatusQueued,
-		Params: json.RawMessage(`{"lost":true}`), TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now,
-	}
+	task := contract.NewTask(contract.WithUpdatedAt(time.Now().UTC().Add(-time.Minute)), contract.WithParams(`{"lost":true}`))
 	_, _, err := w.store.Create(context.Background(), task)
 	require.NoError(t, err)
 	w.start(t)

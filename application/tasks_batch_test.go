@@ -17,6 +17,7 @@ import (
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
+	"taskrunner/test/logcapture"
 )
 
 // batchStore is a small stand-in for the memory adapter's ports.TaskBatchStore (which
@@ -114,7 +115,7 @@ type batchRig struct {
 	svc   *application.TaskService
 	store *batchStore
 	queue *batchQueue
-	logs  *logSink
+	logs  *logcapture.Buffer
 }
 
 // newBatchRig builds the rig; perMinute is TASKS_PER_MINUTE (0: off). unwired leaves the
@@ -125,7 +126,7 @@ func newBatchRig(t *testing.T, perMinute int, unwired bool) *batchRig {
 	r := &batchRig{
 		store: &batchStore{TaskStore: memory.NewTaskStore()},
 		queue: &batchQueue{Queue: memory.NewQueue(clock)},
-		logs:  &logSink{},
+		logs:  &logcapture.Buffer{},
 	}
 	limits := domain.DefaultLimits()
 	limits.TasksPerMinute = perMinute
@@ -337,7 +338,7 @@ func TestSubmitBatchPushFailureIsDeferredToTheReconciler(t *testing.T) {
 		require.True(t, c.Created)
 		_, err := r.store.Get(t.Context(), c.Task.ID)
 		require.NoError(t, err)
-		require.Len(t, r.logs.events("task_enqueue_deferred", c.Task.ID), 1, c.Task.ID)
+		require.Len(t, r.logs.TaskEvents("task_enqueue_deferred", c.Task.ID), 1, c.Task.ID)
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
+	"taskrunner/test/logcapture"
 )
 
 // waitLimit bounds every poll in these tests; it is a deadline, not a speed expectation.
@@ -34,7 +33,7 @@ type workerRig struct {
 	tasks   *application.TaskService
 	worker  *application.Worker
 	outage  *outageStore // the worker's view of store; can be switched off
-	logs    *logSink
+	logs    *logcapture.Buffer
 }
 
 // outageStore is a task store whose Update fails as unavailable while down is set.
@@ -125,7 +124,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	}
 	limits := domain.DefaultLimits()
 	limits.TasksPerMinute = 0
-	logs := &logSink{}
+	logs := &logcapture.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("worker log:\n%s", logs.String())
@@ -222,52 +221,4 @@ func (stubHandler) Validate(p json.RawMessage, _ domain.Limits) (json.RawMessage
 
 func (h stubHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage, error) {
 	return h.run(ctx, t)
-}
-
-// logSink collects JSON log lines written concurrently.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-// events returns the decoded log records named msg about the task (any task when ""). A
-// line that is not JSON matches nothing, so an event logged any other way is not found.
-func (s *logSink) events(msg, taskID string) []map[string]any {
-	s.mu.Lock()
-	lines := strings.Split(strings.TrimSpace(s.buf.String()), "\n")
-	s.mu.Unlock()
-	var out []map[string]any
-	for _, line := range lines {
-		if line == "" {
-			continue
-		}
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg && (taskID == "" || rec["task_id"] == taskID) {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-// waitEvent polls the log until an event named msg about the task appears, and returns it.
-func (s *logSink) waitEvent(t *testing.T, msg, taskID string) map[string]any {
-	t.Helper()
-	var got []map[string]any
-	require.Eventually(t, func() bool {
-		got = s.events(msg, taskID)
-		return len(got) > 0
-	}, waitLimit, 5*time.Millisecond, "no %s event for task %s", msg, taskID)
-	return got[0]
 }

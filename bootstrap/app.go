@@ -77,6 +77,9 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 	if role != RoleAPI {
 		opts = append(opts, workerModule)
 	}
+	if cfg.PprofAddr != "" {
+		opts = append(opts, pprofModule)
+	}
 	if role == RoleWorker && cfg.WorkerMetricsAddr != "" {
 		opts = append(opts, workerMetricsModule)
 	}

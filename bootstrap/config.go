@@ -55,6 +55,7 @@ type Config struct {
 	FetchTimeout       time.Duration
 	WorkerConcurrency  int
 	WorkerMetricsAddr  string
+	PprofAddr          string // PPROF_ADDR: Go profiler listener; empty: off
 	WorkerLease        time.Duration
 	RetryBaseDelay     time.Duration
 	ShutdownGrace      time.Duration
@@ -123,6 +124,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchTimeout:      r.seconds("FETCH_TIMEOUT_SECONDS", 30, 1),
 		WorkerConcurrency: r.intRange("WORKER_CONCURRENCY", 16, 1, 4096),
 		WorkerMetricsAddr: r.str("WORKER_METRICS_ADDR", ""),
+		PprofAddr:         r.str("PPROF_ADDR", ""),
 		WorkerLease:       r.seconds("WORKER_LEASE_SECONDS", 30, 1),
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,
 		ShutdownGrace:     r.seconds("SHUTDOWN_GRACE_SECONDS", 30, 0),
@@ -152,6 +154,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		r.fail("HTTP_ADDR", "must be host:port, got %q", c.HTTPAddr)
+	}
+	if c.PprofAddr != "" {
+		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
+			r.fail("PPROF_ADDR", "must be host:port, got %q", c.PprofAddr)
+		}
 	}
 	if c.WorkerMetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.WorkerMetricsAddr); err != nil {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -82,6 +83,26 @@ type Task struct {
 	UpdatedAt  time.Time
 	StartedAt  *time.Time
 	FinishedAt *time.Time
+}
+
+// Clone returns a deep copy: nothing a caller changes through the copy (the JSON bytes, the
+// error, the times behind pointers) reaches t. Stores hand out clones so a caller cannot
+// edit the record behind their back; tests keep an expected value while changing another.
+func (t Task) Clone() Task {
+	c := t
+	c.Params = slices.Clone(t.Params)
+	c.Result = slices.Clone(t.Result)
+	if t.Error != nil {
+		e := *t.Error
+		c.Error = &e
+	}
+	if t.StartedAt != nil {
+		c.StartedAt = timePtr(*t.StartedAt)
+	}
+	if t.FinishedAt != nil {
+		c.FinishedAt = timePtr(*t.FinishedAt)
+	}
+	return c
 }
 
 // Timeout is the task's runtime limit as a duration.

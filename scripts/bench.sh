@@ -43,8 +43,9 @@ case "$mode" in
     go build -o "$work/fakes3" ./test/fakes3
     "$work/fakes3" -addr "$s3addr" >"$work/fakes3.log" 2>&1 & pids+=($!)
     "$bin" migrate up >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
-    "$bin" api >"$work/api.log" 2>&1 & pids+=($!)
-    "$bin" worker >"$work/worker.log" 2>&1 & pids+=($!)
+    # BENCH_API_PPROF / BENCH_WORKER_PPROF (host:port): serve each process's profiler there.
+    PPROF_ADDR="${BENCH_API_PPROF:-}" "$bin" api >"$work/api.log" 2>&1 & pids+=($!)
+    PPROF_ADDR="${BENCH_WORKER_PPROF:-}" "$bin" worker >"$work/worker.log" 2>&1 & pids+=($!)
     ;;
   *) echo "usage: $0 memory|services" >&2; exit 2;;
 esac

@@ -1,52 +1,38 @@
 package brave_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"taskrunner/adapters/brave"
-	"taskrunner/ports"
-	"taskrunner/test/contract"
+	"taskrunner/test/providertest"
 )
 
-// The contract runs against the strict fake (it checks key, count and freshness as Brave
-// does) serving the recorded 20-result page whatever count is asked: capping to
-// MaxResults is the client's job.
-func TestSearchProviderContract(t *testing.T) {
-	t.Parallel()
-	contract.SearchProvider(t, func(t *testing.T) ports.SearchProvider {
-		return newFake(t, reply{status: 200, fixture: "brave_web_ok.json", headers: okHeaders}).client(t, testKey)
-	}, contract.SearchProviderOptions{
-		NewNotConfigured: func(t *testing.T) ports.SearchProvider {
-			return newFake(t, reply{status: 200, fixture: "brave_web_ok.json"}).client(t, "")
-		},
-		NewUnavailable: func(t *testing.T) ports.SearchProvider {
-			return newFake(t, reply{status: 503, body: `<html>Service Unavailable</html>`}).client(t, testKey)
-		},
-		NewHanging: func(t *testing.T) ports.SearchProvider {
-			c, err := brave.New(brave.Config{APIKey: testKey, URL: hangingServer(t), Timeout: time.Hour})
-			require.NoError(t, err)
-			return c
-		},
-	})
+// adapter is the client over the strict fake (it checks key, count and freshness as Brave
+// does), which serves the recorded page whatever count is asked.
+var adapter = providertest.Adapter[*brave.Client]{
+	API: providertest.Brave, Key: "test-brave-key-0123456789", KeyVar: "BRAVE_API_KEY",
+	Now: time.Date(2026, 11, 28, 14, 3, 7, 0, time.UTC),
+	OK:  providertest.Reply{Status: 200, Fixture: "brave_web_ok.json", Headers: okHeaders},
+	// Brave answers a wrong key with 422, not 401.
+	WrongKeyDetails: map[string]any{"http_status": 422, "provider_code": "SUBSCRIPTION_TOKEN_INVALID"},
+	Empty: map[string]providertest.Reply{
+		"no web":        {Status: 200, Fixture: "brave_empty.json", Headers: okHeaders},
+		"web null":      {Status: 200, Fixture: "brave_web_null.json", Headers: okHeaders},
+		"results empty": {Status: 200, Fixture: "brave_web_results_empty.json", Headers: okHeaders},
+	},
+	New: func(c providertest.Config) (*brave.Client, error) {
+		return brave.New(brave.Config{APIKey: c.Key, URL: c.URL, Timeout: c.Timeout, Clock: c.Clock})
+	},
+	Malformed: map[string]providertest.Reply{
+		"truncated": {Status: 200, Body: `{"type":"search","web":{"results":[{"title":"x",`},
+		"html":      {Status: 200, Body: `<html><body>Service temporarily blocked</body></html>`},
+		"array":     {Status: 200, Body: `[]`},
+		"empty":     {Status: 200, Body: ``},
+	},
 }
 
-// hangingServer accepts requests and answers none until the client gives up or the test
-// ends; it returns the server's URL.
-func hangingServer(t *testing.T) string {
-	t.Helper()
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) }) // runs first: Close waits for handlers
-	return srv.URL
+func TestSearchProvider(t *testing.T) {
+	t.Parallel()
+	adapter.Run(t)
 }

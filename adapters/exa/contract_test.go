@@ -1,52 +1,35 @@
 package exa_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"taskrunner/adapters/exa"
-	"taskrunner/ports"
-	"taskrunner/test/contract"
+	"taskrunner/test/providertest"
 )
 
-// The contract runs against the strict fake (it checks key, numResults and date as Exa
-// does) serving the recorded page whatever numResults is asked: capping to
-// MaxResults is the client's job.
-func TestSearchProviderContract(t *testing.T) {
-	t.Parallel()
-	contract.SearchProvider(t, func(t *testing.T) ports.SearchProvider {
-		return newFake(t, reply{status: 200, fixture: "exa_search_ok.json"}).client(t, testKey)
-	}, contract.SearchProviderOptions{
-		NewNotConfigured: func(t *testing.T) ports.SearchProvider {
-			return newFake(t, reply{status: 200, fixture: "exa_search_ok.json"}).client(t, "")
-		},
-		NewUnavailable: func(t *testing.T) ports.SearchProvider {
-			return newFake(t, reply{status: 503, body: `<html>Service Unavailable</html>`}).client(t, testKey)
-		},
-		NewHanging: func(t *testing.T) ports.SearchProvider {
-			c, err := exa.New(exa.Config{APIKey: testKey, URL: hangingServer(t), Timeout: time.Hour})
-			require.NoError(t, err)
-			return c
-		},
-	})
+// adapter is the client over the strict fake (it checks key, numResults and date as Exa
+// does), which serves the recorded page whatever numResults is asked.
+var adapter = providertest.Adapter[*exa.Client]{
+	API: providertest.Exa, Key: "test-exa-key-9876543210", KeyVar: "EXA_API_KEY",
+	Now: time.Date(2026, 11, 28, 14, 3, 7, 123e6, time.UTC),
+	OK:  providertest.Reply{Status: 200, Fixture: "exa_search_ok.json"},
+	WrongKeyDetails: map[string]any{
+		"http_status": 401, "provider_code": "INVALID_API_KEY", "request_id": "e3b1c6f08a9d24757c1f0e6a2b8d9c41",
+	},
+	Empty: map[string]providertest.Reply{"results empty": {Status: 200, Fixture: "exa_empty.json"}},
+	New: func(c providertest.Config) (*exa.Client, error) {
+		return exa.New(exa.Config{APIKey: c.Key, URL: c.URL, Timeout: c.Timeout, Clock: c.Clock})
+	},
+	Malformed: map[string]providertest.Reply{
+		"truncated":  {Status: 200, Body: `{"requestId":"x","results":[{"url":"https://e.com"`},
+		"html":       {Status: 200, Body: `<!doctype html><p>gateway</p>`},
+		"no results": {Status: 200, Fixture: "exa_no_results_field.json"},
+		"null":       {Status: 200, Body: `null`},
+	},
 }
 
-// hangingServer accepts requests and answers none until the client gives up or the test
-// ends; it returns the server's URL.
-func hangingServer(t *testing.T) string {
-	t.Helper()
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) }) // runs first: Close waits for handlers
-	return srv.URL
+func TestSearchProvider(t *testing.T) {
+	t.Parallel()
+	adapter.Run(t)
 }

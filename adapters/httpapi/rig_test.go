@@ -199,29 +199,12 @@ func (r response) errorMessage(t *testing.T) string {
 // headers come in pairs.
 func (r *rig) do(method, path string, body any, headers ...string) response {
 	r.t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	case []byte:
-		raw = b
-	default:
-		var err error
-		raw, err = json.Marshal(b)
-		require.NoError(r.t, err)
-	}
+	raw := openapitest.Body(r.t, body)
 	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i+1] == "" {
-			req.Header.Del(headers[i])
-			continue
-		}
-		req.Header.Set(headers[i], headers[i+1])
-	}
+	openapitest.SetHeaders(req.Header, headers...)
 	var resp *http.Response
 	var err error
 	if r.live != "" {

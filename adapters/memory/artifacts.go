@@ -89,6 +89,6 @@ func (s *ArtifactStore) ListByTask(ctx context.Context, taskID string) ([]domain
 }
 
 func cloneArtifact(a domain.Artifact) domain.Artifact {
-	a.Metadata = cloneJSON(a.Metadata)
+	a.Metadata = slices.Clone(a.Metadata) // nil stays nil
 	return a
 }

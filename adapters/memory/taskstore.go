@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -56,7 +55,7 @@ func (s *TaskStore) Create(ctx context.Context, t domain.Task) (domain.Task, boo
 	defer s.mu.Unlock()
 	if t.IdempotencyKey != "" {
 		if id, ok := s.byKey[t.IdempotencyKey]; ok {
-			return cloneTask(s.tasks[id]), false, nil
+			return s.tasks[id].Clone(), false, nil
 		}
 	}
 	if _, ok := s.tasks[t.ID]; ok {
@@ -68,7 +67,7 @@ func (s *TaskStore) Create(ctx context.Context, t domain.Task) (domain.Task, boo
 // insertLocked stores a copy of t, whose id and key the caller has checked are free, and
 // returns another copy.
 func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
-	c := cloneTask(t)
+	c := t.Clone()
 	s.tasks[t.ID] = &c
 	i, _ := slices.BinarySearch(s.ids, t.ID)
 	s.ids = slices.Insert(s.ids, i, t.ID)
@@ -76,7 +75,7 @@ func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
 		s.byKey[t.IdempotencyKey] = t.ID
 	}
 	s.countLocked(c.Type, c.Status, 1)
-	return cloneTask(&c)
+	return c.Clone()
 }
 
 // Get returns a copy of the task, or an error matching domain.ErrNotFound.
@@ -90,7 +89,7 @@ func (s *TaskStore) Get(ctx context.Context, id string) (domain.Task, error) {
 	if !ok {
 		return domain.Task{}, notFound("task", id)
 	}
-	return cloneTask(t), nil
+	return t.Clone(), nil
 }
 
 // List returns matching tasks with ids below filter.After, newest first. NextAfter is set
@@ -119,7 +118,7 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 			page.NextAfter = page.Tasks[limit-1].ID
 			break
 		}
-		page.Tasks = append(page.Tasks, cloneTask(t))
+		page.Tasks = append(page.Tasks, t.Clone())
 	}
 	return page, nil
 }
@@ -136,7 +135,7 @@ func (s *TaskStore) Update(ctx context.Context, id string, fn func(*domain.Task)
 	if !ok {
 		return domain.Task{}, notFound("task", id)
 	}
-	c := cloneTask(old)
+	c := old.Clone()
 	if err := fn(&c); err != nil {
 		return domain.Task{}, err
 	}
@@ -169,9 +168,9 @@ func (s *TaskStore) replaceLocked(c *domain.Task) domain.Task {
 	s.countLocked(old.Type, old.Status, -1)
 	s.countLocked(c.Type, c.Status, 1)
 	// fn may have put caller-owned slices or pointers into c: store a copy of its own.
-	stored := cloneTask(c)
+	stored := c.Clone()
 	s.tasks[c.ID] = &stored
-	return cloneTask(&stored)
+	return stored.Clone()
 }
 
 // ListStale returns up to q.Limit tasks in q.Status updated before q.UpdatedBefore and
@@ -198,7 +197,7 @@ func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domai
 	}
 	out := make([]domain.Task, len(stale))
 	for i, t := range stale {
-		out[i] = cloneTask(t)
+		out[i] = t.Clone()
 	}
 	s.mu.RUnlock()
 	return out, nil
@@ -237,32 +236,4 @@ func (s *TaskStore) countLocked(typ domain.TaskType, st domain.Status, delta int
 			delete(s.counts, typ)
 		}
 	}
-}
-
-// cloneTask deep-copies everything a caller could mutate through the copy.
-func cloneTask(t *domain.Task) domain.Task {
-	c := *t
-	c.Params = cloneJSON(t.Params)
-	c.Result = cloneJSON(t.Result)
-	if t.Error != nil {
-		e := *t.Error
-		c.Error = &e
-	}
-	if t.StartedAt != nil {
-		v := *t.StartedAt
-		c.StartedAt = &v
-	}
-	if t.FinishedAt != nil {
-		v := *t.FinishedAt
-		c.FinishedAt = &v
-	}
-	return c
-}
-
-// cloneJSON copies raw JSON, keeping nil as nil.
-func cloneJSON(m []byte) []byte {
-	if m == nil {
-		return nil
-	}
-	return bytes.Clone(m)
 }

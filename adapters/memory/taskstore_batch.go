@@ -53,7 +53,7 @@ func (s *TaskStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]doma
 	}
 	for i := range tasks { // after the inserts: a holder may be a task of this batch
 		if holder[i] != "" {
-			results[i] = domain.CreateResult{Task: cloneTask(s.tasks[holder[i]])}
+			results[i] = domain.CreateResult{Task: s.tasks[holder[i]].Clone()}
 		}
 	}
 	return results, nil
@@ -85,7 +85,7 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 			results[i].Err = notFound("task", ch.ID)
 			continue
 		}
-		c := cloneTask(old)
+		c := old.Clone()
 		if err := ch.Apply(&c); err != nil {
 			results[i].Err = err
 			continue

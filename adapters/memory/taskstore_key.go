@@ -18,5 +18,5 @@ func (s *TaskStore) GetByIdempotencyKey(ctx context.Context, key string) (domain
 	if !ok || key == "" {
 		return domain.Task{}, notFound("task with idempotency key", key)
 	}
-	return cloneTask(s.tasks[id]), nil
+	return s.tasks[id].Clone(), nil
 }

@@ -16,11 +16,14 @@ import (
 // hold the listener's goroutine forever.
 const serverReadHeaderTimeout = 5 * time.Second
 
-// ServerConfig says where a Server listens and what it serves at GET /metrics.
+// ServerConfig says where a Server listens and what it serves at GET Path.
 type ServerConfig struct {
 	Addr    string       // host:port; port 0 picks a free port (see Server.Addr)
 	Handler http.Handler // usually Metrics.Handler()
-	Log     *slog.Logger // receives metrics_listening and metrics_serve_failed; nil discards
+	// Path is where Handler is mounted: "/metrics" when empty; a path ending in "/" serves
+	// the whole subtree (the profiler's "/debug/pprof/").
+	Path string
+	Log  *slog.Logger // receives metrics_listening and metrics_serve_failed; nil discards
 }
 
 // Server serves GET /metrics on its own listener: for a process that has no API server to
@@ -42,7 +45,10 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", cfg.Handler)
+	if cfg.Path == "" {
+		cfg.Path = "/metrics"
+	}
+	mux.Handle("GET "+cfg.Path, cfg.Handler)
 	return &Server{cfg: cfg, srv: &http.Server{Handler: mux, ReadHeaderTimeout: serverReadHeaderTimeout}}, nil
 }
 

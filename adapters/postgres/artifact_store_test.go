@@ -10,6 +10,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 func TestArtifactStoreTaskReference(t *testing.T) {
@@ -17,10 +18,10 @@ func TestArtifactStoreTaskReference(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	tasks, s := postgres.NewTaskStore(db), postgres.NewArtifactStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := tasks.Create(ctx, task)
 	require.NoError(t, err)
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := contract.Now()
 	art := func(taskID string, at time.Time) domain.Artifact {
 		return domain.Artifact{
 			ID: testIDs.New(at), TaskID: taskID, Type: domain.ArtifactFetchText, ContentType: "text/plain",

@@ -8,7 +8,7 @@ import (
 	"taskrunner/test/contract"
 )
 
-// The port contracts, each subtest on a fresh database of its own.
+// The port contracts, each subtest on a fresh schema of its own.
 
 func TestTaskStoreContract(t *testing.T) {
 	t.Parallel()

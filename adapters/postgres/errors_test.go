@@ -10,6 +10,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // TestConnectionsTerminated kills the pool's backends (pg_terminate_backend, as an admin or a
@@ -18,9 +19,9 @@ import (
 func TestConnectionsTerminated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, url := setup(t)
+	db, url := setupDatabase(t) // terminateBackends ends every session of the database
 	s := postgres.NewTaskStore(db)
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err := s.Create(ctx, task)
 	require.NoError(t, err)
 
@@ -70,7 +71,7 @@ func TestUnreachableServerIsUnavailable(t *testing.T) {
 
 	err = db.Ping(ctx)
 	require.ErrorIs(t, err, domain.ErrUnavailable)
-	_, err = postgres.NewTaskStore(db).Get(ctx, newTask().ID)
+	_, err = postgres.NewTaskStore(db).Get(ctx, contract.NewTask().ID)
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 	require.NotContains(t, err.Error(), "secret")
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // requireInvalidValue checks that err is the 422 the server's refusal of a value becomes:
@@ -39,19 +39,19 @@ func TestValuesTheServerRefusesAre422(t *testing.T) {
 		"not UTF-8":           "{\"msg\":\"\xff\"}",
 		"number too large":    `{"n":1e1000000}`,
 	} {
-		task := newTask(func(t *domain.Task) { t.Params = json.RawMessage(params) })
+		task := contract.NewTask(func(t *domain.Task) { t.Params = json.RawMessage(params) })
 		_, _, err := tasks.Create(ctx, task)
 		requireInvalidValue(t, err, name)
 		_, err = tasks.Get(ctx, task.ID)
 		require.ErrorIs(t, err, domain.ErrNotFound, "%s: nothing was stored", name)
 	}
 
-	keyed := newTask(func(t *domain.Task) { t.IdempotencyKey = "k\x00" })
+	keyed := contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = "k\x00" })
 	_, _, err := tasks.Create(ctx, keyed)
 	requireInvalidValue(t, err, "NUL in idempotency_key")
 
 	// The worker's write of a result goes through Update: a refusal there rolls back.
-	task := newTask()
+	task := contract.NewTask()
 	_, _, err = tasks.Create(ctx, task)
 	require.NoError(t, err, "the store still works after the refusals")
 	_, err = tasks.Update(ctx, task.ID, func(t *domain.Task) error {
@@ -63,7 +63,7 @@ func TestValuesTheServerRefusesAre422(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, got.Result)
 
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := contract.Now()
 	for name, mutate := range map[string]func(*domain.Artifact){
 		"NUL in metadata":     func(a *domain.Artifact) { a.Metadata = json.RawMessage(`{"title":"\u0000"}`) },
 		"NUL in type":         func(a *domain.Artifact) { a.Type = "log\x00" },

@@ -9,6 +9,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 func TestRunStoreRecordIsAtomic(t *testing.T) {
@@ -16,7 +17,7 @@ func TestRunStoreRecordIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewRunStore(db)
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := contract.Now()
 	run := domain.Run{
 		ID: testIDs.New(now), Scope: domain.ScopeSearch, Key: domain.RunKey(domain.ScopeSearch, "q"),
 		Status: domain.RunSucceeded, StartedAt: now, FinishedAt: now,
@@ -43,7 +44,7 @@ func TestRunStoreLatestAndProcessed(t *testing.T) {
 	ctx := context.Background()
 	db, _ := setup(t)
 	s := postgres.NewRunStore(db)
-	base := time.Now().UTC().Truncate(time.Microsecond)
+	base := contract.Now()
 
 	ok, last, err := s.HasBeenProcessed(ctx, domain.ScopeFetch, "u")
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 	"taskrunner/test/harness"
 )
 
@@ -90,7 +91,7 @@ func stateless(op func(ctx context.Context) error) func(context.Context) func(co
 }
 
 func benchTask() domain.Task {
-	return newTask(func(t *domain.Task) {
+	return contract.NewTask(func(t *domain.Task) {
 		t.Params = json.RawMessage(`{"message":"hello from the benchmark"}`)
 		t.ClientID = "bench-client"
 	})

@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // What the batch contract cannot provoke through the port: a value the server refuses in
@@ -24,8 +24,8 @@ func TestTaskBatchRefusedValueStoresNothing(t *testing.T) {
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
 
-	bad := newTask(func(t *domain.Task) { t.Params = json.RawMessage(`{"msg":"a\u0000b"}`) })
-	good := newTask(func(t *domain.Task) { t.IdempotencyKey = "k-" + t.ID })
+	bad := contract.NewTask(func(t *domain.Task) { t.Params = json.RawMessage(`{"msg":"a\u0000b"}`) })
+	good := contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = "k-" + t.ID })
 	_, err := s.CreateMany(ctx, []domain.Task{good, bad})
 	requireInvalidValue(t, err, "CreateMany with a NUL in one task's params")
 	for _, task := range []domain.Task{good, bad} {
@@ -33,7 +33,7 @@ func TestTaskBatchRefusedValueStoresNothing(t *testing.T) {
 		require.ErrorIs(t, err, domain.ErrNotFound, "nothing of the batch was stored")
 	}
 
-	tasks := []domain.Task{newTask(), newTask(), newTask()}
+	tasks := []domain.Task{contract.NewTask(), contract.NewTask(), contract.NewTask()}
 	_, err = s.CreateMany(ctx, tasks)
 	require.NoError(t, err, "the store still works after the refusal")
 	for range 2 * testMaxConns { // more calls than connections: none was left in a transaction
@@ -70,7 +70,7 @@ func TestTaskBatchCreateWaitsForAKeyBeingInserted(t *testing.T) {
 	s := postgres.NewTaskStore(db)
 	other, watch := connect(t, url), connect(t, url)
 
-	holder := newTask(func(t *domain.Task) { t.IdempotencyKey = "k-" + t.ID })
+	holder := contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = "k-" + t.ID })
 	tx, err := other.Begin(ctx)
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, "INSERT INTO tasks (id, type, status, params, timeout_seconds, idempotency_key, created_at, updated_at) "+
@@ -78,8 +78,8 @@ func TestTaskBatchCreateWaitsForAKeyBeingInserted(t *testing.T) {
 		holder.TimeoutSeconds, holder.IdempotencyKey, holder.CreatedAt, holder.UpdatedAt)
 	require.NoError(t, err)
 
-	late := newTask(func(t *domain.Task) { t.IdempotencyKey = holder.IdempotencyKey })
-	fresh := newTask()
+	late := contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = holder.IdempotencyKey })
+	fresh := contract.NewTask()
 	type outcome struct {
 		results []domain.CreateResult
 		err     error
@@ -115,12 +115,4 @@ func TestTaskBatchCreateWaitsForAKeyBeingInserted(t *testing.T) {
 	require.Equal(t, holder.ID, o.results[1].Task.ID)
 	_, err = s.Get(ctx, late.ID)
 	require.ErrorIs(t, err, domain.ErrNotFound)
-}
-
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	return conn
 }

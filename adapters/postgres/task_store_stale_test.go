@@ -34,10 +34,8 @@ func TestTaskStoreListStaleUsesKeysetIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, url := setup(t)
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "SET enable_seqscan = off")
+	conn := connect(t, url)
+	_, err := conn.Exec(ctx, "SET enable_seqscan = off")
 	require.NoError(t, err)
 
 	now := time.Now()

@@ -12,6 +12,7 @@ import (
 
 	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 // These tests cover what is particular to PostgreSQL; the port's behaviour is the contract
@@ -23,7 +24,7 @@ func TestTaskStoreRoundTrip(t *testing.T) {
 	db, _ := setup(t)
 	s := postgres.NewTaskStore(db)
 
-	in := newTask(func(t *domain.Task) {
+	in := contract.NewTask(func(t *domain.Task) {
 		t.Params = json.RawMessage(`{ "message" : "hi",  "n": [1, 2] }`)
 		t.IdempotencyKey = "k1"
 		t.CreatedAt = t.CreatedAt.In(time.FixedZone("X", 3600)).Add(123 * time.Nanosecond)
@@ -56,12 +57,8 @@ func TestTaskStoreGetMalformedID(t *testing.T) {
 func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
+	s, task, _ := storedTask(t)
+	_, err := s.Update(ctx, task.ID, func(t *domain.Task) error { return t.Start("d", time.Now().UTC()) })
 	require.NoError(t, err)
 
 	const workers = 8
@@ -96,14 +93,10 @@ func TestTaskStoreUpdateIsExclusive(t *testing.T) {
 func TestTaskStoreUpdateRollsBackOnError(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
+	s, task, _ := storedTask(t)
 
 	boom := errors.New("boom")
-	_, err = s.Update(ctx, task.ID, func(t *domain.Task) error {
+	_, err := s.Update(ctx, task.ID, func(t *domain.Task) error {
 		t.Status = domain.StatusFailed
 		return boom
 	})
@@ -133,7 +126,7 @@ func TestTaskStoreConcurrentIdempotentCreate(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, created, err := s.Create(ctx, newTask(func(t *domain.Task) { t.IdempotencyKey = "same" }))
+			got, created, err := s.Create(ctx, contract.NewTask(func(t *domain.Task) { t.IdempotencyKey = "same" }))
 			results <- result{got.ID, created, err}
 		}()
 	}
@@ -155,11 +148,7 @@ func TestTaskStoreConcurrentIdempotentCreate(t *testing.T) {
 func TestTaskStoreDuplicateIDConflicts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
+	s, task, _ := storedTask(t)
 	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	_, _, err = s.Create(ctx, task)
 	require.ErrorIs(t, err, domain.ErrConflict)
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"taskrunner/adapters/postgres"
 	"taskrunner/domain"
 )
 
@@ -20,11 +18,7 @@ import (
 func TestTaskStoreUpdateRetriesAfterAWriteInBetween(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
+	s, task, _ := storedTask(t)
 
 	var seen []bool // CancelRequested as each call of fn saw it
 	got, err := s.Update(ctx, task.ID, func(cur *domain.Task) error {
@@ -47,14 +41,8 @@ func TestTaskStoreUpdateRetriesAfterAWriteInBetween(t *testing.T) {
 func TestTaskStoreUpdateSeesWritesFromOutside(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, url := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	s, task, url := storedTask(t)
+	conn := connect(t, url)
 
 	calls := 0
 	got, err := s.Update(ctx, task.ID, func(cur *domain.Task) error {
@@ -77,17 +65,11 @@ func TestTaskStoreUpdateSeesWritesFromOutside(t *testing.T) {
 func TestTaskStoreUpdateIgnoresALockWithoutWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, url := setup(t)
-	s := postgres.NewTaskStore(db)
-	task := newTask()
-	_, _, err := s.Create(ctx, task)
-	require.NoError(t, err)
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	s, task, url := storedTask(t)
+	conn := connect(t, url)
 
 	calls := 0
-	_, err = s.Update(ctx, task.ID, func(cur *domain.Task) error {
+	_, err := s.Update(ctx, task.ID, func(cur *domain.Task) error {
 		calls++
 		tx, err := conn.Begin(ctx)
 		require.NoError(t, err)

@@ -215,7 +215,7 @@ func batchCreateErrorStoresNothing(t *testing.T, s BatchTaskStore) {
 func batchCreateCopies(t *testing.T, s BatchTaskStore) {
 	key := "contract-" + randomHex(8)
 	in := []domain.Task{FullTask(WithIdempotencyKey(key)), FullTask(WithIdempotencyKey(key))}
-	want := cloneTask(in[0])
+	want := in[0].Clone()
 	results := createMany(t, s, in)
 	// Mutating what was passed in or returned must not reach the store or another result.
 	in[0].Params[2] = 'X'
@@ -299,12 +299,12 @@ func batchUpdateFull(t *testing.T, s BatchTaskStore) {
 	tasks := []domain.Task{NewTask(), FullTask(WithStatus(domain.StatusRunning))}
 	createMany(t, s, tasks)
 	full := FullTask(func(t *domain.Task) { t.ID = tasks[0].ID })
-	given := cloneTask(full)
+	given := full.Clone()
 	cleared := tasks[1]
 	cleared.Result, cleared.Error, cleared.StartedAt, cleared.FinishedAt = nil, nil, nil, nil
 	cleared.CancelRequested, cleared.Status = false, domain.StatusQueued
 	results := updateMany(t, s, []domain.TaskChange{
-		{ID: tasks[0].ID, Apply: func(cur *domain.Task) error { *cur = cloneTask(given); return nil }},
+		{ID: tasks[0].ID, Apply: func(cur *domain.Task) error { *cur = given.Clone(); return nil }},
 		{ID: tasks[1].ID, Apply: func(cur *domain.Task) error {
 			cur.Result, cur.Error, cur.StartedAt, cur.FinishedAt = nil, nil, nil, nil
 			cur.CancelRequested, cur.Status = false, domain.StatusQueued

@@ -33,14 +33,14 @@ func flowFetchNUL(t *testing.T, start starter) {
 	require.Equal(t, "The Quiet Queue", r.Title)
 	require.Len(t, r.ArtifactIDs, 2)
 
-	code, b, _ := s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0]+"/meta", nil)
+	code, b, _ := s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0]+"/meta", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.NotContains(t, string(b), `\u0000`)
-	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
+	code, b, _ = s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.NotContains(t, string(b), "\x00")
 	require.Contains(t, string(b), "block on the queue instead of polling")
-	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[1], nil)
+	code, b, _ = s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[1], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, nulArticle, string(b))
 

@@ -46,14 +46,14 @@ func flowFetch(t *testing.T, start starter) {
 	require.False(t, r.Cached)
 	require.Len(t, r.ArtifactIDs, 2)
 
-	code, b, h := s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
+	code, b, h := s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, h.Get("Content-Type"), "text/plain")
 	text := string(b)
 	require.Contains(t, text, "block on the queue instead of polling")
 	require.NotContains(t, text, "Copyright 2026")
 
-	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[1], nil)
+	code, b, _ = s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[1], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, articleHTML, string(b))
 
@@ -62,7 +62,7 @@ func flowFetch(t *testing.T, start starter) {
 	require.True(t, r2.Cached)
 	require.Equal(t, r.ArtifactIDs, r2.ArtifactIDs)
 
-	code, b, _ = s.call(t, http.MethodPost, "/fetch", map[string]any{"url": "ftp://example.com/x"})
+	code, b, _ = s.Call(t, http.MethodPost, "/fetch", map[string]any{"url": "ftp://example.com/x"})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
 }
 
@@ -124,6 +124,6 @@ func flowFetchBlocked(t *testing.T, start starter) {
 	require.Equal(t, "fetch_blocked", tk.Error.Code)
 	require.False(t, strings.Contains(tk.Error.Message, "secret"))
 
-	code, b, _ := s.call(t, http.MethodPost, "/fetch", map[string]any{"url": "https://not-allowed.org/"})
+	code, b, _ := s.Call(t, http.MethodPost, "/fetch", map[string]any{"url": "https://not-allowed.org/"})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
 }

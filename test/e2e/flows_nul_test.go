@@ -27,12 +27,12 @@ func flowNUL(t *testing.T, start starter) {
 		{"artifact metadata", "/artifacts", `{"type":"log","content_type":"text/plain","data_base64":"","metadata":{"a":{"b":"\u0000"}}}`, "metadata.a.b"},
 	}
 	for _, tc := range cases {
-		code, b, _ := s.call(t, http.MethodPost, tc.path, tc.body)
+		code, b, _ := s.Call(t, http.MethodPost, tc.path, tc.body)
 		t.Run(tc.name, func(t *testing.T) {
 			expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", tc.field)
 		})
 	}
-	code, b, _ := s.call(t, http.MethodGet, "/tasks", nil)
+	code, b, _ := s.Call(t, http.MethodGet, "/tasks", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Empty(t, decode[struct {
 		Tasks []json.RawMessage `json:"tasks"`

@@ -27,14 +27,14 @@ func flowSearch(t *testing.T, start starter) {
 	require.Len(t, r.ArtifactIDs, 1)
 	require.Contains(t, r.Providers, s.source)
 
-	code, b, h := s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
+	code, b, h := s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0], nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, h.Get("Content-Type"), "application/json")
-	s.v.CheckSchema(t, "SearchResultsDocument", b) // artifacts are bytes to the API: check the JSON here
+	s.OpenAPI.CheckSchema(t, "SearchResultsDocument", b) // artifacts are bytes to the API: check the JSON here
 	art := decode[map[string]any](t, b)
 	require.Equal(t, "open source task runner", art["query"])
 	require.NotEmpty(t, art["results"])
-	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0]+"/meta", nil)
+	code, b, _ = s.Call(t, http.MethodGet, "/artifacts/"+r.ArtifactIDs[0]+"/meta", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "search_results", decode[map[string]any](t, b)["type"])
 
@@ -48,11 +48,11 @@ func flowSearch(t *testing.T, start starter) {
 	noKey := s.wait(t, s.submit(t, "/search", map[string]any{"query": "x", "sources": []string{s.noKeySource}}).ID, "failed")
 	require.Equal(t, "provider_not_configured", noKey.Error.Code)
 
-	code, b, _ = s.call(t, http.MethodPost, "/search", map[string]any{"query": "x", "sources": []string{"altavista"}})
+	code, b, _ = s.Call(t, http.MethodPost, "/search", map[string]any{"query": "x", "sources": []string{"altavista"}})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
-	code, b, _ = s.call(t, http.MethodPost, "/search", map[string]any{"query": "   "})
+	code, b, _ = s.Call(t, http.MethodPost, "/search", map[string]any{"query": "   "})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
-	code, b, _ = s.call(t, http.MethodPost, "/search", map[string]any{"query": "x", "max_results": 11})
+	code, b, _ = s.Call(t, http.MethodPost, "/search", map[string]any{"query": "x", "max_results": 11})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
 }
 
@@ -68,12 +68,12 @@ func flowSearchBatch(t *testing.T, start starter) {
 	}](t, first.Result)
 	require.Equal(t, 2, r.QueryCount)
 	require.Contains(t, r.ArtifactIDs, r.BatchArtifactID)
-	code, b, _ := s.call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID+"/meta", nil)
+	code, b, _ := s.Call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID+"/meta", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "search_batch_results", decode[map[string]any](t, b)["type"])
-	code, b, _ = s.call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID, nil)
+	code, b, _ = s.Call(t, http.MethodGet, "/artifacts/"+r.BatchArtifactID, nil)
 	require.Equal(t, http.StatusOK, code)
-	s.v.CheckSchema(t, "SearchBatchResultsDocument", b)
+	s.OpenAPI.CheckSchema(t, "SearchBatchResultsDocument", b)
 
 	again := s.wait(t, s.submit(t, "/search/batch", body).ID, "succeeded")
 	r2 := decode[struct {
@@ -85,8 +85,8 @@ func flowSearchBatch(t *testing.T, start starter) {
 	require.Equal(t, r.ArtifactIDs, r2.ArtifactIDs)
 	require.Equal(t, r.BatchArtifactID, r2.BatchArtifactID)
 
-	code, b, _ = s.call(t, http.MethodPost, "/search/batch", map[string]any{"queries": []string{"a", "b", "c", "d"}, "sources": []string{s.source}})
+	code, b, _ = s.Call(t, http.MethodPost, "/search/batch", map[string]any{"queries": []string{"a", "b", "c", "d"}, "sources": []string{s.source}})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
-	code, b, _ = s.call(t, http.MethodPost, "/search/batch", map[string]any{"queries": []string{}, "sources": []string{s.source}})
+	code, b, _ = s.Call(t, http.MethodPost, "/search/batch", map[string]any{"queries": []string{}, "sources": []string{s.source}})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "")
 }

@@ -12,6 +12,7 @@ import (
 
 	"taskrunner/adapters/httpapi"
 	"taskrunner/bootstrap"
+	"taskrunner/test/apptest"
 	"taskrunner/test/harness"
 	"taskrunner/test/logcapture"
 )
@@ -24,18 +25,11 @@ func TestServicesWorkerHandsBackOnShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL and Redis; run without -short")
 	}
-	c := testConfig(t, bootstrap.ModeServices)
-	c.DatabaseURL = harness.Postgres(t)
-	rt := harness.Redis(t)
-	c.RedisURL, c.RedisPrefix = rt.URL, rt.Prefix
-	s3 := harness.S3(t)
-	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
+	c := servicesConfig(t)
 	c.ShutdownGrace = 200 * time.Millisecond
 
 	logs := &logcapture.Buffer{}
-	var srv *httpapi.Server
-	startApp(t, c, bootstrap.RoleAPI, logs, fx.Populate(&srv))
-	s := newStack(t, srv, logs, c)
+	s := &stack{Client: apptest.StartAPI(t, c, bootstrap.RoleAPI, logs), logs: logs}
 
 	first := bootstrap.NewApp(c, bootstrap.RoleWorker, logs)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -46,13 +40,13 @@ func TestServicesWorkerHandsBackOnShutdown(t *testing.T) {
 	s.wait(t, tk.ID, "running")
 	require.NoError(t, first.Stop(ctx))
 
-	code, b, _ := s.call(t, http.MethodGet, "/tasks/"+tk.ID, nil)
+	code, b, _ := s.Call(t, http.MethodGet, "/tasks/"+tk.ID, nil)
 	require.Equal(t, http.StatusOK, code)
 	handedBack := decode[task](t, b)
 	require.Equal(t, "queued", handedBack.Status, "the stopped worker hands the task back")
 	require.Equal(t, 0, handedBack.Attempts, "the attempt cut short by shutdown is not counted")
 
-	startApp(t, c, bootstrap.RoleWorker, logs)
+	apptest.Start(t, c, bootstrap.RoleWorker, logs)
 	done := s.wait(t, tk.ID, "succeeded")
 	require.Equal(t, 1, done.Attempts)
 	require.NotEmpty(t, logs.Events("task_handed_back"))
@@ -80,11 +74,7 @@ func TestShutdownWithZeroGraceHandsBackAtOnce(t *testing.T) {
 			c.Limits.TasksPerMinute = 0
 			c.WorkerConcurrency = 4
 			if mode == bootstrap.ModeServices {
-				c.DatabaseURL = harness.Postgres(t)
-				rt := harness.Redis(t)
-				c.RedisURL, c.RedisPrefix = rt.URL, rt.Prefix
-				s3 := harness.S3(t)
-				c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
+				apptest.UseServices(t, &c, harness.Postgres(t), harness.Redis(t))
 			}
 
 			logs := &logcapture.Buffer{}
@@ -94,7 +84,7 @@ func TestShutdownWithZeroGraceHandsBackAtOnce(t *testing.T) {
 			startCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			require.NoError(t, app.Start(startCtx))
-			s := newStack(t, srv, logs, c)
+			s := &stack{Client: apptest.NewClient(t, srv, c), logs: logs}
 
 			var ids []string
 			for range 3 {
@@ -121,11 +111,9 @@ func TestShutdownWithZeroGraceHandsBackAtOnce(t *testing.T) {
 			}
 			// The record outlives the process: read it through a fresh api.
 			c.HTTPAddr = "127.0.0.1:0"
-			var api *httpapi.Server
-			startApp(t, c, bootstrap.RoleAPI, logs, fx.Populate(&api))
-			s2 := newStack(t, api, logs, c)
+			s2 := apptest.StartAPI(t, c, bootstrap.RoleAPI, logs)
 			for _, id := range ids {
-				code, b, _ := s2.call(t, http.MethodGet, "/tasks/"+id, nil)
+				code, b, _ := s2.Call(t, http.MethodGet, "/tasks/"+id, nil)
 				require.Equal(t, http.StatusOK, code)
 				tk := decode[task](t, b)
 				require.Equal(t, "queued", tk.Status, "task %s", id)

@@ -1,33 +1,25 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/fx"
 
-	"taskrunner/adapters/httpapi"
 	"taskrunner/bootstrap"
+	"taskrunner/test/apptest"
 	"taskrunner/test/harness"
 	"taskrunner/test/logcapture"
-	"taskrunner/test/openapitest"
+	"taskrunner/test/providertest"
 )
 
-// stack is a running taskrunner reached over real HTTP.
+// stack is a running taskrunner reached over real HTTP, every exchange checked against
+// the OpenAPI document.
 type stack struct {
-	base   string
-	client *http.Client
-	logs   *logcapture.Buffer
-	v      *openapitest.V
-	token  string
+	*apptest.Client
+	logs *logcapture.Buffer
 	// source is a search source that answers in this stack (memory: the offline demo;
 	// services: a fake Brave server); noKeySource is an allowed source without a key.
 	source, noKeySource string
@@ -36,146 +28,41 @@ type stack struct {
 // starter starts a stack whose config the test may adjust.
 type starter func(t *testing.T, adjust func(*bootstrap.Config)) *stack
 
-func testConfig(t *testing.T, mode bootstrap.Mode) bootstrap.Config {
-	t.Helper()
-	c, err := bootstrap.Load(func(string) string { return "" })
-	require.NoError(t, err)
-	c = c.WithMode(mode)
-	c.Limits.SearchSourceAllowlist = []string{"brave", "exa", "demo"}
-	c.HTTPAddr = "127.0.0.1:0"
-	c.Limits.TasksPerMinute = 0
-	c.WorkerConcurrency = 4
-	c.WorkerLease = 2 * time.Second
-	c.RetryBaseDelay = 20 * time.Millisecond
-	c.ShutdownGrace = 2 * time.Second
-	c.ReconcileInterval = time.Second
-	c.FetchAllowPrivate = true
-	c.Limits.FetchAllowedPorts = []string{"*"} // the test sites listen on random ports
-	c.LogLevel = "debug"                       // the per-task events the flows read are debug
-	return c
-}
-
-// startApp starts one fx app and stops it when the test ends.
-func startApp(t *testing.T, c bootstrap.Config, role bootstrap.Role, logs io.Writer, extra ...fx.Option) {
-	t.Helper()
-	app := bootstrap.NewApp(c, role, logs, extra...)
-	require.NoError(t, app.Err())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	require.NoError(t, app.Start(ctx))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		require.NoError(t, app.Stop(ctx))
-	})
-}
-
-func newStack(t *testing.T, srv *httpapi.Server, logs *logcapture.Buffer, c bootstrap.Config) *stack {
-	s := &stack{
-		base:   "http://" + srv.Addr(),
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}},
-		logs:   logs,
-		v:      openapitest.Validator(t, httpapi.OpenAPIDocument()),
-	}
-	if len(c.APITokens) > 0 {
-		s.token = c.APITokens[0]
-	}
-	return s
-}
-
 // startMemory runs `taskrunner dev` in memory mode, in-process.
 func startMemory(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	t.Helper()
-	c := testConfig(t, bootstrap.ModeMemory)
+	c := apptest.Config(t, bootstrap.ModeMemory)
 	if adjust != nil {
 		adjust(&c)
 	}
 	logs := &logcapture.Buffer{}
-	var srv *httpapi.Server
-	startApp(t, c, bootstrap.RoleAll, logs, fx.Populate(&srv))
-	s := newStack(t, srv, logs, c)
-	s.source, s.noKeySource = "demo", "brave"
-	return s
+	return &stack{Client: apptest.StartAPI(t, c, bootstrap.RoleAll, logs), logs: logs, source: "demo", noKeySource: "brave"}
+}
+
+// servicesConfig is the test config of services mode over a database, key prefix and
+// bucket of the test's own.
+func servicesConfig(t *testing.T) bootstrap.Config {
+	t.Helper()
+	c := apptest.Config(t, bootstrap.ModeServices)
+	apptest.UseServices(t, &c, harness.Postgres(t), harness.Redis(t))
+	return c
 }
 
 // startServices runs an api app and a worker app, separately, over PostgreSQL, Redis and
-// S3 from the harness (each test its own database, key prefix and bucket).
+// S3 from the harness, with a fake Brave as the search source that answers.
 func startServices(t *testing.T, adjust func(*bootstrap.Config)) *stack {
 	t.Helper()
-	c := testConfig(t, bootstrap.ModeServices)
-	c.DatabaseURL = harness.Postgres(t)
-	rt := harness.Redis(t)
-	c.RedisURL, c.RedisPrefix = rt.URL, rt.Prefix
-	s3 := harness.S3(t)
-	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
-	c.BraveAPIKey, c.BraveAPIURL = "e2e-brave-key", fakeBrave(t)
+	c := servicesConfig(t)
+	c.BraveAPIKey = "e2e-brave-key"
+	c.BraveAPIURL = providertest.New(t, providertest.Brave(c.BraveAPIKey),
+		providertest.Reply{Status: http.StatusOK, Fixture: "brave_web_ok.json"}).Endpoint()
 	if adjust != nil {
 		adjust(&c)
 	}
 	logs := &logcapture.Buffer{}
-	var srv *httpapi.Server
-	startApp(t, c, bootstrap.RoleAPI, logs, fx.Populate(&srv))
-	startApp(t, c, bootstrap.RoleWorker, logs)
-	s := newStack(t, srv, logs, c)
-	s.source, s.noKeySource = "brave", "exa"
-	return s
-}
-
-// fakeBrave serves Brave's web search answer from the adapter's fixture, for the right key.
-func fakeBrave(t *testing.T) string {
-	body, err := os.ReadFile("../../adapters/brave/testdata/brave_web_ok.json")
-	require.NoError(t, err)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Subscription-Token") != "e2e-brave-key" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/res/v1/web/search"
-}
-
-// call sends a request, checks request and response against the OpenAPI document, and
-// returns the status and body.
-func (s *stack) call(t *testing.T, method, path string, body any, header ...string) (int, []byte, http.Header) {
-	t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	case []byte:
-		raw = b
-	default:
-		var err error
-		raw, err = json.Marshal(b)
-		require.NoError(t, err)
-	}
-	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(raw))
-	require.NoError(t, err)
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if s.token != "" {
-		req.Header.Set("Authorization", "Bearer "+s.token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		if header[i+1] == "" {
-			req.Header.Del(header[i])
-		} else {
-			req.Header.Set(header[i], header[i+1])
-		}
-	}
-	checkReq := req.Clone(context.Background())
-	resp, err := s.client.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	respBody, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	s.v.Check(t, checkReq, raw, resp, respBody)
-	return resp.StatusCode, respBody, resp.Header
+	api := apptest.StartAPI(t, c, bootstrap.RoleAPI, logs)
+	apptest.Start(t, c, bootstrap.RoleWorker, logs)
+	return &stack{Client: api, logs: logs, source: "brave", noKeySource: "exa"}
 }
 
 // task is the JSON of a task, as the tests read it.
@@ -211,7 +98,7 @@ func decode[T any](t *testing.T, b []byte) T {
 // submit posts to path (a task route) and expects 202.
 func (s *stack) submit(t *testing.T, path string, body any) task {
 	t.Helper()
-	code, b, _ := s.call(t, http.MethodPost, path, body)
+	code, b, _ := s.Call(t, http.MethodPost, path, body)
 	require.Equal(t, http.StatusAccepted, code, string(b))
 	return decode[task](t, b)
 }
@@ -221,7 +108,7 @@ func (s *stack) wait(t *testing.T, id string, statuses ...string) task {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		code, b, _ := s.call(t, http.MethodGet, "/tasks/"+id, nil)
+		code, b, _ := s.Call(t, http.MethodGet, "/tasks/"+id, nil)
 		require.Equal(t, http.StatusOK, code, string(b))
 		tk := decode[task](t, b)
 		for _, st := range statuses {

@@ -1,19 +1,14 @@
 package faults
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
+	"testing"
 	"time"
-)
 
-// httpClient submits tasks to the API over HTTP.
-type httpClient struct {
-	base string
-	http *http.Client
-}
+	"taskrunner/test/apptest"
+)
 
 // answer is one HTTP answer to a submission.
 type answer struct {
@@ -34,8 +29,9 @@ type submission struct {
 
 // submitUntilAccepted posts echo task k ({"i": k}) until the API accepts it, retrying
 // every 503 or 500 (keyed: with the same idempotency key; else as a fresh submission), for
-// up to waitLimit. After a 202 it reads the task back once.
-func (c *httpClient) submitUntilAccepted(k int, keyed bool, seen func(status int)) submission {
+// up to waitLimit. After a 202 it reads the task back once. It runs on the clients'
+// goroutines: api reports a response the OpenAPI document forbids with t.Errorf.
+func submitUntilAccepted(t *testing.T, api *apptest.Client, k int, keyed bool, seen func(status int)) submission {
 	s := submission{keyed: keyed}
 	body := map[string]any{"type": "echo", "params": map[string]int{"i": k}}
 	if keyed {
@@ -45,7 +41,7 @@ func (c *httpClient) submitUntilAccepted(k int, keyed bool, seen func(status int
 	raw, _ := json.Marshal(body)
 	deadline := time.Now().Add(waitLimit)
 	for time.Now().Before(deadline) {
-		status, b, err := c.do(http.MethodPost, "/tasks", raw)
+		status, b, _, err := api.Do(t, http.MethodPost, "/tasks", raw)
 		if err != nil {
 			s.err = err
 			return s
@@ -65,7 +61,7 @@ func (c *httpClient) submitUntilAccepted(k int, keyed bool, seen func(status int
 		case http.StatusAccepted, http.StatusOK:
 			s.id = task.ID
 			if status == http.StatusAccepted {
-				s.readBack, _, _ = c.do(http.MethodGet, "/tasks/"+task.ID, nil)
+				s.readBack, _, _, _ = api.Do(t, http.MethodGet, "/tasks/"+task.ID, nil)
 			}
 			return s
 		case http.StatusServiceUnavailable, http.StatusInternalServerError:
@@ -79,25 +75,4 @@ func (c *httpClient) submitUntilAccepted(k int, keyed bool, seen func(status int
 	}
 	s.err = fmt.Errorf("task %d not accepted within %s: %d answers", k, waitLimit, len(s.answers))
 	return s
-}
-
-func (c *httpClient) do(method, path string, body []byte) (int, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	req, err := http.NewRequest(method, c.base+path, r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
 }

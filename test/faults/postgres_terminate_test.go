@@ -11,12 +11,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/fx"
 
-	"taskrunner/adapters/httpapi"
 	"taskrunner/bootstrap"
 	"taskrunner/domain"
-	"taskrunner/test/harness"
+	"taskrunner/test/apptest"
 )
 
 // TestPostgresConnectionsTerminated: an api app and a worker app (services mode, fx, in
@@ -59,31 +57,14 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 	s := setup(t)
 	const submissions, clients = 240, 8
 
-	c, err := bootstrap.Load(func(string) string { return "" })
-	require.NoError(t, err)
-	c = c.WithMode(bootstrap.ModeServices)
-	c.HTTPAddr = "127.0.0.1:0"
-	c.Limits.TasksPerMinute = 0
-	c.DatabaseURL = s.dbURL
-	c.RedisURL, c.RedisPrefix = s.redis.URL, s.redis.Prefix
-	s3 := harness.S3(t)
-	c.MinIO = bootstrap.MinIOConfig{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket, Secure: s3.Secure}
+	c := apptest.Config(t, bootstrap.ModeServices)
+	apptest.UseServices(t, &c, s.dbURL, s.redis)
 	c.WorkerConcurrency = 8
-	c.WorkerLease = 2 * time.Second
-	c.RetryBaseDelay = 20 * time.Millisecond
-	c.ShutdownGrace = 2 * time.Second
 	c.ReconcileInterval = 500 * time.Millisecond
-	var srv *httpapi.Server
-	startApp(t, c, bootstrap.RoleAPI, s, fx.Populate(&srv))
-	startApp(t, c, bootstrap.RoleWorker, s)
-	api := &httpClient{base: "http://" + srv.Addr(), http: &http.Client{
-		Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients},
-	}}
-	// The clients hang up before the apps stop, as finished clients do. (Without this the
-	// api's Stop can wait out its whole deadline: Go's transport keeps spare connections
-	// that never sent a request, and httpapi.Server.Stop waits for those until ctx ends.)
-	// (Idle client connections no longer hold the API's stop: httpapi closes connections that
-	// never sent a request.)
+	api := apptest.StartAPI(t, c, bootstrap.RoleAPI, s.logs)
+	apptest.Start(t, c, bootstrap.RoleWorker, s.logs)
+	// One connection per client, kept between its submissions.
+	api.HTTP = &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 
 	admin := newDBAdmin(t, s.dbURL)
 	var (
@@ -114,7 +95,7 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 		go func() {
 			defer wg.Done()
 			for k := w; k < submissions; k += clients {
-				results[k] = api.submitUntilAccepted(k, k%2 == 0, func(status int) {
+				results[k] = submitUntilAccepted(t, api, k, k%2 == 0, func(status int) {
 					p := phase.Load()
 					inPhase[p].Add(1)
 					if status > 0 && status < len(seen[p]) {
@@ -205,21 +186,6 @@ func runPostgresFault(t *testing.T, withOutage bool) {
 	orphans := len(all) - len(ids)
 	require.LessOrEqual(t, orphans, unavailable, "tasks nobody was told about only come from answers of 503")
 	t.Logf("%d tasks; %d written although their client was told 503 (retried without a key)", len(all), orphans)
-}
-
-// startApp starts one fx app of services mode, logging into s's log, stopped at the end.
-func startApp(t *testing.T, c bootstrap.Config, role bootstrap.Role, s *services, extra ...fx.Option) {
-	t.Helper()
-	app := bootstrap.NewApp(c, role, s.logs, extra...)
-	require.NoError(t, app.Err())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	require.NoError(t, app.Start(ctx))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		require.NoError(t, app.Stop(ctx))
-	})
 }
 
 // waitAllSucceeded waits until at least atLeast tasks exist and every task in the record has

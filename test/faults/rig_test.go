@@ -19,8 +19,10 @@ import (
 	"taskrunner/adapters/redis"
 	"taskrunner/adapters/sysclock"
 	"taskrunner/application"
+	"taskrunner/bootstrap"
 	"taskrunner/domain"
 	"taskrunner/ports"
+	"taskrunner/test/apptest"
 	"taskrunner/test/harness"
 	"taskrunner/test/logcapture"
 )
@@ -65,8 +67,11 @@ func setup(t *testing.T) *services {
 }
 
 // process is one simulated taskrunner process: its own PostgreSQL pool and Redis client,
-// as a separate OS process has, and the ports built on them exactly as bootstrap builds
-// them.
+// as a separate OS process has, and the ports built on them. They are built from the
+// services-mode config with the adapters' constructors, field for field as
+// bootstrap/services.go builds them, not through fx: the tests replace a process's ports
+// (crash switches, recorders) between building it and starting its worker, and bootstrap
+// keeps its constructors inside the fx graph.
 type process struct {
 	name    string
 	db      *postgres.DB
@@ -77,21 +82,35 @@ type process struct {
 	limiter ports.RateLimiter
 }
 
+// config is the services-mode config of s, as an app of this test would get it (without
+// a bucket: a simulated process stores no artifacts).
+func (s *services) config(t *testing.T) bootstrap.Config {
+	t.Helper()
+	c := apptest.Config(t, bootstrap.ModeServices)
+	c.DatabaseURL = s.dbURL
+	c.RedisURL, c.RedisPrefix = s.redis.URL, s.redis.Prefix
+	return c
+}
+
 func (s *services) process(t *testing.T, name string) *process {
 	t.Helper()
+	c := s.config(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := postgres.New(ctx, postgres.Config{URL: s.dbURL})
+	db, err := postgres.New(ctx, postgres.Config{URL: c.DatabaseURL, MaxConns: c.DatabaseMaxConns})
 	require.NoError(t, err)
 	t.Cleanup(db.Close)
-	client, err := redis.Connect(ctx, redis.Config{URL: s.redis.URL, Prefix: s.redis.Prefix, PoolSize: 64})
+	require.NoError(t, db.Ping(ctx))
+	require.NoError(t, postgres.CheckSchema(ctx, c.DatabaseURL))
+	client, err := redis.NewClient(redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })
-	q, err := redis.NewQueue(client, s.redis.Prefix)
+	require.NoError(t, redis.Ping(ctx, client))
+	q, err := redis.NewQueue(client, c.RedisPrefix)
 	require.NoError(t, err)
-	sig, err := redis.NewCancelSignals(client, s.redis.Prefix)
+	sig, err := redis.NewCancelSignals(client, c.RedisPrefix)
 	require.NoError(t, err)
-	lim, err := redis.NewRateLimiter(client, s.redis.Prefix)
+	lim, err := redis.NewRateLimiter(client, c.RedisPrefix)
 	require.NoError(t, err)
 	return &process{name: name, db: db, client: client, store: postgres.NewTaskStore(db),
 		queue: q, signals: sig, limiter: lim}

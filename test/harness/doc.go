@@ -1,6 +1,8 @@
 // Package harness gives integration tests real backing services, each test its own
 // isolated target that is cleaned up when the test ends: Postgres(t) a fresh migrated
-// database, Redis(t) a key prefix, S3(t) a bucket.
+// database, PostgresSchema(t) a fresh migrated schema in a database the package's tests
+// share (much cheaper, for suites of many small tests; the package runs through Main),
+// Redis(t) a key prefix, S3(t) a bucket.
 //
 // Each first takes an address from the environment (TEST_POSTGRES_URL, TEST_REDIS_URL,
 // TEST_S3_ENDPOINT); else starts a container with testcontainers-go when Docker is

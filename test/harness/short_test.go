@@ -44,6 +44,7 @@ func TestShortRunsUseNoService(t *testing.T) {
 	for name, use := range map[string]func(t *testing.T){
 		"Postgres":           func(t *testing.T) { harness.Postgres(t) },
 		"PostgresUnmigrated": func(t *testing.T) { harness.PostgresUnmigrated(t) },
+		"PostgresSchema":     func(t *testing.T) { harness.PostgresSchema(t) },
 		"Redis":              func(t *testing.T) { harness.Redis(t) },
 	} {
 		var skipped bool

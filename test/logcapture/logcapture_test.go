@@ -3,6 +3,7 @@ package logcapture
 import (
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -23,4 +24,20 @@ func TestEventsLinesAndTail(t *testing.T) {
 	require.Empty(t, b.Events("task_kill"), "an event name matches whole, not as a prefix")
 	require.Contains(t, b.Tail(1), `"task_id":"c"`)
 	require.NotContains(t, b.Tail(1), `"task_id":"b"`)
+}
+
+func TestTaskEventsAndWait(t *testing.T) {
+	t.Parallel()
+	var b Buffer
+	log := slog.New(slog.NewJSONHandler(&b, nil))
+	log.Info("task_killed", "task_id", "a")
+	log.Info("task_killed", "task_id", "b", "note", `"msg":"task_killed"`)
+
+	require.Len(t, b.TaskEvents("task_killed", "b"), 1)
+	require.Len(t, b.TaskEvents("task_killed", ""), 2)
+	require.Empty(t, b.TaskEvents("task_killed", "c"))
+
+	go log.Info("task_succeeded", "task_id", "c") // logged while Wait polls
+	ev := b.Wait(t, 5*time.Second, "task_succeeded", "c")
+	require.Equal(t, "c", ev["task_id"])
 }

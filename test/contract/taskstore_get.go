@@ -2,6 +2,7 @@ package contract
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,4 +23,22 @@ func taskGetByKey(t *testing.T, s ports.TaskStore) {
 	createTask(t, s, NewTask())
 	_, err = s.GetByIdempotencyKey(t.Context(), "")
 	require.ErrorIs(t, err, domain.ErrNotFound, "the empty key matches no task, keyless ones included")
+}
+
+func taskGetUnknown(t *testing.T, s ports.TaskStore) {
+	_, err := s.Get(t.Context(), NewID())
+	require.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+func taskGetCopies(t *testing.T, s ports.TaskStore) {
+	want := FullTask()
+	createTask(t, s, want)
+	got := getTask(t, s, want.ID)
+	require.NotEmpty(t, got.Params)
+	got.Params[2] = 'X'
+	got.Result[2] = 'X'
+	got.Error.Message = "changed"
+	*got.StartedAt = got.StartedAt.Add(time.Hour)
+	*got.FinishedAt = got.FinishedAt.Add(time.Hour)
+	RequireSameTask(t, want, getTask(t, s, want.ID))
 }

@@ -1,0 +1,41 @@
+package bootstrap
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/pprof"
+
+	"go.uber.org/fx"
+
+	"taskrunner/adapters/metrics"
+)
+
+// pprofModule serves Go's profiler (/debug/pprof/) when PPROF_ADDR is set (appOptions adds
+// it only then), so a throughput claim can come with the profile that explains it. It is
+// off by default and meant for loopback: profiles show what the process is doing.
+var pprofModule = fx.Module("pprof",
+	fx.Provide(fx.Annotate(newPprofServer, fx.ResultTags(`name:"pprof"`))),
+	fx.Invoke(fx.Annotate(func(lc fx.Lifecycle, s *metrics.Server) {
+		lc.Append(fx.Hook{
+			OnStart: func(ctx context.Context) error {
+				if err := s.Start(ctx); err != nil {
+					return fmt.Errorf("PPROF_ADDR: %w", err)
+				}
+				return nil
+			},
+			OnStop: s.Stop,
+		})
+	}, fx.ParamTags(``, `name:"pprof"`))),
+)
+
+func newPprofServer(c Config, log *slog.Logger) (*metrics.Server, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return metrics.NewServer(metrics.ServerConfig{Addr: c.PprofAddr, Handler: mux, Path: "/debug/pprof/", Log: log})
+}

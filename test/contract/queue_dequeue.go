@@ -1,0 +1,188 @@
+package contract
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// dequeueAsync starts a Dequeue with the generous deadline and returns where its result lands.
+func dequeueAsync(t *testing.T, q ports.Queue, ctx context.Context, d time.Duration) <-chan dequeued {
+	out := make(chan dequeued, 1)
+	go func() {
+		l, err := q.Dequeue(ctx, d)
+		out <- dequeued{l, err}
+	}()
+	return out
+}
+
+type dequeued struct {
+	lease domain.Lease
+	err   error
+}
+
+func (s queueSuite) blocksUntilEnqueue(t *testing.T, q ports.Queue) {
+	ctx, cancel := context.WithTimeout(t.Context(), wait)
+	defer cancel()
+	res := dequeueAsync(t, q, ctx, longLease)
+	s.waitParked(t, q, 1)
+	select {
+	case r := <-res:
+		t.Fatalf("Dequeue returned on an empty queue: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
+	id := NewID()
+	enqueue(t, q, id, time.Time{})
+	select {
+	case r := <-res:
+		require.NoError(t, r.err)
+		require.Equal(t, id, r.lease.TaskID)
+	case <-time.After(wait):
+		t.Fatal("blocked Dequeue was not woken by Enqueue")
+	}
+}
+
+func (s queueSuite) honoursCancel(t *testing.T, q ports.Queue) {
+	ctx, cancel := context.WithCancel(t.Context())
+	res := dequeueAsync(t, q, ctx, longLease)
+	// Cancel a Dequeue that is blocked: one cancelled before it blocks would return at its
+	// first context check and prove nothing about waking a blocked call.
+	s.waitParked(t, q, 1)
+	cancel()
+	select {
+	case r := <-res:
+		require.ErrorIs(t, r.err, context.Canceled)
+	case <-time.After(wait):
+		t.Fatal("Dequeue did not return after its context was cancelled")
+	}
+	// The abandoned Dequeue must not have swallowed anything.
+	id := NewID()
+	enqueue(t, q, id, time.Time{})
+	require.Equal(t, id, dequeue(t, q, longLease).TaskID)
+}
+
+func queueHonoursDeadline(t *testing.T, q ports.Queue) {
+	start := time.Now()
+	requireNothingFor(t, q, 200*time.Millisecond)
+	require.Less(t, time.Since(start), wait, "Dequeue overran its deadline")
+}
+
+func (s queueSuite) wakesAll(t *testing.T, q ports.Queue) {
+	const n = 6
+	ctx, cancel := context.WithTimeout(t.Context(), wait)
+	defer cancel()
+	results := make([]<-chan dequeued, n)
+	for i := range results {
+		results[i] = dequeueAsync(t, q, ctx, longLease)
+	}
+	s.waitParked(t, q, n) // all blocked before the first id arrives: each must be woken
+	want := map[string]bool{}
+	for range n {
+		id := NewID()
+		want[id] = true
+		enqueue(t, q, id, time.Time{})
+	}
+	got := map[string]bool{}
+	for _, res := range results {
+		r := <-res
+		require.NoError(t, r.err, "a blocked consumer was not woken")
+		require.False(t, got[r.lease.TaskID], "id %s delivered twice", r.lease.TaskID)
+		got[r.lease.TaskID] = true
+	}
+	require.Equal(t, want, got)
+}
+
+// expireAndRedeliver leases id for shortLease and waits for its redelivery.
+func expireAndRedeliver(t *testing.T, q ports.Queue, id string) (first, second domain.Lease) {
+	t.Helper()
+	enqueue(t, q, id, time.Time{})
+	first = dequeue(t, q, shortLease)
+	leasedAt := time.Now()
+	require.Equal(t, id, first.TaskID)
+	// Blocked before the lease expires: the queue must wake it on expiry.
+	second = dequeue(t, q, longLease)
+	require.Equal(t, id, second.TaskID, "redelivered id")
+	require.NotEqual(t, first.Token, second.Token, "a redelivery has a new token")
+	require.GreaterOrEqual(t, time.Since(leasedAt), shortLease-clockSlack, "redelivered before the lease expired")
+	return first, second
+}
+
+func queueRedelivers(t *testing.T, q ports.Queue) {
+	id := NewID()
+	_, second := expireAndRedeliver(t, q, id)
+	requireContains(t, q, id, true)
+	requireDepth(t, q, 0)
+	require.NoError(t, q.Ack(t.Context(), second))
+	requireContains(t, q, id, false)
+}
+
+func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
+	const producers, consumers, perProducer = 4, 8, 75
+	total := producers * perProducer
+	ctx, cancel := context.WithTimeout(t.Context(), 4*wait)
+	defer cancel()
+
+	var mu sync.Mutex
+	seen := map[string]int{}
+	delivered := 0
+	allDone := make(chan struct{})
+	var wg sync.WaitGroup
+	for range consumers {
+		wg.Go(func() {
+			for {
+				l, err := q.Dequeue(ctx, longLease)
+				if err != nil {
+					return // ctx ended: all delivered, or the test timed out
+				}
+				if err := q.Ack(ctx, l); err != nil && ctx.Err() == nil {
+					t.Errorf("Ack %s: %v", l.TaskID, err)
+				}
+				mu.Lock()
+				seen[l.TaskID]++
+				delivered++
+				if delivered == total {
+					close(allDone)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	want := map[string]int{}
+	var pwg sync.WaitGroup
+	for range producers {
+		batch := make([]string, perProducer)
+		for i := range batch {
+			batch[i] = NewID()
+			want[batch[i]] = 1
+		}
+		pwg.Go(func() {
+			for _, id := range batch {
+				if err := q.Enqueue(ctx, domain.QueueItem{TaskID: id}); err != nil {
+					t.Errorf("Enqueue: %v", err)
+				}
+			}
+		})
+	}
+	pwg.Wait()
+	select {
+	case <-allDone:
+	case <-ctx.Done():
+	}
+	// Every consumer blocked again means each has recorded its last delivery and found
+	// nothing left to take: a wrongly duplicated delivery would have been seen by now.
+	if ctx.Err() == nil {
+		s.waitParked(t, q, consumers)
+	}
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, want, seen, "every id delivered exactly once")
+	requireDepth(t, q, 0)
+}
