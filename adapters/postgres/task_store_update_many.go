@@ -105,6 +105,12 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string]domain.Task, error) {
 	b := &pgx.Batch{}
 	b.Queue("begin")
+	// Plan the batch statements for the rows at hand, never from the pool connection's
+	// cached generic plan: that plan is made once per connection, and one made while the
+	// table was small (a fresh database) scans the whole table for every batch after it,
+	// since nothing invalidates it until an ANALYZE. A custom plan sees the array's length
+	// and the table's current size; planning costs a fraction of a batch.
+	b.Queue("set local plan_cache_mode = force_custom_plan")
 	for chunk := range slices.Chunk(ids, maxBatchRows) { // chunks in id order keep the lock order
 		b.Queue(lockTasks, chunk)
 	}
@@ -114,7 +120,10 @@ func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string
 		return nil, translate(err)
 	}
 	current := make(map[string]domain.Task, len(ids))
-	for range b.Len() - 1 {
+	if _, err := br.Exec(); err != nil {
+		return nil, translate(err)
+	}
+	for range b.Len() - 2 {
 		tasks, err := scanTasks(br.Query())
 		if err != nil {
 			return nil, err
