@@ -135,6 +135,7 @@ type Worker struct {
 	abort       context.CancelFunc
 	stopSignals context.CancelFunc
 	loops       sync.WaitGroup
+	completions chan struct{} // one token per outcome being written (worker_run.go)
 	signalsDone chan struct{}
 }
 
@@ -185,6 +186,7 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.abortCtx, w.abort = context.WithCancel(base)
 	w.signalsDone = make(chan struct{})
 	w.batches = w.newWorkerBatches()
+	w.completions = make(chan struct{}, w.cfg.Concurrency)
 	go w.listen(sigCtx, ch)
 	for i := 0; i < w.cfg.Concurrency; i++ {
 		w.loops.Add(1)

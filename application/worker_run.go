@@ -101,7 +101,7 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 	w.deps.Log.Debug("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 	began := w.deps.Clock.Now()
 	o := w.execute(runCtx, cancel, lease, task, h)
-	w.conclude(lease, task, o, context.Cause(runCtx), w.deps.Clock.Now().Sub(began), limit)
+	w.concludeAsync(lease, task, o, context.Cause(runCtx), w.deps.Clock.Now().Sub(began), limit)
 }
 
 // execute runs the handler in its own goroutine so that a handler ignoring its context
@@ -186,4 +186,20 @@ func runtimeLimit(t domain.Task, l domain.Limits) time.Duration {
 		d = domain.DefaultLimits().TaskMaxRuntime()
 	}
 	return d
+}
+
+// concludeAsync records the attempt's outcome without holding the loop: the loop goes back
+// for its next task while the outcome's write and ack wait for their batch (River's
+// asynchronous completer, here built on the same group commit). The lease is still held
+// until that write commits, and the ack follows it, so nothing about the guarantees
+// changes; a slot of completions bounds how many wait at once, and Stop waits for them
+// (they count in loops).
+func (w *Worker) concludeAsync(lease domain.Lease, task domain.Task, o handlerResult, cause error, ran, limit time.Duration) {
+	w.completions <- struct{}{}
+	w.loops.Add(1)
+	go func() {
+		defer w.loops.Done()
+		defer func() { <-w.completions }()
+		w.conclude(lease, task, o, cause, ran, limit)
+	}()
 }
