@@ -60,11 +60,11 @@ func (c *crashSwitch) mortal(p *process) {
 
 // crashStore is a task store that dies with its process.
 type crashStore struct {
-	inner ports.TaskStore
+	inner taskStore
 	c     *crashSwitch
 }
 
-var _ ports.TaskStore = crashStore{}
+var _ taskStore = crashStore{}
 
 func (s crashStore) Create(ctx context.Context, t domain.Task) (domain.Task, bool, error) {
 	if err := s.c.dead(ctx); err != nil {
@@ -121,6 +121,31 @@ func (s crashStore) Update(ctx context.Context, id string, fn func(*domain.Task)
 	return got, err
 }
 
+// CreateMany and UpdateMany die like the single calls: a batch on the wire when the
+// process dies may well commit, but every one of its results is thrown away, so none of
+// the tasks in it is acked, started or finished by the dead process.
+func (s crashStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]domain.CreateResult, error) {
+	if err := s.c.dead(ctx); err != nil {
+		return nil, err
+	}
+	got, err := s.inner.CreateMany(ctx, tasks)
+	if derr := s.c.dead(ctx); derr != nil {
+		return nil, derr
+	}
+	return got, err
+}
+
+func (s crashStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	if err := s.c.dead(ctx); err != nil {
+		return nil, err
+	}
+	got, err := s.inner.UpdateMany(ctx, changes)
+	if derr := s.c.dead(ctx); derr != nil {
+		return nil, derr
+	}
+	return got, err
+}
+
 func (s crashStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error) {
 	if err := s.c.dead(ctx); err != nil {
 		return nil, err
@@ -145,11 +170,11 @@ func (s crashStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]
 
 // crashQueue is a queue client that dies with its process.
 type crashQueue struct {
-	inner ports.Queue
+	inner taskQueue
 	c     *crashSwitch
 }
 
-var _ ports.Queue = crashQueue{}
+var _ taskQueue = crashQueue{}
 
 func (q crashQueue) Enqueue(ctx context.Context, item domain.QueueItem) error {
 	if err := q.c.dead(ctx); err != nil {
@@ -228,6 +253,43 @@ func (q crashQueue) Depth(ctx context.Context) (int64, error) {
 		return 0, derr
 	}
 	return n, err
+}
+
+func (q crashQueue) EnqueueMany(ctx context.Context, items []domain.QueueItem) error {
+	if err := q.c.dead(ctx); err != nil {
+		return err
+	}
+	err := q.inner.EnqueueMany(ctx, items)
+	if derr := q.c.dead(ctx); derr != nil {
+		return derr
+	}
+	return err
+}
+
+// DequeueMany: as Dequeue, every lease of a batch granted to a process that died meanwhile
+// is lost with it; the queue gets each back when its lease expires.
+func (q crashQueue) DequeueMany(ctx context.Context, max int, d time.Duration) ([]domain.Lease, error) {
+	if err := q.c.dead(ctx); err != nil {
+		return nil, err
+	}
+	ls, err := q.inner.DequeueMany(ctx, max, d)
+	if derr := q.c.dead(ctx); derr != nil {
+		return nil, derr
+	}
+	return ls, err
+}
+
+// AckMany: acks sent just before the death may land, but the dead process never learns
+// which (it does nothing with the answer either way).
+func (q crashQueue) AckMany(ctx context.Context, leases []domain.Lease) ([]domain.Lease, error) {
+	if err := q.c.dead(ctx); err != nil {
+		return nil, err
+	}
+	lost, err := q.inner.AckMany(ctx, leases)
+	if derr := q.c.dead(ctx); derr != nil {
+		return nil, derr
+	}
+	return lost, err
 }
 
 // crashSignals is a cancel-signal client that dies with its process: after the crash the

@@ -12,13 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/domain"
-	"taskrunner/ports"
 )
 
 // TestDuplicateDeliveryOfFinishedTasks: 200 tasks run to success; then every id is
 // delivered again, as when an ack was lost after the result was written or a reconciler
 // requeued a task just as it finished. Each id is enqueued twice, from two processes at
-// once, while no worker runs (Enqueue is idempotent while the queue holds an id).
+// once, while no worker runs: one by one, as a reconciler requeues, and in batches, as the
+// task service pushes a group commit (both are idempotent while the queue holds an id).
 //
 // What must survive: the first result. Each redelivery is acked and skipped: no handler
 // runs again (side effects stay counted once), the stored task does not change, and the
@@ -31,7 +31,7 @@ func TestDuplicateDeliveryOfFinishedTasks(t *testing.T) {
 	api := s.process(t, "api")
 	ids := s.submit(t, api, taskCount)
 	w := s.process(t, "worker")
-	w.store = recordingStore{TaskStore: w.store, who: "worker", led: led}
+	w.store = recordingStore{taskStore: w.store, who: "worker", led: led}
 	first := s.startWorker(t, w, probe{who: "worker", led: led}, workerConfig(8))
 	before := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
@@ -43,25 +43,39 @@ func TestDuplicateDeliveryOfFinishedTasks(t *testing.T) {
 	require.NoError(t, first.Stop(ctx))
 	other := s.process(t, "api-2")
 	var wg sync.WaitGroup
-	for _, q := range []ports.Queue{api.queue, other.queue} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, id := range ids {
-				if err := q.Enqueue(ctx, domain.QueueItem{TaskID: id}); err != nil {
-					t.Errorf("enqueue %s again: %v", id, err)
-					return
-				}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for _, id := range ids {
+			if err := api.queue.Enqueue(ctx, domain.QueueItem{TaskID: id}); err != nil {
+				t.Errorf("enqueue %s again: %v", id, err)
+				return
 			}
-		}()
-	}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		// Small batches, so they interleave with the single enqueues rather than land
+		// all before or all after them.
+		const batch = 16
+		for k := 0; k < len(ids); k += batch {
+			items := make([]domain.QueueItem, 0, batch)
+			for _, id := range ids[k:min(k+batch, len(ids))] {
+				items = append(items, domain.QueueItem{TaskID: id})
+			}
+			if err := other.queue.EnqueueMany(ctx, items); err != nil {
+				t.Errorf("enqueue %d ids again: %v", len(items), err)
+				return
+			}
+		}
+	}()
 	wg.Wait()
 	depth, err := api.queue.Depth(ctx)
 	require.NoError(t, err)
 	require.EqualValues(t, len(ids), depth, "an id enqueued twice is queued once")
 
 	w2 := s.process(t, "worker-2")
-	w2.store = recordingStore{TaskStore: w2.store, who: "worker-2", led: led}
+	w2.store = recordingStore{taskStore: w2.store, who: "worker-2", led: led}
 	s.startWorker(t, w2, probe{who: "worker-2", led: led}, workerConfig(8))
 	eventually(t, "every redelivery to be skipped", func() (bool, string) {
 		n := len(taskIDs(s.logs, "task_duplicate_skipped"))
@@ -130,8 +144,8 @@ func TestDuplicateDeliveryWhileRunning(t *testing.T) {
 	// Worker A runs alone first, so it takes a full load, each task held in its first run.
 	const aConcurrency = 40
 	a := s.process(t, "worker-a")
-	a.queue = &noHeartbeatQueue{Queue: a.queue}
-	a.store = recordingStore{TaskStore: a.store, who: "worker-a", led: led}
+	a.queue = &noHeartbeatQueue{taskQueue: a.queue}
+	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
 	s.startWorker(t, a, probe{who: "worker-a", led: led, body: body("worker-a")}, workerConfig(aConcurrency))
 	eventually(t, "worker A to take a full load", func() (bool, string) {
 		n := led.count(led.started, "worker-a")
@@ -146,7 +160,7 @@ func TestDuplicateDeliveryWhileRunning(t *testing.T) {
 
 	// Worker B: healthy.
 	b := s.process(t, "worker-b")
-	b.store = recordingStore{TaskStore: b.store, who: "worker-b", led: led}
+	b.store = recordingStore{taskStore: b.store, who: "worker-b", led: led}
 	s.startWorker(t, b, probe{who: "worker-b", led: led, body: body("worker-b")}, workerConfig(8))
 
 	tasks := waitFinished(t, api.store, ids)
@@ -201,9 +215,10 @@ func (o *overlap) of(id string) *overlapTask {
 }
 
 // noHeartbeatQueue is a queue client whose lease extensions never reach Redis: they fail
-// as unavailable, which the worker logs and rides out, so its leases lapse mid-task.
+// as unavailable, which the worker logs and rides out, so its leases lapse mid-task. Its
+// other calls, the batch ones included, go through.
 type noHeartbeatQueue struct {
-	ports.Queue
+	taskQueue
 }
 
 func (q *noHeartbeatQueue) Extend(context.Context, domain.Lease, time.Duration) error {

@@ -8,7 +8,6 @@ import (
 
 	"taskrunner/application"
 	"taskrunner/domain"
-	"taskrunner/ports"
 )
 
 // ledger is what the tests count per task: whose handler started it, whose handler
@@ -92,25 +91,57 @@ func sleepFor(ctx context.Context, d time.Duration) error {
 }
 
 // recordingStore is a process's task store that notes in the ledger every committed
-// Update that moved a task from a live status into a terminal one.
+// change, through Update or UpdateMany, that moved a task from a live status into a
+// terminal one.
 type recordingStore struct {
-	ports.TaskStore
+	taskStore
 	who string
 	led *ledger
 }
 
 func (s recordingStore) Update(ctx context.Context, id string, fn func(*domain.Task) error) (domain.Task, error) {
-	var finishing bool
-	t, err := s.TaskStore.Update(ctx, id, func(t *domain.Task) error {
+	fn, finishing := finishes(fn)
+	t, err := s.taskStore.Update(ctx, id, fn)
+	if err == nil && *finishing {
+		s.led.add(s.led.written, id, s.who)
+	}
+	return t, err
+}
+
+// UpdateMany is how the batched worker starts and finishes tasks: each change is watched
+// as Update watches its fn, and only the changes the batch reports stored are noted.
+func (s recordingStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	watched := make([]domain.TaskChange, len(changes))
+	finishing := make([]*bool, len(changes))
+	for i, c := range changes {
+		watched[i] = domain.TaskChange{ID: c.ID}
+		watched[i].Apply, finishing[i] = finishes(c.Apply)
+	}
+	res, err := s.taskStore.UpdateMany(ctx, watched)
+	if err != nil {
+		return res, err
+	}
+	for i, r := range res {
+		if r.Err == nil && *finishing[i] {
+			s.led.add(s.led.written, changes[i].ID, s.who)
+		}
+	}
+	return res, nil
+}
+
+// finishes wraps fn so that *finishing tells whether its last successful call moved the
+// task from a live status into a terminal one. fn may be called more than once (a write
+// that lost a race is redone on a fresh copy), so each call sets the flag afresh; the
+// store stores what the last call made, so that call's answer is the one that counts.
+func finishes(fn func(*domain.Task) error) (func(*domain.Task) error, *bool) {
+	finishing := new(bool)
+	return func(t *domain.Task) error {
+		*finishing = false
 		was := t.Status
 		if err := fn(t); err != nil {
 			return err
 		}
-		finishing = !was.Terminal() && t.Status.Terminal()
+		*finishing = !was.Terminal() && t.Status.Terminal()
 		return nil
-	})
-	if err == nil && finishing {
-		s.led.add(s.led.written, id, s.who)
-	}
-	return t, err
+	}, finishing
 }

@@ -44,7 +44,7 @@ func TestRedisLosesQueuedTasks(t *testing.T) {
 
 	for _, name := range []string{"worker-a", "worker-b"} {
 		p := s.process(t, name)
-		p.store = recordingStore{TaskStore: p.store, who: name, led: led}
+		p.store = recordingStore{taskStore: p.store, who: name, led: led}
 		s.startWorker(t, p, probe{who: name, led: led, body: func(ctx context.Context, _ domain.Task) error {
 			return sleepFor(ctx, time.Duration(rand.IntN(10))*time.Millisecond)
 		}}, workerConfig(8))
@@ -79,7 +79,7 @@ func TestRedisLosesRunningTasks(t *testing.T) {
 	ids := s.submit(t, api, taskCount)
 	for _, name := range []string{"worker-a", "worker-b"} {
 		p := s.process(t, name)
-		p.store = recordingStore{TaskStore: p.store, who: name, led: led}
+		p.store = recordingStore{taskStore: p.store, who: name, led: led}
 		s.startWorker(t, p, probe{who: name, led: led, body: func(ctx context.Context, _ domain.Task) error {
 			return sleepFor(ctx, time.Duration(200+rand.IntN(500))*time.Millisecond)
 		}}, workerConfig(16))

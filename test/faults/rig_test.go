@@ -66,6 +66,21 @@ func setup(t *testing.T) *services {
 	return s
 }
 
+// taskStore and taskQueue are a process's store and queue as production wires them: the
+// single-call ports and the batch ports, one value behind both (bootstrap annotates each
+// adapter as both). Every wrapper a test puts around them must therefore implement the
+// batch methods too, so a fault injected on single calls cannot be bypassed by the batched
+// path the workers and the task service take.
+type taskStore interface {
+	ports.TaskStore
+	ports.TaskBatchStore
+}
+
+type taskQueue interface {
+	ports.Queue
+	ports.BatchQueue
+}
+
 // process is one simulated taskrunner process: its own PostgreSQL pool and Redis client,
 // as a separate OS process has, and the ports built on them. They are built from the
 // services-mode config with the adapters' constructors, field for field as
@@ -76,8 +91,8 @@ type process struct {
 	name    string
 	db      *postgres.DB
 	client  *goredis.Client
-	store   ports.TaskStore
-	queue   ports.Queue
+	store   taskStore
+	queue   taskQueue
 	signals ports.CancelSignals
 	limiter ports.RateLimiter
 }
@@ -133,6 +148,8 @@ func (s *services) submit(t *testing.T, p *process, n int) []string {
 		Clock: sysclock.Clock{}, IDs: &domain.IDGenerator{},
 		Handlers: application.Handlers{domain.TaskEcho: application.NewEchoHandler()},
 		Limits:   limits(), Log: s.log.With("process", p.name),
+		// As bootstrap wires it: submits are group-committed.
+		Batch: p.store, BatchQueue: p.queue,
 	})
 	require.NoError(t, err)
 	ids := make([]string, n)
@@ -181,6 +198,8 @@ func (s *services) startWorker(t *testing.T, p *process, h application.Handler, 
 		Store: p.store, Queue: p.queue, Signals: p.signals, Clock: sysclock.Clock{},
 		Handlers: application.Handlers{domain.TaskEcho: h}, Limits: limits(),
 		Log: s.log.With("process", p.name),
+		// As bootstrap wires it: dequeues, starts, finishes and acks are batched.
+		Batch: p.store, BatchQueue: p.queue,
 	}, cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/domain"
-	"taskrunner/ports"
 )
 
 // TestStaleHolderCannotTouchTheTask: worker A holds tasks while cut off from Redis, so its
@@ -52,8 +51,8 @@ func TestStaleHolderCannotTouchTheTask(t *testing.T) {
 			}
 
 			a := s.process(t, "worker-a")
-			a.queue = &noHeartbeatQueue{Queue: a.queue}
-			a.store = recordingStore{TaskStore: blindReads{a.store}, who: "worker-a", led: led}
+			a.queue = &noHeartbeatQueue{taskQueue: a.queue}
+			a.store = recordingStore{taskStore: blindReads{a.store}, who: "worker-a", led: led}
 			s.startWorker(t, a, probe{who: "worker-a", led: led, body: held(releaseA, tc.outcome)}, workerConfig(n))
 			eventually(t, "worker A to hold every task", func() (bool, string) {
 				got := led.count(led.started, "worker-a")
@@ -61,7 +60,7 @@ func TestStaleHolderCannotTouchTheTask(t *testing.T) {
 			})
 
 			b := s.process(t, "worker-b")
-			b.store = recordingStore{TaskStore: b.store, who: "worker-b", led: led}
+			b.store = recordingStore{taskStore: b.store, who: "worker-b", led: led}
 			s.startWorker(t, b, probe{who: "worker-b", led: led, body: held(releaseB, nil)}, workerConfig(n))
 			eventually(t, "worker B to take every task over", func() (bool, string) {
 				got := led.count(led.started, "worker-b")
@@ -104,9 +103,9 @@ func TestStaleHolderCannotTouchTheTask(t *testing.T) {
 }
 
 // blindReads is a task store whose reads fail (the worker cannot see the record) while
-// its writes go through.
+// its writes, single and batched, go through (the batch port has no reads).
 type blindReads struct {
-	ports.TaskStore
+	taskStore
 }
 
 func (blindReads) Get(context.Context, string) (domain.Task, error) {

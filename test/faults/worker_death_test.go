@@ -38,7 +38,7 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	death.mortal(a)
 	// The recorder sits outside the crash switch: a write whose answer the dead process
 	// never received is not counted as its result.
-	a.store = recordingStore{TaskStore: a.store, who: "worker-a", led: led}
+	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
 	var aCompleted, aBlocked atomic.Int64
 	s.startWorker(t, a, probe{who: "worker-a", led: led, body: func(ctx context.Context, _ domain.Task) error {
 		if aCompleted.Load() >= aDone {
@@ -54,8 +54,10 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	}}, workerConfig(aConcurrency))
 
 	// Each of A's loops handles one delivery to the end (result written, acked) before it
-	// takes the next, so once every loop is blocked in the handler nothing A finished is
-	// still in flight: the death strikes only the tasks A holds.
+	// takes the next; batched writes and acks included, since a loop waits for its own
+	// share of a batch. So once every loop is blocked in the handler nothing A finished is
+	// still in flight, and no batch dequeue either: the death strikes only the tasks A
+	// holds.
 	eventually(t, "worker A to hold a full load mid-task", func() (bool, string) {
 		return aBlocked.Load() == aConcurrency, fmt.Sprintf("%d of A's handlers blocked, %d completed", aBlocked.Load(), aCompleted.Load())
 	})
@@ -70,7 +72,7 @@ func TestWorkerDiesMidTask(t *testing.T) {
 
 	// Worker B: healthy, the same short lease.
 	b := s.process(t, "worker-b")
-	b.store = recordingStore{TaskStore: b.store, who: "worker-b", led: led}
+	b.store = recordingStore{taskStore: b.store, who: "worker-b", led: led}
 	s.startWorker(t, b, probe{who: "worker-b", led: led, body: func(ctx context.Context, _ domain.Task) error {
 		return sleepFor(ctx, time.Duration(rand.IntN(20))*time.Millisecond)
 	}}, workerConfig(8))
