@@ -52,10 +52,13 @@ type TaskDeps struct {
 	Handlers Handlers
 	Limits   domain.Limits
 	Log      *slog.Logger
-	// Batch and BatchQueue, when both are set, group-commit submits (tasks_commit.go);
-	// without them each submit is its own INSERT and push.
-	Batch      ports.TaskBatchStore
-	BatchQueue ports.BatchQueue
+	// Batch and BatchQueue write a POST /tasks/batch in one statement and one push; with
+	// GroupCommit set they also group-commit concurrent single submits (tasks_commit.go),
+	// which pays where a write is a round trip (services mode) and only costs hand-offs
+	// where it is not (memory mode). Without GroupCommit each submit is its own write.
+	Batch       ports.TaskBatchStore
+	BatchQueue  ports.BatchQueue
+	GroupCommit bool
 }
 
 // TaskService is the API side of tasks: submit, read, list, cancel.
@@ -70,7 +73,7 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 		return nil, errors.New("application: task service needs Store, Queue, Limiter, Signals, Clock, IDs and Log")
 	}
 	s := &TaskService{deps: d}
-	s.commit = batchSubmits(d.Batch, d.BatchQueue, s.flushSubmits)
+	s.commit = batchSubmits(d, s.flushSubmits)
 	return s, nil
 }
 

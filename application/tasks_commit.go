@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"taskrunner/domain"
-	"taskrunner/ports"
 )
 
 // Submit group commit: concurrent submits are inserted in one statement and pushed to the
@@ -30,9 +29,10 @@ type submitted struct {
 	err     error
 }
 
-// batchSubmits returns the group committer when the deps offer batch writes, else nil.
-func batchSubmits(store ports.TaskBatchStore, queue ports.BatchQueue, flush func(context.Context, []domain.Task) []submitted) *groupCommit[domain.Task, submitted] {
-	if store == nil || queue == nil {
+// batchSubmits returns the group committer when the deps ask for it and offer batch
+// writes, else nil.
+func batchSubmits(d TaskDeps, flush func(context.Context, []domain.Task) []submitted) *groupCommit[domain.Task, submitted] {
+	if !d.GroupCommit || d.Batch == nil || d.BatchQueue == nil {
 		return nil
 	}
 	return newGroupCommit(context.Background(), maxSubmitBatch, submitFlushSlots, flush)

@@ -141,7 +141,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	r.tasks, err = application.NewTaskService(application.TaskDeps{
 		Store: r.store, Queue: r.queue, Limiter: memory.NewRateLimiter(clock), Signals: r.signals,
 		Clock: clock, IDs: &domain.IDGenerator{}, Handlers: handlers, Limits: limits, Log: log,
-		Batch: r.store, BatchQueue: r.queue,
+		Batch: r.store, BatchQueue: r.queue, GroupCommit: true,
 	})
 	require.NoError(t, err)
 	r.outage = &outageStore{TaskStore: r.store}

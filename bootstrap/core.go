@@ -42,7 +42,7 @@ func newTaskService(p taskServiceParams) (*application.TaskService, error) {
 	return application.NewTaskService(application.TaskDeps{
 		Store: p.Store, Queue: p.Queue, Limiter: p.Limiter, Signals: p.Signals, Clock: p.Clock,
 		IDs: p.IDs, Handlers: p.Handlers, Limits: p.Config.Limits, Log: p.Log,
-		Batch: p.Batch, BatchQueue: p.BatchQ,
+		Batch: p.Batch, BatchQueue: p.BatchQ, GroupCommit: p.Config.Mode == ModeServices,
 	})
 }
 

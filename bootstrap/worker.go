@@ -36,7 +36,7 @@ type workerParams struct {
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
-		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: p.Batch, BatchQueue: p.BatchQ,
+		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,
@@ -58,4 +58,15 @@ func newReconciler(p reconcilerParams) (*application.Reconciler, error) {
 	return application.NewReconciler(application.ReconcilerDeps{
 		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log,
 	}, application.ReconcilerConfig{Interval: p.Config.ReconcileInterval, Lease: p.Config.WorkerLease})
+}
+
+// batchIn is port in services mode and nil in memory mode: batching saves round trips to
+// PostgreSQL and Redis, and in memory there are none to save, only the hand-offs it costs
+// (make bench measured memory mode slower with it).
+func batchIn[T any](c Config, port T) T {
+	if c.Mode == ModeServices {
+		return port
+	}
+	var none T
+	return none
 }

@@ -149,7 +149,7 @@ func (s *services) submit(t *testing.T, p *process, n int) []string {
 		Handlers: application.Handlers{domain.TaskEcho: application.NewEchoHandler()},
 		Limits:   limits(), Log: s.log.With("process", p.name),
 		// As bootstrap wires it: submits are group-committed.
-		Batch: p.store, BatchQueue: p.queue,
+		Batch: p.store, BatchQueue: p.queue, GroupCommit: true,
 	})
 	require.NoError(t, err)
 	ids := make([]string, n)
