@@ -47,7 +47,8 @@ func TestValueKeepsTheOutcomeForTheTTL(t *testing.T) {
 func TestValueSharesOneCallAmongConcurrentCallers(t *testing.T) {
 	t.Parallel()
 	m := New[int](nil, time.Hour) // the system clock
-	calls := 0 // guarded by m: load runs under its lock
+	// calls needs no lock of its own: load runs under m's.
+	calls := 0
 	got := make([]int, 20)
 	var wg sync.WaitGroup
 	for i := range got {
