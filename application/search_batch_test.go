@@ -173,26 +173,6 @@ func TestSearchBatchAllFail(t *testing.T) {
 
 func TestSearchBatchHonoursCancel(t *testing.T) {
 	t.Parallel()
-	brave := newSearchFake("brave", searchStep{block: true})
-	r := newSearchRig(t, brave)
-	// Only cancellation can end the blocked call within the test's bound, not the timeout.
-	r.deps.ProviderTimeout = time.Minute
-	r.rebuild(t)
-	tk := r.task(t, r.batch, domain.TaskSearchBatch, `{"queries":["a","b","c","d","e","f"]}`)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := r.batch.Run(ctx, tk)
-		done <- err
-	}()
-	// Cancel only once the provider call is in flight: cancelling first would pass even if
-	// Run never passed its context on (it would stop at its first ctx check instead).
-	brave.waitBlocked(t)
-	cancel()
-	select {
-	case err := <-done:
-		require.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
-		t.Fatal("batch did not end after cancel")
-	}
+	requireRunHonoursCancel(t, func(r *searchRig) application.Handler { return r.batch }, domain.TaskSearchBatch,
+		`{"queries":["a","b","c","d","e","f"]}`)
 }

@@ -245,3 +245,32 @@ func requireMetric(t *testing.T, run domain.Run, name string, want float64) {
 	require.True(t, ok, "metric %s missing in %+v", name, run.Metrics)
 	require.Equal(t, want, v, name)
 }
+
+// requireRunHonoursCancel runs a task on the handler handlerOf picks, with a provider call
+// that only cancellation can end within the test's bound (the provider timeout is a
+// minute), and checks that cancelling ends Run with context.Canceled.
+func requireRunHonoursCancel(t *testing.T, handlerOf func(*searchRig) application.Handler, typ domain.TaskType, params string) {
+	t.Helper()
+	brave := newSearchFake("brave", searchStep{block: true})
+	r := newSearchRig(t, brave)
+	r.deps.ProviderTimeout = time.Minute
+	r.rebuild(t)
+	h := handlerOf(r)
+	tk := r.task(t, h, typ, params)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Run(ctx, tk)
+		done <- err
+	}()
+	// Cancel only once the provider call is in flight: cancelling first would pass even if
+	// Run never passed its context on (it would stop at its first ctx check instead).
+	brave.waitBlocked(t)
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s did not end after cancel", typ)
+	}
+}

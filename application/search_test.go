@@ -295,28 +295,7 @@ func TestSearchSlowProviderTimesOut(t *testing.T) {
 
 func TestSearchHonoursCancel(t *testing.T) {
 	t.Parallel()
-	brave := newSearchFake("brave", searchStep{block: true})
-	r := newSearchRig(t, brave)
-	// Only cancellation can end the blocked call within the test's bound, not the timeout.
-	r.deps.ProviderTimeout = time.Minute
-	r.rebuild(t)
-	tk := r.task(t, r.search, domain.TaskSearch, `{"query":"q"}`)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := r.search.Run(ctx, tk)
-		done <- err
-	}()
-	// Cancel only once the provider call is in flight: cancelling first would pass even if
-	// Run never passed its context on (it would stop at its first ctx check instead).
-	brave.waitBlocked(t)
-	cancel()
-	select {
-	case err := <-done:
-		require.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
-		t.Fatal("search did not end after cancel")
-	}
+	requireRunHonoursCancel(t, func(r *searchRig) application.Handler { return r.search }, domain.TaskSearch, `{"query":"q"}`)
 }
 
 func TestSearchCacheDisabled(t *testing.T) {

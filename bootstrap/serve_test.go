@@ -8,23 +8,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-// refusedAddr returns a loopback address that refuses connections.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
+	"taskrunner/test/harness"
+)
 
 // unreachableServices points every service of c at an address that refuses connections.
 func unreachableServices(t *testing.T, c Config) Config {
-	c.DatabaseURL = "postgres://u:secret@" + refusedAddr(t) + "/db?sslmode=disable"
-	c.RedisURL = "redis://" + refusedAddr(t) + "/0"
-	c.MinIO.Endpoint = refusedAddr(t)
+	c.DatabaseURL = "postgres://u:secret@" + harness.RefusedAddr(t) + "/db?sslmode=disable"
+	c.RedisURL = "redis://" + harness.RefusedAddr(t) + "/0"
+	c.MinIO.Endpoint = harness.RefusedAddr(t)
 	return c
 }
 

@@ -26,10 +26,7 @@ func TestNULInATaskIs422NamingTheField(t *testing.T) {
 		"not UTF-8":        {"{\"type\":\"echo\",\"params\":{\"msg\":\"\xff\"}}", "params.msg"},
 	} {
 		resp := r.do("POST", "/tasks", tc.body)
-		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s: %s", name, resp.body)
-		require.Equal(t, "task_rejected_invalid_params", resp.errorCode(t), name)
-		require.Equal(t, tc.field, resp.errorField(t), name)
-		require.Contains(t, resp.errorMessage(t), tc.field, name)
+		resp.requireInvalidParams(t, tc.field, name)
 	}
 	list := r.do("GET", "/tasks", nil)
 	require.Empty(t, list.json(t)["tasks"], "a refused submit leaves no record")
@@ -61,10 +58,7 @@ func TestNULInAShortcutIs422NamingTheField(t *testing.T) {
 			require.Equal(t, http.StatusAccepted, resp.StatusCode, "%s: %s", name, resp.body)
 			continue
 		}
-		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s: %s", name, resp.body)
-		require.Equal(t, "task_rejected_invalid_params", resp.errorCode(t), name)
-		require.Equal(t, tc.field, resp.errorField(t), name)
-		require.Contains(t, resp.errorMessage(t), tc.field, name)
+		resp.requireInvalidParams(t, tc.field, name)
 		require.Contains(t, resp.errorMessage(t), "NUL", name)
 	}
 }
@@ -80,9 +74,6 @@ func TestNULInAnArtifactIs422NamingTheField(t *testing.T) {
 		"metadata UTF8": {"{\"type\":\"log\",\"content_type\":\"text/plain\",\"data_base64\":\"\",\"metadata\":{\"a\":\"\xc3\"}}", "metadata.a"},
 	} {
 		resp := r.do("POST", "/artifacts", tc.body)
-		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s: %s", name, resp.body)
-		require.Equal(t, "task_rejected_invalid_params", resp.errorCode(t), name)
-		require.Equal(t, tc.field, resp.errorField(t), name)
-		require.Contains(t, resp.errorMessage(t), tc.field, name)
+		resp.requireInvalidParams(t, tc.field, name)
 	}
 }

@@ -26,9 +26,10 @@ const (
 // else 503 with the error body (naming the failing checks) plus the same status and
 // checks fields as the 200, so probes can read either.
 func (s *Server) health(c *fiber.Ctx) error {
-	// The round outlives this request's cancellation: callers waiting on it share it.
+	// The round outlives this request's cancellation: callers waiting on it share it. A
+	// round never fails: a failing probe is a state in its map.
 	ctx := context.WithoutCancel(c.UserContext())
-	checks := s.checks.get(func() map[string]string { return s.runChecks(ctx) })
+	checks, _ := s.checks.Get(func() (map[string]string, error) { return s.runChecks(ctx), nil })
 	var failing []string
 	for name, state := range checks {
 		if state != checkOK {

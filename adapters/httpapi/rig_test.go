@@ -194,6 +194,16 @@ func (r response) errorMessage(t *testing.T) string {
 	return r.json(t)["error"].(map[string]any)["message"].(string)
 }
 
+// requireInvalidParams checks a 422 task_rejected_invalid_params naming field, in
+// error.details.field and in the message; name says which case of a table failed.
+func (r response) requireInvalidParams(t *testing.T, field, name string) {
+	t.Helper()
+	require.Equal(t, http.StatusUnprocessableEntity, r.StatusCode, "%s: %s", name, r.body)
+	require.Equal(t, "task_rejected_invalid_params", r.errorCode(t), name)
+	require.Equal(t, field, r.errorField(t), name)
+	require.Contains(t, r.errorMessage(t), field, name)
+}
+
 // do sends a request through app.Test and validates the exchange against the document.
 // body may be nil, a string or []byte (sent as is), or anything else (sent as JSON).
 // headers come in pairs.

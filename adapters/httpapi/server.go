@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taskrunner/adapters/internal/memo"
 	"taskrunner/application"
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -86,7 +87,7 @@ type Server struct {
 	log    *slog.Logger
 	tokens [][32]byte // sha256 of each API token, compared in constant time
 
-	checks memo[map[string]string] // the last round of /health probes
+	checks *memo.Value[map[string]string] // the last round of /health probes
 
 	mu      sync.Mutex
 	ln      net.Listener
@@ -101,11 +102,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		return nil, errors.New("httpapi: New needs Deps.Tasks, Deps.Artifacts, Deps.Runs and Deps.Log")
 	}
 	cfg = withDefaults(cfg)
-	if deps.Clock == nil {
-		deps.Clock = wallClock{}
-	}
 	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens),
-		checks: memo[map[string]string]{clock: deps.Clock, ttl: cfg.HealthCacheTTL}}
+		checks: memo.New[map[string]string](deps.Clock, cfg.HealthCacheTTL)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "taskrunner",
 		DisableStartupMessage: true,

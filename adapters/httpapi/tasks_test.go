@@ -170,10 +170,7 @@ func TestInvalidParamsAre422NamingTheField(t *testing.T) {
 		"idempotency huge": {map[string]any{"type": "echo", "idempotency_key": string(make([]byte, 256))}, "idempotency_key"},
 	} {
 		resp := r.do("POST", "/tasks", tc.body)
-		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s: %s", name, resp.body)
-		require.Equal(t, "task_rejected_invalid_params", resp.errorCode(t), name)
-		require.Equal(t, tc.field, resp.errorField(t), name)
-		require.Contains(t, resp.errorMessage(t), tc.field, name)
+		resp.requireInvalidParams(t, tc.field, name)
 	}
 	list := r.do("GET", "/tasks", nil)
 	require.Empty(t, list.json(t)["tasks"], "a rejected submit leaves no record")

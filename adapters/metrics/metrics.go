@@ -60,9 +60,6 @@ func New(cfg Config) *Metrics {
 	if cfg.ScrapeTimeout <= 0 {
 		cfg.ScrapeTimeout = defaultScrapeTimeout
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = wallClock{}
-	}
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		taskDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{

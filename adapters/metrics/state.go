@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"taskrunner/adapters/internal/memo"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -22,20 +23,20 @@ var (
 
 // stateCollector reads task counts and queue depth through the ports: the store and the
 // queue are shared by every process, so a gauge kept in memory would only know this
-// process's share. Each read serves the scrapes of the next CacheTTL (see memo).
+// process's share. Each read serves the scrapes of the next CacheTTL (see memo.Value).
 type stateCollector struct {
 	store   ports.TaskStore
 	queue   ports.Queue
 	log     *slog.Logger
 	timeout time.Duration
-	counts  memo[map[domain.TaskType]map[domain.Status]int64]
-	depth   memo[int64]
+	counts  *memo.Value[map[domain.TaskType]map[domain.Status]int64]
+	depth   *memo.Value[int64]
 }
 
 func newStateCollector(cfg Config) *stateCollector {
 	return &stateCollector{store: cfg.Store, queue: cfg.Queue, log: cfg.Log, timeout: cfg.ScrapeTimeout,
-		counts: memo[map[domain.TaskType]map[domain.Status]int64]{clock: cfg.Clock, ttl: cfg.CacheTTL},
-		depth:  memo[int64]{clock: cfg.Clock, ttl: cfg.CacheTTL}}
+		counts: memo.New[map[domain.TaskType]map[domain.Status]int64](cfg.Clock, cfg.CacheTTL),
+		depth:  memo.New[int64](cfg.Clock, cfg.CacheTTL)}
 }
 
 // Describe implements prometheus.Collector.
@@ -51,7 +52,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		c.collectTasks(ch)
 	}
 	if c.queue != nil {
-		depth, err := c.depth.get(func() (int64, error) {
+		depth, err := c.depth.Get(func() (int64, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 			defer cancel()
 			depth, err := c.queue.Depth(ctx)
@@ -73,7 +74,7 @@ func (c *stateCollector) logFailure(metric string, err error) {
 }
 
 func (c *stateCollector) collectTasks(ch chan<- prometheus.Metric) {
-	counts, err := c.counts.get(func() (map[domain.TaskType]map[domain.Status]int64, error) {
+	counts, err := c.counts.Get(func() (map[domain.TaskType]map[domain.Status]int64, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		defer cancel()
 		counts, err := c.store.CountByTypeStatus(ctx)

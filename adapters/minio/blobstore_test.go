@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"net"
 	"testing"
 	"time"
 
@@ -137,15 +136,11 @@ func TestLargeObjectStreams(t *testing.T) {
 
 func TestUnreachableEndpointIsUnavailable(t *testing.T) {
 	t.Parallel()
-	// A port that refuses connections: listen, note the address, close.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
+	addr := harness.RefusedAddr(t)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	_, err = minio.New(ctx, minio.Config{Endpoint: addr, AccessKey: "a", SecretKey: "b", Bucket: "x"})
+	_, err := minio.New(ctx, minio.Config{Endpoint: addr, AccessKey: "a", SecretKey: "b", Bucket: "x"})
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 	require.Equal(t, domain.CodeUnavailable, domain.CodeOf(err))
 }
@@ -166,10 +161,7 @@ func TestPingFailsWhenBucketVanishes(t *testing.T) {
 // start, is what finds it unreachable.
 func TestNewLazyWaitsForEnsureBucket(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
+	addr := harness.RefusedAddr(t)
 
 	s, err := minio.NewLazy(minio.Config{Endpoint: addr, AccessKey: "a", SecretKey: "b", Bucket: "x"})
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/jackc/pgx/v5"
@@ -220,25 +219,4 @@ func scanTask(row pgx.Row) (domain.Task, error) {
 		return domain.Task{}, translate(err)
 	}
 	return r.task()
-}
-
-// copyTask deep-copies t, for a task returned in more than one result: a caller changing
-// one result must not change another.
-func copyTask(t domain.Task) domain.Task {
-	c := t
-	c.Params = slices.Clone(t.Params)
-	c.Result = slices.Clone(t.Result)
-	if t.Error != nil {
-		e := *t.Error
-		c.Error = &e
-	}
-	if t.StartedAt != nil {
-		v := *t.StartedAt
-		c.StartedAt = &v
-	}
-	if t.FinishedAt != nil {
-		v := *t.FinishedAt
-		c.FinishedAt = &v
-	}
-	return c
 }

@@ -99,7 +99,9 @@ func (s *TaskStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]doma
 		if !ok {
 			return nil, fmt.Errorf("postgres: read task holding idempotency key: %w", domain.ErrNotFound)
 		}
-		results[i] = domain.CreateResult{Task: copyTask(holder)}
+		// A clone: the holder may be returned in more than one result, and a caller
+		// changing one result must not change another.
+		results[i] = domain.CreateResult{Task: holder.Clone()}
 	}
 	return results, nil
 }

@@ -16,18 +16,30 @@ import (
 
 func TestQueueContract(t *testing.T) {
 	t.Parallel()
-	var targets sync.Map // ports.Queue -> harness.RedisTarget, for Parked
-	contract.Queue(t, func(t *testing.T) ports.Queue {
-		r := harness.Redis(t)
-		q := must(redis.NewQueue(r.Client, r.Prefix))(t)
-		targets.Store(ports.Queue(q), r)
-		t.Cleanup(func() { targets.Delete(ports.Queue(q)) })
-		return q
-	}, contract.QueueOptions{Parked: func(t *testing.T, q ports.Queue) int {
-		r, ok := targets.Load(q)
+	var qs queues
+	contract.Queue(t, func(t *testing.T) ports.Queue { return qs.new(t) }, qs.options())
+}
+
+// queues makes each subtest's queue on its own harness prefix and remembers which target
+// a queue it made is on, so the suite can ask how many of its consumers are parked.
+type queues struct {
+	targets sync.Map // ports.Queue -> harness.RedisTarget
+}
+
+func (qs *queues) new(t *testing.T) *redis.Queue {
+	r := harness.Redis(t)
+	q := must(redis.NewQueue(r.Client, r.Prefix))(t)
+	qs.targets.Store(ports.Queue(q), r)
+	t.Cleanup(func() { qs.targets.Delete(ports.Queue(q)) })
+	return q
+}
+
+func (qs *queues) options() contract.QueueOptions {
+	return contract.QueueOptions{Parked: func(t *testing.T, q ports.Queue) int {
+		r, ok := qs.targets.Load(q)
 		require.True(t, ok, "a queue the factory did not make")
 		return blocked(t, r.(harness.RedisTarget))
-	}})
+	}}
 }
 
 func TestCacheContract(t *testing.T) {

@@ -84,15 +84,7 @@ if ids then
   lease_ids(KEYS[3], KEYS[4], ids, now + tonumber(ARGV[1]), ARGV[2])
   return {ids, 0}
 end
-local wait = -1
-for _, k in ipairs({KEYS[2], KEYS[3]}) do
-  local head = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
-  if head[2] then
-    local w = math.max(0, tonumber(head[2]) - now)
-    if wait < 0 or w < wait then wait = w end
-  end
-end
-return {{}, wait}
+return {{}, next_due(now)}
 `)
 
 // claimManyScript is claimScript for a batch: it leases the id this consumer's BLMOVE moved

@@ -28,11 +28,13 @@ end
 return 1
 `)
 
-// luaPromote moves due work to ready; dequeueScript uses it, with the same KEYS layout.
-// promote_due: delayed ids whose time has come go to the back of ready in due order, and
-// expired leases to the front (they waited longest). Both cost O(log n) when nothing is
-// due. recover_claims: ids left in claiming by a consumer that vanished between BLMOVE and
-// claim go back to ready claim_timeout after a recovery pass first saw them there.
+// luaPromote moves due work to ready; dequeueScript and dequeueManyScript use it, with the
+// same KEYS layout. promote_due: delayed ids whose time has come go to the back of ready in
+// due order, and expired leases to the front (they waited longest). Both cost O(log n)
+// when nothing is due. recover_claims: ids left in claiming by a consumer that vanished
+// between BLMOVE and claim go back to ready claim_timeout after a recovery pass first saw
+// them there. next_due: the ms until the next delayed id or lease falls due (-1: nothing
+// scheduled), which a consumer that found nothing ready may wait.
 const luaPromote = `
 local function promote_due(now, batch)
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, batch)
@@ -61,6 +63,18 @@ local function recover_claims(now, claim_timeout)
     end
   end
 end
+
+local function next_due(now)
+  local wait = -1
+  for _, k in ipairs({KEYS[2], KEYS[3]}) do
+    local head = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
+    if head[2] then
+      local w = math.max(0, tonumber(head[2]) - now)
+      if wait < 0 or w < wait then wait = w end
+    end
+  end
+  return wait
+end
 `
 
 // dequeueScript promotes due work when needed and leases the oldest ready id. Due work is
@@ -87,15 +101,7 @@ if id then
   redis.call('HSET', KEYS[4], id, ARGV[2])
   return {id, 0}
 end
-local wait = -1
-for _, k in ipairs({KEYS[2], KEYS[3]}) do
-  local head = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
-  if head[2] then
-    local w = math.max(0, tonumber(head[2]) - now)
-    if wait < 0 or w < wait then wait = w end
-  end
-end
-return {'', wait}
+return {'', next_due(now)}
 `)
 
 // claimScript leases an id that this consumer's BLMOVE moved into claiming.

@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -12,23 +11,14 @@ import (
 
 	"taskrunner/adapters/redis"
 	"taskrunner/domain"
+	"taskrunner/test/harness"
 )
-
-// deadAddr returns a loopback address that refuses connections.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
 
 // A server that cannot be reached is domain.ErrUnavailable (code "unavailable") from every
 // adapter, and Connect refuses to start.
 func TestUnreachableServerIsUnavailable(t *testing.T) {
 	t.Parallel()
-	addr := deadAddr(t)
+	addr := harness.RefusedAddr(t)
 	_, err := redis.Connect(t.Context(), redis.Config{URL: "redis://" + addr + "/0", Prefix: "x"})
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 
@@ -80,7 +70,7 @@ func TestConnectRejectsBadConfig(t *testing.T) {
 // finds it unreachable.
 func TestNewClientWaitsForPing(t *testing.T) {
 	t.Parallel()
-	c, err := redis.NewClient(redis.Config{URL: "redis://" + deadAddr(t) + "/0", Prefix: "x"})
+	c, err := redis.NewClient(redis.Config{URL: "redis://" + harness.RefusedAddr(t) + "/0", Prefix: "x"})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	require.ErrorIs(t, redis.Ping(t.Context(), c), domain.ErrUnavailable)

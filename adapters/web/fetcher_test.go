@@ -18,6 +18,7 @@ import (
 
 	"taskrunner/adapters/web"
 	"taskrunner/domain"
+	"taskrunner/test/harness"
 )
 
 // resolver maps test host names to addresses; any other name does not exist, so no test
@@ -317,13 +318,9 @@ func TestHTTPErrors(t *testing.T) {
 
 func TestNetworkErrors(t *testing.T) {
 	t.Parallel()
-	// A port nobody listens on: take one and close it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
+	addr := harness.RefusedAddr(t) // a port nobody listens on
 	f := web.New(web.Config{AllowedPorts: anyPort, AllowPrivateNetworks: true, Resolver: resolver{}})
-	_, err = fetch(t, f, "http://"+addr+"/")
+	_, err := fetch(t, f, "http://"+addr+"/")
 	require.True(t, requireCode(t, err, domain.CodeFetchFailed).Retryable, "connection refused is transient")
 
 	_, err = fetch(t, f, "http://no-such-host.test/")

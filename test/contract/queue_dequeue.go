@@ -123,8 +123,41 @@ func queueRedelivers(t *testing.T, q ports.Queue) {
 }
 
 func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
-	const producers, consumers, perProducer = 4, 8, 75
-	total := producers * perProducer
+	s.deliverEachOnce(t, q, deliveryRace{producers: 4, consumers: 8, perProducer: 75,
+		take: func(ctx context.Context) ([]domain.Lease, error) {
+			l, err := q.Dequeue(ctx, longLease)
+			if err != nil {
+				return nil, err
+			}
+			if err := q.Ack(ctx, l); err != nil && ctx.Err() == nil {
+				t.Errorf("Ack %s: %v", l.TaskID, err)
+			}
+			return []domain.Lease{l}, nil
+		},
+		put: func(ctx context.Context, ids []string) {
+			for _, id := range ids {
+				if err := q.Enqueue(ctx, domain.QueueItem{TaskID: id}); err != nil {
+					t.Errorf("Enqueue: %v", err)
+				}
+			}
+		},
+	})
+}
+
+// deliveryRace is how producers and consumers use a queue in deliverEachOnce.
+type deliveryRace struct {
+	producers, consumers, perProducer int
+	// take dequeues and acks what one consumer's call delivers; an error ends the consumer.
+	take func(ctx context.Context) ([]domain.Lease, error)
+	// put enqueues one producer's ids, reporting failures with t.Errorf.
+	put func(ctx context.Context, ids []string)
+}
+
+// deliverEachOnce runs producers putting their ids on q while consumers take and ack them,
+// until every id has been delivered: each must be delivered exactly once, and q is empty
+// after.
+func (s queueSuite) deliverEachOnce(t *testing.T, q ports.Queue, r deliveryRace) {
+	total := r.producers * r.perProducer
 	ctx, cancel := context.WithTimeout(t.Context(), 4*wait)
 	defer cancel()
 
@@ -133,20 +166,20 @@ func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
 	delivered := 0
 	allDone := make(chan struct{})
 	var wg sync.WaitGroup
-	for range consumers {
+	for range r.consumers {
 		wg.Go(func() {
 			for {
-				l, err := q.Dequeue(ctx, longLease)
+				leases, err := r.take(ctx)
 				if err != nil {
 					return // ctx ended: all delivered, or the test timed out
 				}
-				if err := q.Ack(ctx, l); err != nil && ctx.Err() == nil {
-					t.Errorf("Ack %s: %v", l.TaskID, err)
-				}
 				mu.Lock()
-				seen[l.TaskID]++
-				delivered++
-				if delivered == total {
+				for _, l := range leases {
+					seen[l.TaskID]++
+				}
+				before := delivered
+				delivered += len(leases)
+				if before < total && delivered >= total {
 					close(allDone)
 				}
 				mu.Unlock()
@@ -155,19 +188,12 @@ func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
 	}
 	want := map[string]int{}
 	var pwg sync.WaitGroup
-	for range producers {
-		batch := make([]string, perProducer)
-		for i := range batch {
-			batch[i] = NewID()
-			want[batch[i]] = 1
+	for range r.producers {
+		ids := newIDs(r.perProducer)
+		for _, id := range ids {
+			want[id] = 1
 		}
-		pwg.Go(func() {
-			for _, id := range batch {
-				if err := q.Enqueue(ctx, domain.QueueItem{TaskID: id}); err != nil {
-					t.Errorf("Enqueue: %v", err)
-				}
-			}
-		})
+		pwg.Go(func() { r.put(ctx, ids) })
 	}
 	pwg.Wait()
 	select {
@@ -177,7 +203,7 @@ func (s queueSuite) concurrent(t *testing.T, q ports.Queue) {
 	// Every consumer blocked again means each has recorded its last delivery and found
 	// nothing left to take: a wrongly duplicated delivery would have been seen by now.
 	if ctx.Err() == nil {
-		s.waitParked(t, q, consumers)
+		s.waitParked(t, q, r.consumers)
 	}
 	cancel()
 	wg.Wait()

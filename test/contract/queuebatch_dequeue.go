@@ -2,7 +2,6 @@ package contract
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -160,50 +159,22 @@ func batchDequeueRedelivers(t *testing.T, q BatchingQueue) {
 }
 
 func (s batchSuite) concurrent(t *testing.T, q BatchingQueue) {
-	const producers, consumers, batches, batchSize = 4, 4, 6, 25
-	total := producers * batches * batchSize
-	ctx, cancel := context.WithTimeout(t.Context(), 4*wait)
-	defer cancel()
-
-	var mu sync.Mutex
-	seen := map[string]int{}
-	delivered := 0
-	allDone := make(chan struct{})
-	var wg sync.WaitGroup
-	for range consumers {
-		wg.Go(func() {
-			for {
-				leases, err := q.DequeueMany(ctx, 8, longLease)
-				if err != nil {
-					return // ctx ended: all delivered, or the test timed out
-				}
-				if len(leases) == 0 || len(leases) > 8 {
-					t.Errorf("DequeueMany(8) returned %d leases", len(leases))
-				}
-				if lost, err := q.AckMany(ctx, leases); (err != nil || len(lost) > 0) && ctx.Err() == nil {
-					t.Errorf("AckMany: lost %v, %v", lost, err)
-				}
-				mu.Lock()
-				for _, l := range leases {
-					seen[l.TaskID]++
-				}
-				before := delivered
-				delivered += len(leases)
-				if before < total && delivered >= total {
-					close(allDone)
-				}
-				mu.Unlock()
+	const batches, batchSize = 6, 25
+	s.deliverEachOnce(t, q, deliveryRace{producers: 4, consumers: 4, perProducer: batches * batchSize,
+		take: func(ctx context.Context) ([]domain.Lease, error) {
+			leases, err := q.DequeueMany(ctx, 8, longLease)
+			if err != nil {
+				return nil, err
 			}
-		})
-	}
-	want := map[string]int{}
-	var pwg sync.WaitGroup
-	for range producers {
-		ids := newIDs(batches * batchSize)
-		for _, id := range ids {
-			want[id] = 1
-		}
-		pwg.Go(func() {
+			if len(leases) == 0 || len(leases) > 8 {
+				t.Errorf("DequeueMany(8) returned %d leases", len(leases))
+			}
+			if lost, err := q.AckMany(ctx, leases); (err != nil || len(lost) > 0) && ctx.Err() == nil {
+				t.Errorf("AckMany: lost %v, %v", lost, err)
+			}
+			return leases, nil
+		},
+		put: func(ctx context.Context, ids []string) {
 			for b := range batches {
 				items := make([]domain.QueueItem, batchSize)
 				for i := range items {
@@ -213,22 +184,6 @@ func (s batchSuite) concurrent(t *testing.T, q BatchingQueue) {
 					t.Errorf("EnqueueMany: %v", err)
 				}
 			}
-		})
-	}
-	pwg.Wait()
-	select {
-	case <-allDone:
-	case <-ctx.Done():
-	}
-	// Every consumer blocked again: each has recorded its last batch and found nothing
-	// left, so a duplicated delivery would have been seen by now.
-	if ctx.Err() == nil {
-		s.waitParked(t, q, consumers)
-	}
-	cancel()
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	require.Equal(t, want, seen, "every id delivered exactly once")
-	requireDepth(t, q, 0)
+		},
+	})
 }

@@ -44,6 +44,35 @@ func allow(t *testing.T, l ports.RateLimiter, r domain.RateLimit) domain.RateDec
 	return d
 }
 
+// requireRefused checks that d refuses r, with a RetryAfter no later than r's window
+// (plus a second of rounding).
+func requireRefused(t *testing.T, d domain.RateDecision, r domain.RateLimit, why string) {
+	t.Helper()
+	require.False(t, d.Allowed, why)
+	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+}
+
+// allowConcurrently makes n Allow calls of r at once and returns how many were allowed.
+func allowConcurrently(t *testing.T, l ports.RateLimiter, r domain.RateLimit, n int) int {
+	t.Helper()
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			d, err := l.Allow(t.Context(), r)
+			if err != nil {
+				t.Errorf("Allow: %v", err)
+				return
+			}
+			if d.Allowed {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(allowed.Load())
+}
+
 func rateCounts(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 3, Window: time.Minute}
 	for want := 2; want >= 0; want-- {
@@ -52,8 +81,7 @@ func rateCounts(t *testing.T, l ports.RateLimiter) {
 		require.Equal(t, want, d.Remaining)
 	}
 	d := allow(t, l, r)
-	require.False(t, d.Allowed, "the fourth event in a minute")
-	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	requireRefused(t, d, r, "the fourth event in a minute")
 }
 
 func rateKeys(t *testing.T, l ports.RateLimiter) {
@@ -104,22 +132,7 @@ func rateRefusedNotCounted(t *testing.T, l ports.RateLimiter) {
 
 func rateConcurrent(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 10, Window: time.Minute}
-	var allowed atomic.Int64
-	var wg sync.WaitGroup
-	for range 40 {
-		wg.Go(func() {
-			d, err := l.Allow(t.Context(), r)
-			if err != nil {
-				t.Errorf("Allow: %v", err)
-				return
-			}
-			if d.Allowed {
-				allowed.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	require.Equal(t, int64(10), allowed.Load(), "exactly Limit events allowed")
+	require.Equal(t, 10, allowConcurrently(t, l, r, 40), "exactly Limit events allowed")
 }
 
 func rateCostCounts(t *testing.T, l ports.RateLimiter) {
@@ -133,16 +146,14 @@ func rateCostCounts(t *testing.T, l ports.RateLimiter) {
 	require.Equal(t, 0, d.Remaining)
 	r.Cost = 0 // means 1
 	d = allow(t, l, r)
-	require.False(t, d.Allowed, "the sixth event in a minute")
-	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	requireRefused(t, d, r, "the sixth event in a minute")
 }
 
 func rateCostAllOrNone(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 5, Window: time.Minute, Cost: 3}
 	require.True(t, allow(t, l, r).Allowed)
 	d := allow(t, l, r)
-	require.False(t, d.Allowed, "3 more do not fit in the 2 slots left")
-	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	requireRefused(t, d, r, "3 more do not fit in the 2 slots left")
 	// Nothing of the refused call was counted: both slots are still there.
 	r.Cost = 2
 	d = allow(t, l, r)
@@ -153,8 +164,7 @@ func rateCostAllOrNone(t *testing.T, l ports.RateLimiter) {
 func rateCostAboveLimit(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 3, Window: time.Minute, Cost: 4}
 	d := allow(t, l, r)
-	require.False(t, d.Allowed, "a cost above the limit can never fit")
-	require.LessOrEqual(t, d.RetryAfter, r.Window+time.Second, "RetryAfter beyond the window")
+	requireRefused(t, d, r, "a cost above the limit can never fit")
 	r.Cost = 3
 	d = allow(t, l, r)
 	require.True(t, d.Allowed, "the refused cost took slots")
@@ -178,22 +188,7 @@ func rateCostLarge(t *testing.T, l ports.RateLimiter) {
 
 func rateCostConcurrent(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 10, Window: time.Minute, Cost: 3}
-	var allowed atomic.Int64
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Go(func() {
-			d, err := l.Allow(t.Context(), r)
-			if err != nil {
-				t.Errorf("Allow: %v", err)
-				return
-			}
-			if d.Allowed {
-				allowed.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	require.Equal(t, int64(3), allowed.Load(), "three calls of 3 fit in 10, a fourth does not")
+	require.Equal(t, 3, allowConcurrently(t, l, r, 20), "three calls of 3 fit in 10, a fourth does not")
 	r.Cost = 1
 	d := allow(t, l, r)
 	require.True(t, d.Allowed, "the one slot left")
