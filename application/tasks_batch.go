@@ -70,8 +70,7 @@ func (s *TaskService) SubmitBatch(ctx context.Context, ins []SubmitInput) ([]dom
 		return nil, err
 	}
 	if len(fresh) > 0 {
-		// The bucket of Submit's allow: single and batch submits share the client's limit.
-		if err := takeSlots(ctx, s.deps.Limiter, "enqueue:"+ins[0].ClientID, "tasks", s.deps.Limits.TasksPerMinute, len(fresh)); err != nil {
+		if err := s.allow(ctx, ins[0].ClientID, len(fresh)); err != nil {
 			return nil, err
 		}
 		if err := s.createBatch(ctx, tasks, fresh, out); err != nil {
