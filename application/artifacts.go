@@ -99,14 +99,8 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	sum := sha256.Sum256(in.Data)
 	hexsum := hex.EncodeToString(sum[:])
 	key := domain.BlobKey(hexsum)
-	exists, err := s.deps.Blobs.Exists(ctx, key)
-	if err != nil {
+	if err := s.ensureBlob(ctx, key, in); err != nil {
 		return domain.Artifact{}, err
-	}
-	if !exists {
-		if err := s.deps.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType}); err != nil {
-			return domain.Artifact{}, err
-		}
 	}
 	now := s.deps.Clock.Now()
 	a := domain.Artifact{
@@ -132,14 +126,20 @@ func (s *ArtifactService) Create(ctx context.Context, in NewArtifact) (domain.Ar
 	// frees a blob only under the artifact store's lock, so once the row exists a second
 	// look is final. Put them again if they went. The bytes were there a moment ago, so a
 	// failure of this look is logged rather than failing an artifact already recorded.
-	exists, err = s.deps.Blobs.Exists(ctx, key)
-	if err == nil && !exists {
-		err = s.deps.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
-	}
-	if err != nil {
+	if err := s.ensureBlob(ctx, key, in); err != nil {
 		s.deps.Log.WarnContext(ctx, "artifact_blob_recheck_failed", "artifact_id", a.ID, "error", err.Error())
 	}
 	return a, nil
+}
+
+// ensureBlob puts the artifact's bytes under key unless the blob store has them already
+// (the key is their hash, so a blob found there holds the same bytes).
+func (s *ArtifactService) ensureBlob(ctx context.Context, key string, in NewArtifact) error {
+	exists, err := s.deps.Blobs.Exists(ctx, key)
+	if err != nil || exists {
+		return err
+	}
+	return s.deps.Blobs.Put(ctx, domain.BlobPut{Key: key, Body: bytes.NewReader(in.Data), Size: int64(len(in.Data)), ContentType: in.ContentType})
 }
 
 // Get returns an artifact's metadata or artifact_not_found.

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"taskrunner/domain"
 )
@@ -13,9 +14,10 @@ import (
 // extractor has actually returned, so abandoned extractions keep counting.
 type extractSlots chan struct{}
 
+// newExtractSlots makes n slots; n <= 0 means one per CPU (GOMAXPROCS).
 func newExtractSlots(n int) extractSlots {
 	if n <= 0 {
-		n = 1
+		n = runtime.GOMAXPROCS(0)
 	}
 	return make(extractSlots, n)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
-	"runtime"
 	"time"
 
 	"taskrunner/domain"
@@ -52,11 +51,7 @@ func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
 		d.Clock == nil || d.IDs == nil || d.Log == nil {
 		return nil, errors.New("application: fetch handler needs Fetcher, Extractor, Artifacts, Cache, Runs, Clock, IDs and Log")
 	}
-	n := d.MaxExtractions
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	return &FetchHandler{deps: d, slots: newExtractSlots(n),
+	return &FetchHandler{deps: d, slots: newExtractSlots(d.MaxExtractions),
 		cache: jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
 		runs:  runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},
 	}, nil

@@ -97,7 +97,7 @@ func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, 
 			return domain.Task{}, false, err
 		}
 	}
-	if err := s.allow(ctx, in.ClientID); err != nil {
+	if err := s.allow(ctx, in.ClientID, 1); err != nil {
 		return domain.Task{}, false, err
 	}
 	stored, created, err := s.create(ctx, t)
@@ -162,8 +162,10 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	}, nil
 }
 
-func (s *TaskService) allow(ctx context.Context, client string) error {
-	return takeSlot(ctx, s.deps.Limiter, "enqueue:"+client, "tasks", s.deps.Limits.TasksPerMinute)
+// allow takes n slots of the client's task limit, all or none: single and batch submits
+// share one bucket.
+func (s *TaskService) allow(ctx context.Context, client string, n int) error {
+	return takeSlots(ctx, s.deps.Limiter, "enqueue:"+client, "tasks", s.deps.Limits.TasksPerMinute, n)
 }
 
 // Get returns a task or task_not_found.

@@ -70,8 +70,7 @@ func (s *TaskService) SubmitBatch(ctx context.Context, ins []SubmitInput) ([]dom
 		return nil, err
 	}
 	if len(fresh) > 0 {
-		// The bucket of Submit's allow: single and batch submits share the client's limit.
-		if err := takeSlots(ctx, s.deps.Limiter, "enqueue:"+ins[0].ClientID, "tasks", s.deps.Limits.TasksPerMinute, len(fresh)); err != nil {
+		if err := s.allow(ctx, ins[0].ClientID, len(fresh)); err != nil {
 			return nil, err
 		}
 		if err := s.createBatch(ctx, tasks, fresh, out); err != nil {
@@ -146,24 +145,14 @@ func (s *TaskService) createBatch(ctx context.Context, tasks []domain.Task, fres
 	if len(res) != len(batch) {
 		return fmt.Errorf("application: CreateMany returned %d results for %d tasks", len(res), len(batch))
 	}
-	items := make([]domain.QueueItem, 0, len(res))
 	for k, i := range fresh {
 		out[i].CreateResult = res[k]
 		if res[k].Created {
-			items = append(items, domain.QueueItem{TaskID: res[k].Task.ID})
 			s.deps.Log.DebugContext(ctx, "task_submitted", "task_id", res[k].Task.ID, "type", string(res[k].Task.Type))
 		}
 	}
-	if len(items) == 0 {
-		return nil
-	}
 	pushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchPushTimeout)
 	defer cancel()
-	if err := s.deps.BatchQueue.EnqueueMany(pushCtx, items); err != nil {
-		// Recorded but not queued: the reconciler queues them later (see createOne).
-		for _, it := range items {
-			s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", it.TaskID, "error", err.Error())
-		}
-	}
+	s.pushCreated(pushCtx, res)
 	return nil
 }

@@ -84,21 +84,29 @@ func (s *TaskService) flushSubmits(base context.Context, tasks []domain.Task) []
 		}
 		return out
 	}
-	items := make([]domain.QueueItem, 0, len(res))
 	for i, r := range res {
 		out[i] = submitted{task: r.Task, created: r.Created}
+	}
+	s.pushCreated(ctx, res)
+	return out
+}
+
+// pushCreated puts the ids of the tasks res created on the queue in one call. A failed
+// push is logged per task and left to the reconciler, as in createOne: the records are
+// written, so the tasks are not lost.
+func (s *TaskService) pushCreated(ctx context.Context, res []domain.CreateResult) {
+	items := make([]domain.QueueItem, 0, len(res))
+	for _, r := range res {
 		if r.Created {
 			items = append(items, domain.QueueItem{TaskID: r.Task.ID})
 		}
 	}
 	if len(items) == 0 {
-		return out
+		return
 	}
 	if err := s.deps.BatchQueue.EnqueueMany(ctx, items); err != nil {
-		// Recorded but not queued: the reconciler queues them later (see createOne).
 		for _, it := range items {
 			s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", it.TaskID, "error", err.Error())
 		}
 	}
-	return out
 }

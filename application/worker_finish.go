@@ -148,16 +148,19 @@ func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duratio
 // finished elsewhere or taken over by a later delivery (then this delivery is acked away)
 // or the store stayed unavailable (then the lease expires and the task comes back).
 func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*domain.Task) error) (domain.Task, bool) {
-	held := func(t *domain.Task) error {
-		if err := t.HeldBy(lease.Token); err != nil {
-			return err
+	held := func(fn func(*domain.Task) error) func(*domain.Task) error {
+		return func(t *domain.Task) error {
+			if err := t.HeldBy(lease.Token); err != nil {
+				return err
+			}
+			return fn(t)
 		}
-		return fn(t)
 	}
+	apply := held(fn)
 	var err error
 	for try := 1; try <= finishTries; try++ {
 		var t domain.Task
-		t, err = w.update(task.ID, held)
+		t, err = w.update(task.ID, apply)
 		if err == nil {
 			return t, true
 		}
@@ -172,13 +175,10 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			// lease until it is lost too often. Fail it now, saying why.
 			w.deps.Log.Error("task_result_unstorable", "task_id", task.ID, "type", string(task.Type), "error", err.Error())
 			now := w.deps.Clock.Now()
-			held = func(t *domain.Task) error {
-				if err := t.HeldBy(lease.Token); err != nil {
-					return err
-				}
+			apply = held(func(t *domain.Task) error {
 				return t.Fail(domain.TaskError{Code: domain.CodeInternal,
 					Message: "the task's outcome holds a value the record cannot store"}, now)
-			}
+			})
 			continue
 		}
 		if !errors.Is(err, domain.ErrUnavailable) || !sleepOrDone(w.abortCtx, finishBackoff*time.Duration(try)) {
