@@ -25,7 +25,14 @@ const ctxCheckEvery = 16_384
 // closes whatever that leaves open). The scan is the tokenizer alone, which keeps only
 // the current token, so it costs a fraction of a parse and a few kilobytes. It stops
 // with ctx's error when ctx ends.
+//
+// Every node counted takes at least one byte of its own (a text run or comment is never
+// empty, a tag starts with "<", an attribute has a name), so a page of at most
+// maxParseNodes bytes is within the bound without a scan: most pages are.
 func boundInput(ctx context.Context, page string) (prefix string, truncated bool, err error) {
+	if len(page) <= maxParseNodes {
+		return page, false, nil
+	}
 	z := html.NewTokenizer(strings.NewReader(page))
 	nodes, offset := 0, 0
 	for tokens := 1; ; tokens++ {

@@ -88,14 +88,19 @@ func (q *Queue) Enqueue(ctx context.Context, item domain.QueueItem) error {
 	defer q.mu.Unlock()
 	now := q.clock.Now()
 	q.advanceLocked(now)
+	q.enqueueLocked(item, now)
+	return nil
+}
+
+// enqueueLocked puts item's id (putLocked) unless it is already waiting or leased.
+func (q *Queue) enqueueLocked(item domain.QueueItem, now time.Time) {
 	if _, ok := q.waiting[item.TaskID]; ok {
-		return nil
+		return
 	}
 	if _, ok := q.leased[item.TaskID]; ok {
-		return nil
+		return
 	}
 	q.putLocked(item.TaskID, item.NotBefore, now)
-	return nil
 }
 
 // putLocked makes id waiting, ready now or delayed until notBefore.

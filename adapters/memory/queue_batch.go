@@ -28,13 +28,7 @@ func (q *Queue) EnqueueMany(ctx context.Context, items []domain.QueueItem) error
 	now := q.clock.Now()
 	q.advanceLocked(now)
 	for _, it := range items {
-		if _, ok := q.waiting[it.TaskID]; ok {
-			continue
-		}
-		if _, ok := q.leased[it.TaskID]; ok {
-			continue
-		}
-		q.putLocked(it.TaskID, it.NotBefore, now)
+		q.enqueueLocked(it, now)
 	}
 	return nil
 }
