@@ -1,13 +1,9 @@
 package bootstrap
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
-
-	"go.uber.org/fx"
 
 	"taskrunner/adapters/metrics"
 )
@@ -15,20 +11,7 @@ import (
 // pprofModule serves Go's profiler (/debug/pprof/) when PPROF_ADDR is set (appOptions adds
 // it only then), so a throughput claim can come with the profile that explains it. It is
 // off by default and meant for loopback: profiles show what the process is doing.
-var pprofModule = fx.Module("pprof",
-	fx.Provide(fx.Annotate(newPprofServer, fx.ResultTags(`name:"pprof"`))),
-	fx.Invoke(fx.Annotate(func(lc fx.Lifecycle, s *metrics.Server) {
-		lc.Append(fx.Hook{
-			OnStart: func(ctx context.Context) error {
-				if err := s.Start(ctx); err != nil {
-					return fmt.Errorf("PPROF_ADDR: %w", err)
-				}
-				return nil
-			},
-			OnStop: s.Stop,
-		})
-	}, fx.ParamTags(``, `name:"pprof"`))),
-)
+var pprofModule = ownListenerModule("pprof", "PPROF_ADDR", `name:"pprof"`, newPprofServer)
 
 func newPprofServer(c Config, log *slog.Logger) (*metrics.Server, error) {
 	mux := http.NewServeMux()

@@ -54,19 +54,11 @@ func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
 	}
 	// The close hook comes first so that it also runs when the check fails.
 	lc.Append(fx.StopHook(db.Close))
-	lc.Append(fx.StartHook(func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
-		defer cancel()
-		// Ping first: it gives up when ctx ends, where the schema check's connect (through
-		// golang-migrate, which takes no context) waits for its own timeout.
-		if err := db.Ping(ctx); err != nil {
-			return fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
-		}
-		if err := postgres.CheckSchema(ctx, c.DatabaseURL); err != nil {
-			return fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
-		}
-		return nil
-	}))
+	// Ping first: it gives up when ctx ends, where the schema check's connect (through
+	// golang-migrate, which takes no context) waits for its own timeout.
+	reachOnStart(lc, "PostgreSQL (DATABASE_URL)", db.Ping, func(ctx context.Context) error {
+		return postgres.CheckSchema(ctx, c.DatabaseURL)
+	})
 	return db, nil
 }
 
@@ -78,14 +70,7 @@ func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Clien
 		return nil, fmt.Errorf("Redis (REDIS_URL): %w", err)
 	}
 	lc.Append(fx.StopHook(cl.Close))
-	lc.Append(fx.StartHook(func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
-		defer cancel()
-		if err := redis.Ping(ctx, cl); err != nil {
-			return fmt.Errorf("Redis (REDIS_URL): %w", err)
-		}
-		return nil
-	}))
+	reachOnStart(lc, "Redis (REDIS_URL)", func(ctx context.Context) error { return redis.Ping(ctx, cl) })
 	return cl, nil
 }
 
@@ -99,13 +84,22 @@ func newBlobStore(lc fx.Lifecycle, c Config) (*minio.BlobStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MinIO (MINIO_ENDPOINT): %w", err)
 	}
+	reachOnStart(lc, "MinIO (MINIO_ENDPOINT)", b.EnsureBucket)
+	return b, nil
+}
+
+// reachOnStart runs checks of a backing service, in order, in an OnStart hook: within the
+// start context and serviceStartTimeout, so a service that never answers is named by its
+// own error. The first failure stops start-up, prefixed with service ("Redis (REDIS_URL)").
+func reachOnStart(lc fx.Lifecycle, service string, checks ...func(context.Context) error) {
 	lc.Append(fx.StartHook(func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, serviceStartTimeout)
 		defer cancel()
-		if err := b.EnsureBucket(ctx); err != nil {
-			return fmt.Errorf("MinIO (MINIO_ENDPOINT): %w", err)
+		for _, check := range checks {
+			if err := check(ctx); err != nil {
+				return fmt.Errorf("%s: %w", service, err)
+			}
 		}
 		return nil
 	}))
-	return b, nil
 }

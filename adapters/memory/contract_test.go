@@ -23,15 +23,7 @@ func TestQueueContract(t *testing.T) {
 
 func TestTaskStoreContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.TaskStore(t, func(*testing.T) ports.TaskStore { return memory.NewTaskStore() })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		s := memory.NewTaskStore()
-		contract.TaskStore(t, func(*testing.T) ports.TaskStore { return s })
-	})
+	freshAndShared(t, contract.TaskStore, func() ports.TaskStore { return memory.NewTaskStore() })
 }
 
 func TestArtifactStoreContract(t *testing.T) {
@@ -51,67 +43,27 @@ func TestArtifactStoreContract(t *testing.T) {
 
 func TestRunStoreContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.RunStore(t, func(*testing.T) ports.RunStore { return memory.NewRunStore() })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		s := memory.NewRunStore()
-		contract.RunStore(t, func(*testing.T) ports.RunStore { return s })
-	})
+	freshAndShared(t, contract.RunStore, func() ports.RunStore { return memory.NewRunStore() })
 }
 
 func TestCacheContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.Cache(t, func(*testing.T) ports.Cache { return memory.NewCache(sysclock.Clock{}) })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		c := memory.NewCache(sysclock.Clock{})
-		contract.Cache(t, func(*testing.T) ports.Cache { return c })
-	})
+	freshAndShared(t, contract.Cache, func() ports.Cache { return memory.NewCache(sysclock.Clock{}) })
 }
 
 func TestRateLimiterContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.RateLimiter(t, func(*testing.T) ports.RateLimiter { return memory.NewRateLimiter(sysclock.Clock{}) })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		l := memory.NewRateLimiter(sysclock.Clock{})
-		contract.RateLimiter(t, func(*testing.T) ports.RateLimiter { return l })
-	})
+	freshAndShared(t, contract.RateLimiter, func() ports.RateLimiter { return memory.NewRateLimiter(sysclock.Clock{}) })
 }
 
 func TestCancelSignalsContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.CancelSignals(t, func(*testing.T) ports.CancelSignals { return memory.NewCancelSignals() })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		s := memory.NewCancelSignals()
-		contract.CancelSignals(t, func(*testing.T) ports.CancelSignals { return s })
-	})
+	freshAndShared(t, contract.CancelSignals, func() ports.CancelSignals { return memory.NewCancelSignals() })
 }
 
 func TestBlobStoreContract(t *testing.T) {
 	t.Parallel()
-	t.Run("Fresh", func(t *testing.T) {
-		t.Parallel()
-		contract.BlobStore(t, func(*testing.T) ports.BlobStore { return memory.NewBlobStore() })
-	})
-	t.Run("Shared", func(t *testing.T) {
-		t.Parallel()
-		s := memory.NewBlobStore()
-		contract.BlobStore(t, func(*testing.T) ports.BlobStore { return s })
-	})
+	freshAndShared(t, contract.BlobStore, func() ports.BlobStore { return memory.NewBlobStore() })
 }
 
 // The fake clock starts in a zone other than UTC, so the suite sees Now convert.
@@ -120,4 +72,19 @@ func TestFakeClockContract(t *testing.T) {
 	start := time.Date(2026, 3, 29, 1, 59, 59, 999, time.FixedZone("UTC+5:30", 5*3600+1800))
 	contract.Clock(t, func(*testing.T) ports.Clock { return memory.NewFakeClock(start) },
 		contract.ClockOptions{Advance: func(c ports.Clock, d time.Duration) { c.(*memory.FakeClock).Advance(d) }})
+}
+
+// freshAndShared runs suite twice, in parallel: with a fresh adapter from newAdapter for
+// each subtest ("Fresh"), and with one adapter shared by all subtests ("Shared").
+func freshAndShared[A any](t *testing.T, suite func(*testing.T, func(*testing.T) A), newAdapter func() A) {
+	t.Helper()
+	t.Run("Fresh", func(t *testing.T) {
+		t.Parallel()
+		suite(t, func(*testing.T) A { return newAdapter() })
+	})
+	t.Run("Shared", func(t *testing.T) {
+		t.Parallel()
+		a := newAdapter()
+		suite(t, func(*testing.T) A { return a })
+	})
 }

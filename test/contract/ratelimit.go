@@ -44,6 +44,13 @@ func allow(t *testing.T, l ports.RateLimiter, r domain.RateLimit) domain.RateDec
 	return d
 }
 
+// requireAllowed checks that d allows, leaving remaining slots.
+func requireAllowed(t *testing.T, d domain.RateDecision, remaining int, why ...any) {
+	t.Helper()
+	require.True(t, d.Allowed, why...)
+	require.Equal(t, remaining, d.Remaining, why...)
+}
+
 // requireRefused checks that d refuses r, with a RetryAfter no later than r's window
 // (plus a second of rounding).
 func requireRefused(t *testing.T, d domain.RateDecision, r domain.RateLimit, why string) {
@@ -76,9 +83,7 @@ func allowConcurrently(t *testing.T, l ports.RateLimiter, r domain.RateLimit, n 
 func rateCounts(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 3, Window: time.Minute}
 	for want := 2; want >= 0; want-- {
-		d := allow(t, l, r)
-		require.True(t, d.Allowed)
-		require.Equal(t, want, d.Remaining)
+		requireAllowed(t, allow(t, l, r), want)
 	}
 	d := allow(t, l, r)
 	requireRefused(t, d, r, "the fourth event in a minute")
@@ -137,15 +142,11 @@ func rateConcurrent(t *testing.T, l ports.RateLimiter) {
 
 func rateCostCounts(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 5, Window: time.Minute, Cost: 3}
-	d := allow(t, l, r)
-	require.True(t, d.Allowed)
-	require.Equal(t, 2, d.Remaining, "a cost of 3 takes 3 of 5 slots")
+	requireAllowed(t, allow(t, l, r), 2, "a cost of 3 takes 3 of 5 slots")
 	r.Cost = 2
-	d = allow(t, l, r)
-	require.True(t, d.Allowed)
-	require.Equal(t, 0, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 0)
 	r.Cost = 0 // means 1
-	d = allow(t, l, r)
+	d := allow(t, l, r)
 	requireRefused(t, d, r, "the sixth event in a minute")
 }
 
@@ -156,9 +157,7 @@ func rateCostAllOrNone(t *testing.T, l ports.RateLimiter) {
 	requireRefused(t, d, r, "3 more do not fit in the 2 slots left")
 	// Nothing of the refused call was counted: both slots are still there.
 	r.Cost = 2
-	d = allow(t, l, r)
-	require.True(t, d.Allowed, "a refused cost took some slots")
-	require.Equal(t, 0, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 0, "a refused cost took some slots")
 }
 
 func rateCostAboveLimit(t *testing.T, l ports.RateLimiter) {
@@ -166,22 +165,16 @@ func rateCostAboveLimit(t *testing.T, l ports.RateLimiter) {
 	d := allow(t, l, r)
 	requireRefused(t, d, r, "a cost above the limit can never fit")
 	r.Cost = 3
-	d = allow(t, l, r)
-	require.True(t, d.Allowed, "the refused cost took slots")
-	require.Equal(t, 0, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 0, "the refused cost took slots")
 }
 
 // A batch submit takes up to a thousand slots in one call.
 func rateCostLarge(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 1500, Window: time.Minute, Cost: 1000}
-	d := allow(t, l, r)
-	require.True(t, d.Allowed)
-	require.Equal(t, 500, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 500)
 	require.False(t, allow(t, l, r).Allowed, "1000 more do not fit in 500")
 	r.Cost = 500
-	d = allow(t, l, r)
-	require.True(t, d.Allowed)
-	require.Equal(t, 0, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 0)
 	r.Cost = 1
 	require.False(t, allow(t, l, r).Allowed)
 }
@@ -190,7 +183,5 @@ func rateCostConcurrent(t *testing.T, l ports.RateLimiter) {
 	r := domain.RateLimit{Key: rateKey(), Limit: 10, Window: time.Minute, Cost: 3}
 	require.Equal(t, 3, allowConcurrently(t, l, r, 20), "three calls of 3 fit in 10, a fourth does not")
 	r.Cost = 1
-	d := allow(t, l, r)
-	require.True(t, d.Allowed, "the one slot left")
-	require.Equal(t, 0, d.Remaining)
+	requireAllowed(t, allow(t, l, r), 0, "the one slot left")
 }
