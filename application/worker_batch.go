@@ -84,14 +84,15 @@ func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
 	return out
 }
 
-// update applies one transition to the record: batched with other loops' when it can be.
-func (w *Worker) update(id string, fn func(*domain.Task) error) (domain.Task, error) {
+// update applies one transition to the record: batched with other loops' when it can be
+// (then the change's hints let the store skip reading the row).
+func (w *Worker) update(c domain.TaskChange) (domain.Task, error) {
 	if w.batches == nil {
 		ctx, done := w.opCtx()
 		defer done()
-		return w.deps.Store.Update(ctx, id, fn)
+		return w.deps.Store.Update(ctx, c.ID, c.Apply)
 	}
-	r, err := w.batches.updates.do(w.abortCtx, domain.TaskChange{ID: id, Apply: fn})
+	r, err := w.batches.updates.do(w.abortCtx, c)
 	if err != nil {
 		return domain.Task{}, err
 	}

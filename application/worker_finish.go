@@ -160,7 +160,9 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 	var err error
 	for try := 1; try <= finishTries; try++ {
 		var t domain.Task
-		t, err = w.update(task.ID, apply)
+		// task is the row as this delivery's start stored it: the store may write the
+		// outcome where the row is still that version, without reading it first.
+		t, err = w.update(domain.TaskChange{ID: task.ID, Apply: apply, Seen: &task})
 		if err == nil {
 			return t, true
 		}

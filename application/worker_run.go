@@ -72,7 +72,8 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 // the same write ends it when a cancel was requested or workers have lost it too often.
 func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 	now := w.deps.Clock.Now()
-	return w.update(lease.TaskID, func(t *domain.Task) error {
+	start := &domain.StartIntent{Holder: lease.Token, At: now} // Apply below is Start alone when StartIsPlain
+	return w.update(domain.TaskChange{ID: lease.TaskID, Start: start, Apply: func(t *domain.Task) error {
 		if err := t.Start(lease.Token, now); err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 			return t.Fail(domain.LostTooOften(t), now)
 		}
 		return nil
-	})
+	}})
 }
 
 // run executes the handler under the runtime limit and records the outcome.

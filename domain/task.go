@@ -121,7 +121,7 @@ func conflict(t *Task, action string) error {
 // (the queue only redelivers after expiry), so it is started again and the new holder
 // replaces the old one. Terminal tasks return ErrConflict: the delivery is a duplicate.
 func (t *Task) Start(holder string, now time.Time) error {
-	if t.Status != StatusQueued && t.Status != StatusRunning {
+	if !startable(t.Status) {
 		return conflict(t, "start")
 	}
 	t.Status = StatusRunning

@@ -13,6 +13,12 @@ type CreateResult struct {
 type TaskChange struct {
 	ID    string
 	Apply func(*Task) error
+	// Seen, when set, is the caller's last view of the stored task (as a store returned
+	// it). A store may apply the change to a copy of it and write the result where the row
+	// is still that version (SameVersion), and fall back to reading the row otherwise.
+	Seen *Task
+	// Start, when set, says Apply is a worker's start (see StartIntent).
+	Start *StartIntent
 }
 
 // ChangeResult is one change's outcome in a batch update: the task as stored when Err is

@@ -92,13 +92,17 @@ func tasksArrays(tasks []*domain.Task) (*taskArrays, error) {
 // unnestTasks is the row source of the batch statements: taskArrays' parameters as a
 // table v whose columns are taskColumns. Placeholders are literal ($1...), since squirrel
 // renumbers only "?".
-var unnestTasks = func() string {
-	if len(taskColumnTypes) != len(taskColumns) {
-		panic("postgres: taskColumnTypes does not match taskColumns")
+var unnestTasks = unnestSource(taskColumnTypes, taskColumns)
+
+// unnestSource is "unnest($1::type[], ...) AS v(columns...)": one typed array parameter
+// per column, numbered from $1.
+func unnestSource(types, columns []string) string {
+	if len(types) != len(columns) {
+		panic("postgres: column types do not match columns")
 	}
-	params := make([]string, len(taskColumnTypes))
-	for i, typ := range taskColumnTypes {
+	params := make([]string, len(types))
+	for i, typ := range types {
 		params[i] = fmt.Sprintf("$%d::%s[]", i+1, typ)
 	}
-	return "unnest(" + strings.Join(params, ", ") + ") AS v(" + columnList(taskColumns) + ")"
-}()
+	return "unnest(" + strings.Join(params, ", ") + ") AS v(" + columnList(columns) + ")"
+}

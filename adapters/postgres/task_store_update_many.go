@@ -25,16 +25,17 @@ var (
 
 // UpdateMany is one transaction of two round trips whatever the number of changes:
 //
-//	BEGIN; SELECT ... WHERE id = ANY($1) ORDER BY id FOR UPDATE   (sent together)
+//	BEGIN; the hinted writes; SELECT ... WHERE id = ANY($1) ORDER BY id FOR UPDATE
 //	each Apply, in Go, on the rows just read
-//	UPDATE tasks ... FROM unnest(...) RETURNING ...; COMMIT        (sent together)
+//	UPDATE tasks ... FROM unnest(...) RETURNING ...; COMMIT
 //
-// The row locks make each Apply see the state it replaces, so Apply runs once per change
-// and there is no retry: the optimistic compare-and-swap of Update, batched, would need a
-// second write for the tasks that moved, which either commits apart from the first (and
-// breaks "on error nothing is stored") or needs the transaction anyway. A COMMIT queued
-// behind a failing UPDATE is skipped by the server, which leaves the transaction aborted
-// for the deferred ROLLBACK.
+// The changes with a hint (a worker's start or finish, see task_store_update_hints.go) are
+// written by the first round trip's conditional statements. The rest, and the hinted rows
+// those statements did not match (a cancel request came in, the task moved on), are locked
+// and read, so each Apply sees the state it replaces and runs once: no retry. The hinted
+// rows that missed cost one more round trip, to lock and read them. A COMMIT queued behind
+// a failing UPDATE is skipped by the server, which leaves the transaction aborted for the
+// deferred ROLLBACK.
 func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
 	results := make([]domain.ChangeResult, len(changes))
 	ids := make([]string, 0, len(changes))
@@ -45,15 +46,18 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 	if i := duplicateAt(ids); i >= 0 {
 		return nil, fmt.Errorf("postgres: task %s changed twice in one batch", ids[i])
 	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { return !domain.ValidID(id) })
+	live := 0
 	for i, c := range changes {
 		if !domain.ValidID(c.ID) { // no task can have it, as Update says
 			results[i].Err = fmt.Errorf("postgres: task %q: %w", c.ID, domain.ErrNotFound)
+		} else {
+			live++
 		}
 	}
-	if len(ids) == 0 {
+	if live == 0 {
 		return results, nil
 	}
+	hints := sortHinted(changes, results)
 
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
@@ -64,13 +68,32 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 	defer conn.Release() // a connection left inside a transaction is closed, never reused
 	defer rollbackOpen(ctx, conn)
 
-	current, err := lockMany(ctx, conn, ids)
+	written, err := writeHinted(ctx, conn, changes, hints)
+	if err != nil {
+		return nil, err
+	}
+	var rest []string
+	for i, c := range changes {
+		if results[i].Err != nil {
+			continue
+		}
+		if t, ok := written[i]; ok {
+			results[i].Task = t
+			continue
+		}
+		rest = append(rest, c.ID)
+	}
+	if len(rest) == 0 {
+		return results, commit(ctx, conn)
+	}
+	slices.Sort(rest)
+	current, err := lockMany(ctx, conn, rest)
 	if err != nil {
 		return nil, err
 	}
 	var write []*domain.Task
 	for i, c := range changes {
-		if results[i].Err != nil {
+		if results[i].Err != nil || results[i].Task.ID != "" {
 			continue
 		}
 		t, ok := current[c.ID]
@@ -86,24 +109,63 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 		write = append(write, &t)
 	}
 	if len(write) == 0 {
-		return results, nil // the deferred ROLLBACK releases the locks
+		// Nothing of the locking path to write; the hinted rows written are committed.
+		return results, commit(ctx, conn)
 	}
 	stored, err := writeMany(ctx, conn, write)
 	if err != nil {
 		return nil, err
 	}
 	for i, c := range changes {
-		if results[i].Err == nil {
+		if results[i].Err == nil && results[i].Task.ID == "" {
 			results[i].Task = stored[c.ID]
 		}
 	}
 	return results, nil
 }
 
-// lockMany begins the transaction and locks and reads the rows of the sorted ids, in one
-// round trip; ids no row has are absent from the map.
-func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string]domain.Task, error) {
+// writeHinted begins the transaction and runs the hinted writes, in one round trip. It
+// returns the tasks they wrote by change index.
+func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskChange, h hinted) (map[int]domain.Task, error) {
 	b := &pgx.Batch{}
+	queueBegin(b)
+	queueStarts(b, changes, h.starts)
+	if err := queueSwaps(b, changes, h); err != nil {
+		return nil, err
+	}
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	for range 2 { // begin, set local
+		if _, err := br.Exec(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	byID := make(map[string]int, len(h.starts)+len(h.swaps))
+	for _, i := range h.starts {
+		byID[changes[i].ID] = i
+	}
+	for _, i := range h.swaps {
+		byID[changes[i].ID] = i
+	}
+	written := make(map[int]domain.Task, len(byID))
+	for range b.Len() - 2 {
+		tasks, err := scanTasks(br.Query())
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			i := byID[t.ID]
+			if changes[i].Seen != nil && changes[i].Start == nil {
+				t.Params = slices.Clone(changes[i].Seen.Params) // the swap does not read it back
+			}
+			written[i] = t
+		}
+	}
+	return written, translate(br.Close())
+}
+
+// queueBegin opens the transaction of a batch update.
+func queueBegin(b *pgx.Batch) {
 	b.Queue("begin")
 	// Plan the batch statements for the rows at hand, never from the pool connection's
 	// cached generic plan: that plan is made once per connection, and one made while the
@@ -111,19 +173,31 @@ func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string
 	// since nothing invalidates it until an ANALYZE. A custom plan sees the array's length
 	// and the table's current size; planning costs a fraction of a batch.
 	b.Queue("set local plan_cache_mode = force_custom_plan")
+}
+
+// commit ends the open transaction.
+func commit(ctx context.Context, conn *pgxpool.Conn) error {
+	tag, err := conn.Exec(ctx, "commit")
+	if err != nil {
+		return translate(err)
+	}
+	if tag.String() == "ROLLBACK" {
+		return fmt.Errorf("postgres: batch update was rolled back at commit")
+	}
+	return nil
+}
+
+// lockMany locks and reads the rows of the sorted ids inside the open transaction, in one
+// round trip; ids no row has are absent from the map.
+func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string]domain.Task, error) {
+	b := &pgx.Batch{}
 	for chunk := range slices.Chunk(ids, maxBatchRows) { // chunks in id order keep the lock order
 		b.Queue(lockTasks, chunk)
 	}
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, translate(err)
-	}
 	current := make(map[string]domain.Task, len(ids))
-	if _, err := br.Exec(); err != nil {
-		return nil, translate(err)
-	}
-	for range b.Len() - 2 {
+	for range b.Len() {
 		tasks, err := scanTasks(br.Query())
 		if err != nil {
 			return nil, err

@@ -42,6 +42,8 @@ func TaskBatchStore(t *testing.T, newStore func(t *testing.T) BatchTaskStore) {
 		{"UpdateMany", "OverlappingBatchesLoseNoUpdates", batchUpdateNoLostUpdates},
 		{"UpdateMany", "ManyStatements", batchUpdateMany},
 		{"UpdateMany", "Empty", batchUpdateEmpty},
+		{"UpdateMany", "StartHintWritesWhatApplyWould", batchHintStart},
+		{"UpdateMany", "SeenHintWritesWhatApplyWouldOnTheStoredRow", batchHintSeen},
 	})
 }
 
