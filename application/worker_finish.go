@@ -162,6 +162,9 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 		var t domain.Task
 		t, err = w.update(task.ID, apply)
 		if err == nil {
+			if t.Callback.Due() && w.deps.CallbackDue != nil {
+				w.deps.CallbackDue()
+			}
 			return t, true
 		}
 		if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
