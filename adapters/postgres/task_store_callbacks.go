@@ -15,21 +15,25 @@ var _ ports.CallbackOutbox = (*TaskStore)(nil)
 const maxClaimCallbacks = 500
 
 var (
-	// claimCallbacks takes the due callbacks in one statement: the inner SELECT walks
+	// claimCallbacks takes the due callbacks in one statement: the due CTE walks
 	// tasks_callback_due_idx (callback_next_at <= $1 implies its predicate) and locks what it
 	// picks, skipping rows another claim holds, so concurrent deliverers split the work
 	// instead of queueing on each other; the UPDATE counts the attempt and moves the due
 	// time to the lease's end, so the rows leave the due range for every later claim. The
 	// status test is belt and braces: only a final task's callback is ever due.
-	claimCallbacks = `UPDATE tasks SET callback_attempts = callback_attempts + 1, callback_next_at = $2
-WHERE id IN (
-    SELECT id FROM tasks
+	claimCallbacks = `WITH due AS (
+    SELECT id, callback_next_at AS due_at FROM tasks
     WHERE callback_next_at <= $1 AND callback_status = 'pending'
       AND status IN ('succeeded', 'failed', 'cancelled')
-    ORDER BY callback_next_at
+    ORDER BY callback_next_at, id
     LIMIT $3
-    FOR UPDATE SKIP LOCKED)
-RETURNING ` + columnList(taskColumns)
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE tasks SET callback_attempts = callback_attempts + 1, callback_next_at = $2
+    FROM due WHERE tasks.id = due.id
+    RETURNING due.due_at, ` + qualified("tasks", taskColumns) + `
+)
+SELECT ` + columnList(taskColumns) + ` FROM claimed ORDER BY due_at, id`
 	// recordCallback writes one attempt's outcome if that attempt still holds the delivery.
 	recordCallback = `UPDATE tasks SET callback_status = $3, callback_last_error = $4, callback_next_at = $5
 WHERE id = $1 AND callback_attempts = $2 AND callback_status = 'pending'
