@@ -29,6 +29,7 @@ type SubmitInput struct {
 	// token may read, list and cancel every task (API_TOKENS form one trust domain).
 	IdempotencyScope string
 	ClientID         string // rate-limit identity: the token when auth is on, else the address
+	CallbackURL      string // "" for none; else the webhook for the final state
 }
 
 // ListInput is a listing request as the API received it (strings, validated here).
@@ -59,6 +60,9 @@ type TaskDeps struct {
 	Batch       ports.TaskBatchStore
 	BatchQueue  ports.BatchQueue
 	GroupCommit bool
+	// CallbackDue is told when a cancel made a task with a callback final (the
+	// deliverer's Nudge); nil when this process delivers none.
+	CallbackDue func()
 }
 
 // TaskService is the API side of tasks: submit, read, list, cancel.
@@ -147,6 +151,14 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 	if err := domain.CheckText("idempotency_key", in.IdempotencyKey); err != nil {
 		return domain.Task{}, err
 	}
+	var callback *domain.Callback
+	if in.CallbackURL != "" {
+		u, err := domain.ParseCallbackURL(in.CallbackURL)
+		if err != nil {
+			return domain.Task{}, err
+		}
+		callback = domain.NewCallback(u)
+	}
 	now := s.deps.Clock.Now()
 	return domain.Task{
 		ID:             s.deps.IDs.New(now),
@@ -159,6 +171,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 		ClientID:       in.ClientID,
 		CreatedAt:      now,
 		UpdatedAt:      now,
+		Callback:       callback,
 	}, nil
 }
 
@@ -222,6 +235,9 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 	}
 	if err != nil {
 		return domain.Task{}, err
+	}
+	if t.Callback.Due() && s.deps.CallbackDue != nil {
+		s.deps.CallbackDue()
 	}
 	if running {
 		if err := s.deps.Signals.Publish(ctx, id); err != nil {

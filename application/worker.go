@@ -26,6 +26,9 @@ type WorkerDeps struct {
 	// (worker_batch.go); without them each call goes alone.
 	Batch      ports.TaskBatchStore
 	BatchQueue ports.BatchQueue
+	// CallbackDue is told when an attempt made a task with a callback final (the
+	// deliverer's Nudge); nil when this process delivers none.
+	CallbackDue func()
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.

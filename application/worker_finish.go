@@ -164,6 +164,9 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 		// outcome where the row is still that version, without reading it first.
 		t, err = w.update(domain.TaskChange{ID: task.ID, Apply: apply, Seen: &task})
 		if err == nil {
+			if t.Callback.Due() && w.deps.CallbackDue != nil {
+				w.deps.CallbackDue()
+			}
 			return t, true
 		}
 		if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {

@@ -64,6 +64,7 @@ type Config struct {
 	ExtractConcurrency int // EXTRACT_MAX_CONCURRENT: extractions one process runs at once
 	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
 	MemoryMaxFinishedTasks int
+	Webhooks               WebhookConfig
 }
 
 // MinIOConfig is where artifact bytes go in services mode.
@@ -165,6 +166,7 @@ func Load(getenv func(string) string) (Config, error) {
 			r.fail("WORKER_METRICS_ADDR", "must be host:port, got %q", c.WorkerMetricsAddr)
 		}
 	}
+	c.Webhooks = r.webhooks()
 	c.DatabaseURL = NormalizeDatabaseURL(c.DatabaseURL)
 	return c, r.err()
 }

@@ -23,5 +23,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
 		slog.Int("metrics_cache_seconds", int(c.MetricsCacheTTL/time.Second)),
 		slog.Int("memory_max_finished_tasks", c.MemoryMaxFinishedTasks),
+		slog.Bool("webhook_secret_set", len(c.Webhooks.Key) > 0),
+		slog.Int("webhook_max_attempts", c.Webhooks.MaxAttempts),
+		slog.Bool("webhook_allow_private_networks", c.Webhooks.AllowPrivateNetworks),
 	)
 }

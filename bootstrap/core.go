@@ -36,6 +36,8 @@ type taskServiceParams struct {
 	Handlers application.Handlers
 	Config   Config
 	Log      *slog.Logger
+	// Callbacks, in a process that runs workers, is nudged when a cancel finishes a task.
+	Callbacks *application.CallbackDeliverer `optional:"true"`
 }
 
 func newTaskService(p taskServiceParams) (*application.TaskService, error) {
@@ -43,6 +45,7 @@ func newTaskService(p taskServiceParams) (*application.TaskService, error) {
 		Store: p.Store, Queue: p.Queue, Limiter: p.Limiter, Signals: p.Signals, Clock: p.Clock,
 		IDs: p.IDs, Handlers: p.Handlers, Limits: p.Config.Limits, Log: p.Log,
 		Batch: p.Batch, BatchQueue: p.BatchQ, GroupCommit: p.Config.Mode == ModeServices,
+		CallbackDue: callbackNudge(p.Callbacks),
 	})
 }
 

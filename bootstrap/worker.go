@@ -31,12 +31,15 @@ type workerParams struct {
 	Handlers application.Handlers
 	Observer ports.TaskObserver
 	Log      *slog.Logger
+	// Callbacks is nudged when a worker finishes a task with a callback.
+	Callbacks *application.CallbackDeliverer `optional:"true"`
 }
 
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
 		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
+		CallbackDue: callbackNudge(p.Callbacks),
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,

@@ -83,6 +83,8 @@ type Task struct {
 	UpdatedAt  time.Time
 	StartedAt  *time.Time
 	FinishedAt *time.Time
+	// Callback is the webhook to call when the task is final; nil when none was asked for.
+	Callback *Callback
 }
 
 // Clone returns a deep copy: nothing a caller changes through the copy (the JSON bytes, the
@@ -102,6 +104,7 @@ func (t Task) Clone() Task {
 	if t.FinishedAt != nil {
 		c.FinishedAt = timePtr(*t.FinishedAt)
 	}
+	c.Callback = t.Callback.clone()
 	return c
 }
 
@@ -220,6 +223,10 @@ func (t *Task) finish(now time.Time) {
 	t.Holder = ""
 	t.FinishedAt = timePtr(now)
 	t.UpdatedAt = now
+	// The duty to deliver is written with the final state, in the same record: the outbox.
+	if t.Callback != nil && t.Callback.Status == CallbackPending && t.Callback.NextAt == nil {
+		t.Callback.NextAt = timePtr(now)
+	}
 }
 
 func timePtr(t time.Time) *time.Time { return &t }

@@ -90,6 +90,30 @@ cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
 pids+=($!)
 
 # SHUTDOWN_GRACE_SECONDS=0: the last check stops the worker with tasks running.
+# A local webhook receiver: it checks each POST's Standard Webhooks signature the way the
+# README tells users to, and appends what it got to hooks.jsonl.
+hook_port=$(( 30000 + RANDOM % 10000 ))
+export WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)" WEBHOOK_ALLOW_PRIVATE_NETWORKS=true
+cat >"$work/receiver.py" <<'PY'
+import base64, hashlib, hmac, http.server, json, os, sys
+key = base64.b64decode(os.environ["WEBHOOK_SECRET"].removeprefix("whsec_"))
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        msg_id, ts = self.headers["webhook-id"], self.headers["webhook-timestamp"]
+        mac = hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()
+        ok = hmac.compare_digest("v1," + base64.b64encode(mac).decode(), self.headers.get("webhook-signature", ""))
+        with open(sys.argv[2], "a") as f:
+            f.write(json.dumps({"id": msg_id, "verified": ok, "task": json.loads(body)}) + "\n")
+        self.send_response(204 if ok else 401)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()
+PY
+python3 "$work/receiver.py" "$hook_port" "$work/hooks.jsonl" >"$work/receiver.log" 2>&1 &
+pids+=($!)
+
 export HTTP_ADDR="$addr" TASKS_PER_MINUTE=1000 FETCH_ALLOW_PRIVATE_NETWORKS=true FETCH_ALLOWED_PORTS="80,443,$page_port" LOG_LEVEL=info SHUTDOWN_GRACE_SECONDS=0
 source_name=demo
 case "$mode" in
@@ -190,6 +214,19 @@ ok "GET /runs?scope=search&key=: the search's run"
 if [ "$mode" = memory ]; then # the README's example asks for exactly this key
   [ "$search_key" = 000868d3b113d2dd0811367598edfb829a93fa6384acdc2cd6838da2d8adb5da ] || fail "README's /runs key is stale: the demo search's key is $search_key"
 fi
+
+# --- webhooks: the README's callback example, to the local receiver ---
+req POST /tasks "{\"type\":\"echo\",\"params\":{\"msg\":\"hello\"},\"callback_url\":\"http://127.0.0.1:$hook_port/hooks/taskrunner\"}"
+expect 202 "task with callback_url"; hook_task=$(field .id)
+[ "$(field .callback.status)" = pending ] || fail "new task's callback: $body"; ok "POST /tasks with callback_url -> $hook_task"
+for _ in $(seq 1 100); do
+  req GET "/tasks/$hook_task"; [ "$(field .callback.status)" = pending ] || break; sleep 0.1
+done
+[ "$(field .callback.status)/$(field .callback.attempts)" = delivered/1 ] || fail "callback not delivered: $body"
+grep -q "\"id\": \"$hook_task\", \"verified\": true" "$work/hooks.jsonl" || fail "receiver got no verified webhook: $(cat "$work/hooks.jsonl" 2>/dev/null)"
+ok "the webhook arrived, its signature verified as the README says"
+req POST /tasks '{"type":"echo","callback_url":"ftp://example.com/"}'; expect 422 "bad callback_url"
+[ "$(field .error.details.field)" = callback_url ] || fail "$body"; ok "an invalid callback_url is 422 naming it"
 
 # --- errors and operations ---
 req POST /tasks '{"type":'; expect 400 "bad JSON"; [ "$(field .error.code)" = invalid_request ] || fail "$body"; ok "malformed JSON is 400"

@@ -19,6 +19,7 @@ type submitRequest struct {
 	TimeoutSeconds *int            `json:"timeout_seconds"`
 	MaxRetries     *int            `json:"max_retries"`
 	IdempotencyKey *string         `json:"idempotency_key"`
+	CallbackURL    *string         `json:"callback_url"`
 }
 
 // submitOptions are the fields every submitting route accepts beside its own.
@@ -26,6 +27,7 @@ type submitOptions struct {
 	TimeoutSeconds *int
 	MaxRetries     *int
 	IdempotencyKey *string
+	CallbackURL    *string
 }
 
 func (s *Server) submitTask(c *fiber.Ctx) error {
@@ -37,7 +39,7 @@ func (s *Server) submitTask(c *fiber.Ctx) error {
 	if req.Type != nil {
 		typ = *req.Type
 	}
-	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey})
+	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL})
 }
 
 // submit hands a task to the TaskService and answers 202 with the new task, or 200 with
@@ -70,6 +72,9 @@ func (s *Server) submitInput(c *fiber.Ctx, typ string, params json.RawMessage, o
 	}
 	if opt.IdempotencyKey != nil {
 		in.IdempotencyKey = *opt.IdempotencyKey
+	}
+	if opt.CallbackURL != nil {
+		in.CallbackURL = *opt.CallbackURL
 	}
 	return in
 }

@@ -25,7 +25,7 @@ func TestSubmitTaskReturnsTheTaskAsAPIMDShowsIt(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	require.Equal(t, []string{"attempts", "created_at", "error", "finished_at", "id", "max_retries", "params",
+	require.Equal(t, []string{"attempts", "callback", "created_at", "error", "finished_at", "id", "max_retries", "params",
 		"result", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
 	require.Equal(t, "echo", task["type"])
 	require.Equal(t, "queued", task["status"])

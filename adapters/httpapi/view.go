@@ -39,6 +39,7 @@ type taskView struct {
 	UpdatedAt      string            `json:"updated_at"`
 	StartedAt      *string           `json:"started_at"`
 	FinishedAt     *string           `json:"finished_at"`
+	Callback       *callbackView     `json:"callback"`
 }
 
 func newTaskView(t domain.Task) taskView {
@@ -55,6 +56,7 @@ func newTaskView(t domain.Task) taskView {
 		Attempts: t.Attempts, MaxRetries: t.MaxRetries, TimeoutSeconds: t.TimeoutSeconds,
 		CreatedAt: formatTime(t.CreatedAt), UpdatedAt: formatTime(t.UpdatedAt),
 		StartedAt: formatTimePtr(t.StartedAt), FinishedAt: formatTimePtr(t.FinishedAt),
+		Callback: newCallbackView(t.Callback),
 	}
 }
 

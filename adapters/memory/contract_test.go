@@ -88,3 +88,9 @@ func freshAndShared[A any](t *testing.T, suite func(*testing.T, func(*testing.T)
 		suite(t, func(*testing.T) A { return a })
 	})
 }
+
+// The outbox suite claims every due callback of its store, so each subtest gets its own.
+func TestCallbackOutboxContract(t *testing.T) {
+	t.Parallel()
+	contract.CallbackOutbox(t, func(*testing.T) contract.OutboxStore { return memory.NewTaskStore() })
+}

@@ -28,6 +28,9 @@ type TaskStore struct {
 	ids    []string          // every id, ascending: ids are UUIDv7, so this is creation order
 	byKey  map[string]string // idempotency key -> id
 	counts map[domain.TaskType]map[domain.Status]int64
+	// due holds the ids of tasks whose callback is owed (Callback.Due), so a deliverer's
+	// claim looks at the outbox only, never at every task.
+	due map[string]struct{}
 }
 
 // NewTaskStore returns an empty store.
@@ -36,6 +39,7 @@ func NewTaskStore() *TaskStore {
 		tasks:  map[string]*domain.Task{},
 		byKey:  map[string]string{},
 		counts: map[domain.TaskType]map[domain.Status]int64{},
+		due:    map[string]struct{}{},
 	}
 }
 
@@ -75,6 +79,7 @@ func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
 		s.byKey[t.IdempotencyKey] = t.ID
 	}
 	s.countLocked(c.Type, c.Status, 1)
+	s.trackCallbackLocked(&c)
 	return c.Clone()
 }
 
@@ -170,6 +175,7 @@ func (s *TaskStore) replaceLocked(c *domain.Task) domain.Task {
 	// fn may have put caller-owned slices or pointers into c: store a copy of its own.
 	stored := c.Clone()
 	s.tasks[c.ID] = &stored
+	s.trackCallbackLocked(&stored)
 	return stored.Clone()
 }
 

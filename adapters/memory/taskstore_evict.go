@@ -32,7 +32,8 @@ func (s *TaskStore) evictFinished(keep int) []string {
 	}
 	var finished []done
 	for id, t := range s.tasks {
-		if t.Status.Terminal() {
+		// A task whose webhook is still owed stays until it is delivered or given up.
+		if t.Status.Terminal() && !t.Callback.Due() {
 			at := t.UpdatedAt
 			if t.FinishedAt != nil {
 				at = *t.FinishedAt

@@ -45,11 +45,13 @@ type Metrics struct {
 	taskDuration *prometheus.HistogramVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	webhooks     *prometheus.CounterVec
 }
 
 var (
 	_ ports.TaskObserver    = (*Metrics)(nil)
 	_ ports.RequestObserver = (*Metrics)(nil)
+	_ ports.WebhookObserver = (*Metrics)(nil)
 )
 
 // New builds the registry with every taskrunner collector and the Go/process collectors.
@@ -80,12 +82,17 @@ func New(cfg Config) *Metrics {
 			Help:      "HTTP request latency, by route template and method.",
 			Buckets:   prometheus.DefBuckets,
 		}, []string{"route", "method"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: Namespace,
+			Name:      "webhook_attempts_total",
+			Help:      "Webhook delivery attempts, by outcome: delivered, retry or failed.",
+		}, []string{"outcome"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newStateCollector(cfg),
-		m.taskDuration, m.httpRequests, m.httpDuration,
+		m.taskDuration, m.httpRequests, m.httpDuration, m.webhooks,
 	)
 	return m
 }
@@ -108,4 +115,9 @@ func (m *Metrics) TaskFinished(t domain.TaskType, s domain.Status, d time.Durati
 func (m *Metrics) RequestServed(r ports.ServedRequest) {
 	m.httpRequests.WithLabelValues(r.Route, r.Method, strconv.Itoa(r.Status)).Inc()
 	m.httpDuration.WithLabelValues(r.Route, r.Method).Observe(r.Duration.Seconds())
+}
+
+// WebhookAttempted counts one webhook delivery attempt (ports.WebhookObserver).
+func (m *Metrics) WebhookAttempted(outcome string, _ time.Duration) {
+	m.webhooks.WithLabelValues(outcome).Inc()
 }

@@ -28,6 +28,9 @@ type taskArrays struct {
 	holder                               []string
 	createdAt, updatedAt                 []time.Time
 	startedAt, finishedAt                []*time.Time
+	cbURL, cbStatus, cbLastError         []*string
+	cbAttempts                           []*int32
+	cbNextAt                             []*time.Time
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -39,6 +42,8 @@ func newTaskArrays(n int) *taskArrays {
 		cancelRequested: make([]bool, 0, n), holder: make([]string, 0, n),
 		createdAt: make([]time.Time, 0, n), updatedAt: make([]time.Time, 0, n),
 		startedAt: make([]*time.Time, 0, n), finishedAt: make([]*time.Time, 0, n),
+		cbURL: make([]*string, 0, n), cbStatus: make([]*string, 0, n), cbLastError: make([]*string, 0, n),
+		cbAttempts: make([]*int32, 0, n), cbNextAt: make([]*time.Time, 0, n),
 	}
 }
 
@@ -66,6 +71,12 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.updatedAt = append(a.updatedAt, t.UpdatedAt)
 	a.startedAt = append(a.startedAt, t.StartedAt)
 	a.finishedAt = append(a.finishedAt, t.FinishedAt)
+	cb := newCallbackCols(t.Callback)
+	a.cbURL = append(a.cbURL, cb.url)
+	a.cbStatus = append(a.cbStatus, cb.status)
+	a.cbAttempts = append(a.cbAttempts, cb.attempts)
+	a.cbLastError = append(a.cbLastError, cb.lastError)
+	a.cbNextAt = append(a.cbNextAt, cb.nextAt)
 	return nil
 }
 
@@ -75,6 +86,7 @@ func (a *taskArrays) args() []any {
 		a.id, a.typ, a.status, a.params, a.result, a.errJSON,
 		a.attempts, a.maxRetries, a.timeoutSeconds, a.idempotencyKey, a.clientID, a.cancelRequested, a.holder,
 		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
+		a.cbURL, a.cbStatus, a.cbAttempts, a.cbLastError, a.cbNextAt,
 	}
 }
 

@@ -15,6 +15,8 @@ var taskColumns = []string{
 	"id", "type", "status", "params", "result", "error", "attempts", "max_retries",
 	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested", "holder",
 	"created_at", "updated_at", "started_at", "finished_at",
+	// The webhook outbox (migration 0009): all NULL for a task without callback_url.
+	"callback_url", "callback_status", "callback_attempts", "callback_last_error", "callback_next_at",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -23,6 +25,7 @@ var taskColumnTypes = []string{
 	"uuid", "text", "text", "jsonb", "jsonb", "jsonb", "integer", "integer",
 	"integer", "text", "text", "boolean", "text",
 	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
+	"text", "text", "integer", "text", "timestamptz",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -37,6 +40,7 @@ type taskRow struct {
 	holder                  string
 	createdAt, updatedAt    time.Time
 	startedAt, finishedAt   *time.Time
+	callback                callbackCols
 }
 
 func (r *taskRow) dest() []any {
@@ -44,6 +48,7 @@ func (r *taskRow) dest() []any {
 		&r.id, &r.typ, &r.status, &r.params, &r.result, &r.errJSON, &r.attempts, &r.maxRetries,
 		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested, &r.holder,
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
+		&r.callback.url, &r.callback.status, &r.callback.attempts, &r.callback.lastError, &r.callback.nextAt,
 	}
 }
 
@@ -64,6 +69,7 @@ func (r *taskRow) task() (domain.Task, error) {
 		UpdatedAt:       r.updatedAt.UTC(),
 		StartedAt:       utcPtr(r.startedAt),
 		FinishedAt:      utcPtr(r.finishedAt),
+		Callback:        r.callback.domain(),
 	}
 	if r.idempotencyKey != nil {
 		t.IdempotencyKey = *r.idempotencyKey
@@ -84,10 +90,12 @@ func taskArgs(t *domain.Task) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	cb := newCallbackCols(t.Callback)
 	return []any{
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
 		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
+		cb.url, cb.status, cb.attempts, cb.lastError, cb.nextAt,
 	}, nil
 }
 

@@ -63,6 +63,7 @@ func RequireSameTask(t *testing.T, want, got domain.Task) {
 	RequireSameTime(t, want.UpdatedAt, got.UpdatedAt, "UpdatedAt")
 	requireSameTimePtr(t, want.StartedAt, got.StartedAt, "StartedAt")
 	requireSameTimePtr(t, want.FinishedAt, got.FinishedAt, "FinishedAt")
+	requireSameCallback(t, want.Callback, got.Callback)
 }
 
 // RequireSameArtifact fails unless every field of got matches want.

@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"encoding/json"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+// callbackView is a task's callback as API.md shows it; last_error is null until an
+// attempt failed.
+type callbackView struct {
+	URL       string                `json:"url"`
+	Status    domain.CallbackStatus `json:"status"`
+	Attempts  int                   `json:"attempts"`
+	LastError *string               `json:"last_error"`
+}
+
+func newCallbackView(c *domain.Callback) *callbackView {
+	if c == nil {
+		return nil
+	}
+	v := &callbackView{URL: c.URL, Status: c.Status, Attempts: c.Attempts}
+	if c.LastError != "" {
+		e := c.LastError
+		v.LastError = &e
+	}
+	return v
+}
+
+// TaskEncoder renders tasks exactly as GET /tasks/{id} answers them, for the webhook
+// deliverer (ports.TaskEncoder): one serializer, so a receiver and an API client see the
+// same JSON.
+type TaskEncoder struct{}
+
+var _ ports.TaskEncoder = TaskEncoder{}
+
+// EncodeTask returns the task JSON.
+func (TaskEncoder) EncodeTask(t domain.Task) ([]byte, error) { return json.Marshal(newTaskView(t)) }
