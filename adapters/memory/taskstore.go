@@ -28,6 +28,8 @@ type TaskStore struct {
 	ids    []string          // every id, ascending: ids are UUIDv7, so this is creation order
 	byKey  map[string]string // idempotency key -> id
 	counts map[domain.TaskType]map[domain.Status]int64
+	// scheduled holds the ids of scheduled tasks, so PromoteDue reads only those.
+	scheduled map[string]struct{}
 }
 
 // NewTaskStore returns an empty store.
@@ -36,6 +38,8 @@ func NewTaskStore() *TaskStore {
 		tasks:  map[string]*domain.Task{},
 		byKey:  map[string]string{},
 		counts: map[domain.TaskType]map[domain.Status]int64{},
+
+		scheduled: map[string]struct{}{},
 	}
 }
 
@@ -75,6 +79,7 @@ func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
 		s.byKey[t.IdempotencyKey] = t.ID
 	}
 	s.countLocked(c.Type, c.Status, 1)
+	s.trackScheduledLocked(&c)
 	return c.Clone()
 }
 
@@ -111,7 +116,8 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 	page := domain.TaskPage{Tasks: []domain.Task{}}
 	for ; i >= 0; i-- {
 		t := s.tasks[s.ids[i]]
-		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) {
+		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) ||
+			(f.ParentID != "" && t.ParentID != f.ParentID) {
 			continue
 		}
 		if len(page.Tasks) == limit {
@@ -170,6 +176,7 @@ func (s *TaskStore) replaceLocked(c *domain.Task) domain.Task {
 	// fn may have put caller-owned slices or pointers into c: store a copy of its own.
 	stored := c.Clone()
 	s.tasks[c.ID] = &stored
+	s.trackScheduledLocked(&stored)
 	return stored.Clone()
 }
 
