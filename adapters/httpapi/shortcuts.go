@@ -26,6 +26,7 @@ type searchRequest struct {
 	TimeoutSeconds *int      `json:"timeout_seconds"`
 	MaxRetries     *int      `json:"max_retries"`
 	IdempotencyKey *string   `json:"idempotency_key"`
+	scheduleFields
 }
 
 type searchBatchRequest struct {
@@ -35,6 +36,7 @@ type searchBatchRequest struct {
 	TimeoutSeconds *int      `json:"timeout_seconds"`
 	MaxRetries     *int      `json:"max_retries"`
 	IdempotencyKey *string   `json:"idempotency_key"`
+	scheduleFields
 }
 
 type fetchRequest struct {
@@ -44,6 +46,7 @@ type fetchRequest struct {
 	TimeoutSeconds *int    `json:"timeout_seconds"`
 	MaxRetries     *int    `json:"max_retries"`
 	IdempotencyKey *string `json:"idempotency_key"`
+	scheduleFields
 }
 
 // The params each shortcut builds. Absent optional fields stay absent (omitempty on
@@ -86,7 +89,7 @@ func (s *Server) searchShortcut(c *fiber.Ctx) error {
 	if req.MaxResults != nil {
 		p.MaxResults = *req.MaxResults
 	}
-	return s.submitShortcut(c, domain.TaskSearch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey})
+	return s.submitShortcut(c, domain.TaskSearch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.scheduleFields})
 }
 
 func (s *Server) searchBatchShortcut(c *fiber.Ctx) error {
@@ -98,7 +101,7 @@ func (s *Server) searchBatchShortcut(c *fiber.Ctx) error {
 		return domain.InvalidParams("queries", "queries is required")
 	}
 	p := searchBatchParams{Queries: *req.Queries, Sources: req.Sources, RecencyDays: req.RecencyDays}
-	return s.submitShortcut(c, domain.TaskSearchBatch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey})
+	return s.submitShortcut(c, domain.TaskSearchBatch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.scheduleFields})
 }
 
 func (s *Server) fetchShortcut(c *fiber.Ctx) error {
@@ -116,7 +119,7 @@ func (s *Server) fetchShortcut(c *fiber.Ctx) error {
 	if req.StoreRawHTML != nil {
 		p.StoreRawHTML = *req.StoreRawHTML
 	}
-	return s.submitShortcut(c, domain.TaskFetchURL, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey})
+	return s.submitShortcut(c, domain.TaskFetchURL, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.scheduleFields})
 }
 
 // submitShortcut submits like POST /tasks; a validation error that names "params.x" is

@@ -48,10 +48,10 @@ type Queue struct {
 type lease struct {
 	id       string
 	priority int // the lane the id returns to
-	token   string
-	expires time.Time
-	seq     uint64
-	index   int // in expiries
+	token    string
+	expires  time.Time
+	seq      uint64
+	index    int // in expiries
 }
 
 type waiter struct {

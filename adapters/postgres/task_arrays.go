@@ -17,7 +17,8 @@ const maxBatchRows = 1000
 // taskArrays holds tasks column by column, in taskColumns order: the batch statements take
 // one typed array per column and unnest them into rows. That keeps the statement text, and
 // so pgx's prepared statement, the same whatever the batch size, and the parameter count
-// at 17 however many rows (a VALUES list would need 17 per row and a new plan per size).
+// at one per column however many rows (a VALUES list would need that many per row and a
+// new plan per size).
 type taskArrays struct {
 	id, typ, status                      []string
 	params, result, errJSON              [][]byte
@@ -28,6 +29,9 @@ type taskArrays struct {
 	holder                               []string
 	createdAt, updatedAt                 []time.Time
 	startedAt, finishedAt                []*time.Time
+	runAt                                []*time.Time
+	priority                             []int
+	parentID                             []*string
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -39,6 +43,7 @@ func newTaskArrays(n int) *taskArrays {
 		cancelRequested: make([]bool, 0, n), holder: make([]string, 0, n),
 		createdAt: make([]time.Time, 0, n), updatedAt: make([]time.Time, 0, n),
 		startedAt: make([]*time.Time, 0, n), finishedAt: make([]*time.Time, 0, n),
+		runAt: make([]*time.Time, 0, n), priority: make([]int, 0, n), parentID: make([]*string, 0, n),
 	}
 }
 
@@ -66,6 +71,9 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.updatedAt = append(a.updatedAt, t.UpdatedAt)
 	a.startedAt = append(a.startedAt, t.StartedAt)
 	a.finishedAt = append(a.finishedAt, t.FinishedAt)
+	a.runAt = append(a.runAt, t.RunAt)
+	a.priority = append(a.priority, t.Priority)
+	a.parentID = append(a.parentID, parentColumn(t))
 	return nil
 }
 
@@ -75,6 +83,7 @@ func (a *taskArrays) args() []any {
 		a.id, a.typ, a.status, a.params, a.result, a.errJSON,
 		a.attempts, a.maxRetries, a.timeoutSeconds, a.idempotencyKey, a.clientID, a.cancelRequested, a.holder,
 		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
+		a.runAt, a.priority, a.parentID,
 	}
 }
 

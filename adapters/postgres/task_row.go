@@ -15,6 +15,7 @@ var taskColumns = []string{
 	"id", "type", "status", "params", "result", "error", "attempts", "max_retries",
 	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested", "holder",
 	"created_at", "updated_at", "started_at", "finished_at",
+	"run_at", "priority", "parent_id",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -23,6 +24,7 @@ var taskColumnTypes = []string{
 	"uuid", "text", "text", "jsonb", "jsonb", "jsonb", "integer", "integer",
 	"integer", "text", "text", "boolean", "text",
 	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
+	"timestamptz", "smallint", "uuid",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -37,6 +39,9 @@ type taskRow struct {
 	holder                  string
 	createdAt, updatedAt    time.Time
 	startedAt, finishedAt   *time.Time
+	runAt                   *time.Time
+	priority                int16
+	parentID                *string
 }
 
 func (r *taskRow) dest() []any {
@@ -44,6 +49,7 @@ func (r *taskRow) dest() []any {
 		&r.id, &r.typ, &r.status, &r.params, &r.result, &r.errJSON, &r.attempts, &r.maxRetries,
 		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested, &r.holder,
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
+		&r.runAt, &r.priority, &r.parentID,
 	}
 }
 
@@ -64,6 +70,11 @@ func (r *taskRow) task() (domain.Task, error) {
 		UpdatedAt:       r.updatedAt.UTC(),
 		StartedAt:       utcPtr(r.startedAt),
 		FinishedAt:      utcPtr(r.finishedAt),
+		RunAt:           utcPtr(r.runAt),
+		Priority:        int(r.priority),
+	}
+	if r.parentID != nil {
+		t.ParentID = *r.parentID
 	}
 	if r.idempotencyKey != nil {
 		t.IdempotencyKey = *r.idempotencyKey
@@ -88,7 +99,16 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
 		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
+		t.RunAt, t.Priority, parentColumn(t),
 	}, nil
+}
+
+// parentColumn is t's parent id, or nil (NULL) when it has none.
+func parentColumn(t *domain.Task) *string {
+	if t.ParentID == "" {
+		return nil
+	}
+	return &t.ParentID
 }
 
 // errorColumn is t.Error as the error column stores it: JSON, or nil for NULL.

@@ -19,7 +19,7 @@ type keys struct {
 	// priority 2's (the default), the lane blocked consumers wait on. wake flags the wake
 	// marker (see the package comment).
 	ready1, ready3, ready4, wake string
-	cancelChannel               string
+	cancelChannel                string
 	// queue is every queue key, in the order the queue scripts take them (luaQueueKeys).
 	queue []string
 }
