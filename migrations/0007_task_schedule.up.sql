@@ -5,6 +5,11 @@ ALTER TABLE tasks ADD COLUMN IF NOT EXISTS run_at timestamptz NULL;
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 2;
 ALTER TABLE tasks ADD COLUMN IF NOT EXISTS parent_id uuid NULL;
 
+-- The status `scheduled` joins the others: a deferred task, or a retry, until it is due.
+ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_status_check;
+ALTER TABLE tasks ADD CONSTRAINT tasks_status_check
+    CHECK (status IN ('scheduled', 'queued', 'running', 'succeeded', 'failed', 'cancelled'));
+
 -- Listing a parent's children (GET /tasks?parent_id=), newest first. Most tasks have no
 -- parent, and their rows stay out of the index.
 CREATE INDEX IF NOT EXISTS tasks_parent_id_id_idx ON tasks (parent_id, id)

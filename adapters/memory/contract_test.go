@@ -88,3 +88,8 @@ func freshAndShared[A any](t *testing.T, suite func(*testing.T, func(*testing.T)
 		suite(t, func(*testing.T) A { return a })
 	})
 }
+
+func TestDuePromoterContract(t *testing.T) {
+	t.Parallel()
+	contract.DuePromoter(t, func(*testing.T) contract.PromotingStore { return memory.NewTaskStore() })
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	sq "github.com/Masterminds/squirrel"
+
 	"taskrunner/ports"
 )
 
@@ -14,7 +16,7 @@ var _ ports.DuePromoter = (*TaskStore)(nil)
 // worker or a cancel holds locked right now (they are changing anyway, and the next pass
 // takes any still due); the outer WHERE re-checks the status on the row as it is when
 // updated, so a row that moved on meanwhile is left alone.
-var promoteDue = mustSQL(psql.Update("tasks").Set("status", "queued").Set("updated_at", nil).
+var promoteDue = mustSQL(psql.Update("tasks").Set("status", sq.Expr("'queued'")).Set("updated_at", nil).
 	Where("status = 'scheduled' AND id IN (SELECT id FROM tasks WHERE status = 'scheduled' AND run_at <= ? "+
 		"ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED)", nil, nil))
 

@@ -63,6 +63,9 @@ func RequireSameTask(t *testing.T, want, got domain.Task) {
 	RequireSameTime(t, want.UpdatedAt, got.UpdatedAt, "UpdatedAt")
 	requireSameTimePtr(t, want.StartedAt, got.StartedAt, "StartedAt")
 	requireSameTimePtr(t, want.FinishedAt, got.FinishedAt, "FinishedAt")
+	requireSameTimePtr(t, want.RunAt, got.RunAt, "RunAt")
+	require.Equal(t, want.Priority, got.Priority, "Priority")
+	require.Equal(t, want.ParentID, got.ParentID, "ParentID")
 }
 
 // RequireSameArtifact fails unless every field of got matches want.
