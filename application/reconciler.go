@@ -160,7 +160,7 @@ func (r *Reconciler) run(ctx context.Context) {
 	}
 }
 
-// RunOnce makes one pass over stale queued and running tasks (up to MaxPages pages of each,
+// RunOnce makes one pass over stale queued, running and scheduled tasks (up to MaxPages pages of each,
 // continuing where the previous pass stopped) and returns how many it put back on the
 // queue. It carries on past a task it cannot repair within a page and returns the first
 // error with the count of the rest.
@@ -170,7 +170,10 @@ func (r *Reconciler) RunOnce(ctx context.Context) (int, error) {
 	now := r.deps.Clock.Now()
 	queued, errQ := r.pass(ctx, domain.StatusQueued, now.Add(-r.cfg.QueuedGrace))
 	running, errR := r.pass(ctx, domain.StatusRunning, now.Add(-r.cfg.Lease))
-	return queued + running, errors.Join(errQ, errR)
+	// A scheduled task (deferred, or waiting for a retry) is written before its push like
+	// a queued one, so the same grace applies; its repair puts it back due at its RunAt.
+	scheduled, errS := r.pass(ctx, domain.StatusScheduled, now.Add(-r.cfg.QueuedGrace))
+	return queued + running + scheduled, errors.Join(errQ, errR, errS)
 }
 
 // repair re-enqueues one stale task if the queue does not hold it.
@@ -197,7 +200,8 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 	}
 	enqCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
 	defer done()
-	if err := r.deps.Queue.Enqueue(enqCtx, domain.QueueItem{TaskID: task.ID}); err != nil {
+	// The task's own item keeps its priority, and a scheduled task's RunAt.
+	if err := r.deps.Queue.Enqueue(enqCtx, task.QueueItem()); err != nil {
 		return false, err
 	}
 	r.deps.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),

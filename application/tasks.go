@@ -30,13 +30,19 @@ type SubmitInput struct {
 	IdempotencyScope string
 	ClientID         string // rate-limit identity: the token when auth is on, else the address
 	CallbackURL      string // "" for none; else the webhook for the final state
+	// RunAt (RFC 3339, "" for none) or DelaySeconds (nil for none) defer the task; see
+	// domain.ResolveRunAt.
+	RunAt        string
+	DelaySeconds *int
+	Priority     *int // nil: domain.DefaultPriority
 }
 
 // ListInput is a listing request as the API received it (strings, validated here).
 type ListInput struct {
-	Status string
-	Type   string
-	Limit  *int
+	Status   string
+	Type     string
+	ParentID string
+	Limit    *int
 	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
 	// for the first page. How a client carries it between pages is the API's business.
 	After string
@@ -159,16 +165,30 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 		}
 		callback = domain.NewCallback(u)
 	}
+	priority, err := domain.ResolvePriority(in.Priority)
+	if err != nil {
+		return domain.Task{}, err
+	}
 	now := s.deps.Clock.Now()
+	runAt, err := domain.ResolveRunAt(in.RunAt, in.DelaySeconds, now)
+	if err != nil {
+		return domain.Task{}, err
+	}
+	status := domain.StatusQueued
+	if runAt != nil {
+		status = domain.StatusScheduled
+	}
 	return domain.Task{
 		ID:             s.deps.IDs.New(now),
 		Type:           typ,
-		Status:         domain.StatusQueued,
+		Status:         status,
 		Params:         params,
 		MaxRetries:     retries,
 		TimeoutSeconds: timeout,
 		IdempotencyKey: scopedKey(in.IdempotencyScope, in.IdempotencyKey),
 		ClientID:       in.ClientID,
+		RunAt:          runAt,
+		Priority:       priority,
 		CreatedAt:      now,
 		UpdatedAt:      now,
 		Callback:       callback,
@@ -208,6 +228,12 @@ func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, 
 		}
 		f.Type = domain.TaskType(in.Type)
 	}
+	if in.ParentID != "" {
+		if !domain.ValidID(in.ParentID) {
+			return domain.TaskPage{}, domain.InvalidRequest("parent_id", "parent_id must be a task id (a UUID), got %q", in.ParentID)
+		}
+		f.ParentID = in.ParentID
+	}
 	if in.Limit != nil {
 		if *in.Limit < 1 || *in.Limit > maxListLimit {
 			return domain.TaskPage{}, domain.InvalidRequest("limit", "limit must be between 1 and %d", maxListLimit)
@@ -218,7 +244,7 @@ func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, 
 	return s.deps.Store.List(ctx, f)
 }
 
-// Cancel cancels a queued task at once; a running task is flagged and every worker is told,
+// Cancel cancels a queued or scheduled task at once; a running task is flagged and every worker is told,
 // and the task is returned still running while the holder winds it down.
 func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error) {
 	if !domain.ValidID(id) {

@@ -58,7 +58,7 @@ func (s *TaskService) createOne(ctx context.Context, t domain.Task) (domain.Task
 	}
 	// The record is written; if the push fails the reconciler queues the task later, so the
 	// client still gets its 202 and the task is not lost.
-	if err := s.deps.Queue.Enqueue(ctx, domain.QueueItem{TaskID: stored.ID}); err != nil {
+	if err := s.deps.Queue.Enqueue(ctx, stored.QueueItem()); err != nil {
 		s.deps.Log.WarnContext(ctx, "task_enqueue_deferred", "task_id", stored.ID, "error", err.Error())
 	}
 	return stored, true, nil
@@ -98,7 +98,7 @@ func (s *TaskService) pushCreated(ctx context.Context, res []domain.CreateResult
 	items := make([]domain.QueueItem, 0, len(res))
 	for _, r := range res {
 		if r.Created {
-			items = append(items, domain.QueueItem{TaskID: r.Task.ID})
+			items = append(items, r.Task.QueueItem())
 		}
 	}
 	if len(items) == 0 {

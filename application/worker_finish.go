@@ -79,12 +79,16 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 			te.Message, domain.WholeSeconds(wait), int64(w.cfg.RetryMax/time.Second))
 	}
 	now := w.deps.Clock.Now()
+	var delay time.Duration // set afresh on each call of the update's fn
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
 		switch {
 		case t.CancelRequested:
 			return t.MarkCancelled(now)
 		case retryable && t.RetriesLeft():
-			return t.Requeue(&te, now)
+			// The record shows the retry as scheduled at its time, and the queue holds the
+			// id until then: both from the same instant.
+			delay = w.retryDelay(t.Attempts, err)
+			return t.ScheduleRetry(te, now.Add(delay), now)
 		default:
 			return t.Fail(te, now)
 		}
@@ -94,11 +98,10 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 	}
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	switch t.Status {
-	case domain.StatusQueued:
-		delay := w.retryDelay(t.Attempts, err)
+	case domain.StatusScheduled:
 		w.deps.Log.Info("task_retry_scheduled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 			"code", string(te.Code), "delay_ms", delay.Milliseconds(), "error", err.Error())
-		w.release(lease, now.Add(delay))
+		w.release(lease, *t.RunAt)
 	case domain.StatusCancelled:
 		w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
 		w.ack(lease)

@@ -87,8 +87,11 @@ func TestWorkerRetryHonoursRetryAfter(t *testing.T) {
 	ev := r.logs.Wait(t, waitLimit, "task_retry_scheduled", task.ID)
 	require.GreaterOrEqual(t, ev["delay_ms"], float64(60000))
 	require.LessOrEqual(t, ev["delay_ms"], float64(5*60000), "never past the retry cap")
-	final := r.waitStatus(t, task.ID, domain.StatusQueued)
+	final := r.waitStatus(t, task.ID, domain.StatusScheduled)
 	require.Equal(t, domain.CodeProviderError, final.Error.Code, "last error shown while waiting")
+	require.NotNil(t, final.RunAt, "the retry's time is shown")
+	require.Equal(t, time.Duration(ev["delay_ms"].(float64))*time.Millisecond, final.RunAt.Sub(final.UpdatedAt),
+		"run_at is the retry's time, from the instant the attempt ended")
 	require.True(t, r.inQueue(t, task.ID))
 	require.EqualValues(t, 1, calls.Load())
 }
@@ -133,7 +136,7 @@ func TestWorkerRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 		task := r.submit(t, domain.TaskEcho, `{}`, submitOpts{retries: intp(3)})
 		ev := r.logs.Wait(t, waitLimit, "task_retry_scheduled", task.ID)
 		require.Equal(t, float64(300000), ev["delay_ms"])
-		require.Equal(t, domain.StatusQueued, r.waitStatus(t, task.ID, domain.StatusQueued).Status)
+		require.Equal(t, domain.StatusScheduled, r.waitStatus(t, task.ID, domain.StatusScheduled).Status)
 	})
 }
 

@@ -12,10 +12,11 @@ import (
 // workerModule runs the task workers and the reconciler, started after everything they use
 // and stopped (drained) before it.
 var workerModule = fx.Module("worker",
-	fx.Provide(newWorker, newReconciler),
-	fx.Invoke(func(lc fx.Lifecycle, w *application.Worker, r *application.Reconciler) {
+	fx.Provide(newWorker, newReconciler, newPromoter),
+	fx.Invoke(func(lc fx.Lifecycle, w *application.Worker, r *application.Reconciler, p *application.Promoter) {
 		lc.Append(fx.Hook{OnStart: w.Start, OnStop: w.Stop})
 		lc.Append(fx.Hook{OnStart: r.Start, OnStop: r.Stop})
+		lc.Append(fx.Hook{OnStart: p.Start, OnStop: p.Stop})
 	}),
 )
 
@@ -61,6 +62,20 @@ func newReconciler(p reconcilerParams) (*application.Reconciler, error) {
 	return application.NewReconciler(application.ReconcilerDeps{
 		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log,
 	}, application.ReconcilerConfig{Interval: p.Config.ReconcileInterval, Lease: p.Config.WorkerLease})
+}
+
+type promoterParams struct {
+	fx.In
+	Store ports.DuePromoter
+	Clock ports.Clock
+	Log   *slog.Logger
+}
+
+// newPromoter runs due promotion (scheduled -> queued in the record) beside every worker;
+// see application/promoter.go for why that is cheap enough to run everywhere.
+func newPromoter(p promoterParams) (*application.Promoter, error) {
+	return application.NewPromoter(application.PromoterDeps{Store: p.Store, Clock: p.Clock, Log: p.Log},
+		application.PromoterConfig{})
 }
 
 // batchIn is port in services mode and nil in memory mode: batching saves round trips to

@@ -24,8 +24,10 @@ var KnownTaskTypes = []TaskType{TaskEcho, TaskSleep, TaskSearch, TaskSearchBatch
 // Status is where a task stands in its life.
 type Status string
 
-// Task statuses: queued → running → succeeded | failed | cancelled; a retry goes back to queued.
+// Task statuses: queued → running → succeeded | failed | cancelled. A deferred task, and a
+// failed attempt waiting for its retry, is scheduled until its RunAt, then queued again.
 const (
+	StatusScheduled Status = "scheduled"
 	StatusQueued    Status = "queued"
 	StatusRunning   Status = "running"
 	StatusSucceeded Status = "succeeded"
@@ -34,7 +36,7 @@ const (
 )
 
 // AllStatuses lists every status, for metrics and validation.
-var AllStatuses = []Status{StatusQueued, StatusRunning, StatusSucceeded, StatusFailed, StatusCancelled}
+var AllStatuses = []Status{StatusScheduled, StatusQueued, StatusRunning, StatusSucceeded, StatusFailed, StatusCancelled}
 
 // Valid reports whether s is one of the statuses.
 func (s Status) Valid() bool {
@@ -78,7 +80,14 @@ type Task struct {
 	// running). Every transition that ends an attempt names the holder it expects, so a
 	// worker whose lease lapsed can never end or requeue the attempt of the worker that
 	// took the task over from it.
-	Holder     string
+	Holder string
+	// RunAt is when the task is due: set when it was submitted for later or waits for a
+	// retry (then the retry's time); nil when it was never deferred.
+	RunAt *time.Time
+	// Priority is 1 (highest) .. 4; a free worker takes the highest-priority ready task.
+	Priority int
+	// ParentID is the task that spawned this one ("" for none).
+	ParentID   string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	StartedAt  *time.Time
@@ -105,6 +114,9 @@ func (t Task) Clone() Task {
 		c.FinishedAt = timePtr(*t.FinishedAt)
 	}
 	c.Callback = t.Callback.clone()
+	if t.RunAt != nil {
+		c.RunAt = timePtr(*t.RunAt)
+	}
 	return c
 }
 
@@ -119,8 +131,9 @@ func conflict(t *Task, action string) error {
 	return NewError(CodeTaskAlreadyFinished, "cannot %s task %s: it is %s", action, t.ID, t.Status).WithCause(ErrConflict)
 }
 
-// Start moves a queued task to running, held by the delivery whose token is holder, and
-// counts the attempt. A task already running is one whose previous holder lost its lease
+// Start moves a queued (or due scheduled) task to running, held by the delivery whose token
+// is holder, and counts the attempt. The queue delivers a scheduled task only once its
+// RunAt has come, so a scheduled task handed to a worker is due. A task already running is one whose previous holder lost its lease
 // (the queue only redelivers after expiry), so it is started again and the new holder
 // replaces the old one. Terminal tasks return ErrConflict: the delivery is a duplicate.
 func (t *Task) Start(holder string, now time.Time) error {
@@ -158,8 +171,9 @@ func (t *Task) Fail(e TaskError, now time.Time) error {
 	return nil
 }
 
-// Requeue puts a running task back on the queue: for a retry (lastErr set, shown to clients
-// while the task waits) or a hand-back at shutdown (lastErr nil, the attempt is not counted).
+// Requeue puts a running task back on the queue: for a retry due now (lastErr set, shown
+// to clients while the task waits) or a hand-back at shutdown (lastErr nil, the attempt is
+// not counted). A retry that waits for a backoff is ScheduleRetry.
 func (t *Task) Requeue(lastErr *TaskError, now time.Time) error {
 	if t.Status != StatusRunning {
 		return conflict(t, "requeue")
@@ -175,12 +189,28 @@ func (t *Task) Requeue(lastErr *TaskError, now time.Time) error {
 	return nil
 }
 
-// Cancel ends a queued task at once; for a running task it records the request (the worker
+// ScheduleRetry ends a failed attempt of a running task that will be retried at at: the
+// task waits as scheduled with RunAt = at, so a client sees when it runs again, and shows
+// lastErr meanwhile.
+func (t *Task) ScheduleRetry(lastErr TaskError, at, now time.Time) error {
+	if t.Status != StatusRunning {
+		return conflict(t, "retry")
+	}
+	t.Status = StatusScheduled
+	t.Holder = ""
+	t.Error = &lastErr
+	t.RunAt = timePtr(at)
+	t.UpdatedAt = now
+	return nil
+}
+
+// Cancel ends a queued or scheduled task at once (its queue entry is skipped when it is
+// delivered); for a running task it records the request (the worker
 // holding it ends it) and reports running=true. A finished task returns
 // task_already_finished.
 func (t *Task) Cancel(now time.Time) (running bool, err error) {
 	switch t.Status {
-	case StatusQueued:
+	case StatusQueued, StatusScheduled:
 		t.Status = StatusCancelled
 		t.Error = &TaskError{Code: CodeTaskCancelled, Message: "cancelled before it started"}
 		t.finish(now)
@@ -235,7 +265,9 @@ func timePtr(t time.Time) *time.Time { return &t }
 type TaskFilter struct {
 	Status Status   // "" for any
 	Type   TaskType // "" for any
-	Limit  int      // 1..500
+	// ParentID keeps only the children of that task ("" for any).
+	ParentID string
+	Limit    int // 1..500
 	// After is the id of the last task of the previous page ("" for the first page); tasks
 	// are ordered by id descending, and ids are time-ordered (UUIDv7).
 	After string

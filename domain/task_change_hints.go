@@ -16,7 +16,7 @@ type StartIntent struct {
 }
 
 // StartableStatuses are the statuses Start accepts.
-var StartableStatuses = []Status{StatusQueued, StatusRunning}
+var StartableStatuses = []Status{StatusQueued, StatusScheduled, StatusRunning}
 
 // StartsBeyondRetries is MaxStarts minus MaxRetries: a store's conditional start compares
 // attempts with max_retries plus this, as StartIsPlain does.

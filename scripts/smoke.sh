@@ -167,6 +167,19 @@ req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
 
+# The README's deferred, prioritized task: scheduled with run_at, then it runs.
+req POST /tasks '{"type":"echo","params":{"msg":"later"},"delay_seconds":5,"priority":1}'
+expect 202 "deferred task"; later_id=$(field .id)
+[ "$(field .status)/$(field .priority)" = scheduled/1 ] || fail "deferred task: $body"
+[ "$(field .run_at)" != null ] || fail "deferred task has no run_at: $body"
+ok "POST /tasks with delay_seconds and priority -> scheduled, priority 1"
+req GET '/tasks?status=scheduled'; expect 200 "list scheduled"
+[ "$(field "[.tasks[].id] | index(\"$later_id\") != null")" = true ] || fail "status=scheduled lacks $later_id: $body"
+ok "GET /tasks?status=scheduled lists it"
+req POST /tasks '{"type":"echo","priority":5}'; expect 422 "bad priority"; [ "$(field .error.details.field)" = priority ] || fail "$body"; ok "priority 5 is 422 naming the field"
+wait_task "$later_id" succeeded; [ "$(field .result.msg)/$(field .priority)" = later/1 ] || fail "deferred task result: $body"
+ok "the deferred task ran once due"
+
 batch_body='{"tasks":[{"type":"echo","params":{"msg":"one"}},{"type":"sleep","params":{"seconds":1}},{"type":"echo","params":{"msg":"two"},"idempotency_key":"readme-two"}]}'
 req POST /tasks/batch "$batch_body"
 expect 202 "batch submit"

@@ -83,7 +83,8 @@ func decodeError(err error, dst any) error {
 		if typ.Field == "" {
 			return domain.InvalidRequest("", "request body must be a JSON object")
 		}
-		return domain.InvalidRequest(typ.Field, "%s must be %s", typ.Field, describeField(dst, typ.Field, typ.Type))
+		field := unembedded(dst, typ.Field)
+		return domain.InvalidRequest(field, "%s must be %s", field, describeField(dst, field, typ.Type))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		if unq, uerr := strconv.Unquote(name); uerr == nil {
@@ -92,6 +93,26 @@ func decodeError(err error, dst any) error {
 		return domain.InvalidRequest(name, "unknown field %q", name)
 	}
 	return domain.InvalidRequest("", "request body is not valid JSON")
+}
+
+// unembedded drops from the decoder's field path the Go names of dst's embedded structs
+// (scheduleFields.priority is the client's priority): their fields are the body's own.
+func unembedded(dst any, path string) string {
+	t := reflect.TypeOf(dst)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return path
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.Anonymous {
+			if rest, ok := strings.CutPrefix(path, f.Name+"."); ok {
+				return unembedded(reflect.New(f.Type).Interface(), rest)
+			}
+		}
+	}
+	return path
 }
 
 // describeField says what the field tagged name in dst's struct must hold; the type in
@@ -106,6 +127,11 @@ func describeField(dst any, name string, fallback reflect.Type) string {
 			f := t.Field(i)
 			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == name {
 				return describeType(f.Type)
+			}
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				if d := describeField(reflect.New(f.Type).Interface(), name, nil); d != describeType(nil) {
+					return d
+				}
 			}
 		}
 	}

@@ -27,7 +27,7 @@ func TestMalformedBodiesAre400NamingTheField(t *testing.T) {
 		"retries bool":      {"/tasks", `{"type":"echo","max_retries":true}`, "max_retries", "max_retries must be an integer"},
 		"type number":       {"/tasks", `{"type":5}`, "type", "type must be a string"},
 		"params array":      {"/tasks", `{"type":"echo","params":[1]}`, "params", "params must be a JSON object"},
-		"unknown field":     {"/tasks", `{"type":"echo","priority":1}`, "priority", `unknown field "priority"`},
+		"unknown field":     {"/tasks", `{"type":"echo","colour":1}`, "colour", `unknown field "colour"`},
 		"search query num":  {"/search", `{"query":5}`, "query", "query must be a string"},
 		"search sources":    {"/search", `{"query":"go","sources":"brave"}`, "sources", "sources must be an array of strings"},
 		"search source num": {"/search", `{"query":"go","sources":["brave",1]}`, "sources", "sources must be an array of strings"},

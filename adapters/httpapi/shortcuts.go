@@ -27,6 +27,7 @@ type searchRequest struct {
 	MaxRetries     *int      `json:"max_retries"`
 	IdempotencyKey *string   `json:"idempotency_key"`
 	CallbackURL    *string   `json:"callback_url"`
+	scheduleFields
 }
 
 type searchBatchRequest struct {
@@ -37,6 +38,7 @@ type searchBatchRequest struct {
 	MaxRetries     *int      `json:"max_retries"`
 	IdempotencyKey *string   `json:"idempotency_key"`
 	CallbackURL    *string   `json:"callback_url"`
+	scheduleFields
 }
 
 type fetchRequest struct {
@@ -47,6 +49,7 @@ type fetchRequest struct {
 	MaxRetries     *int    `json:"max_retries"`
 	IdempotencyKey *string `json:"idempotency_key"`
 	CallbackURL    *string `json:"callback_url"`
+	scheduleFields
 }
 
 // The params each shortcut builds. Absent optional fields stay absent (omitempty on
@@ -89,7 +92,7 @@ func (s *Server) searchShortcut(c *fiber.Ctx) error {
 	if req.MaxResults != nil {
 		p.MaxResults = *req.MaxResults
 	}
-	return s.submitShortcut(c, domain.TaskSearch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL})
+	return s.submitShortcut(c, domain.TaskSearch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL, req.scheduleFields})
 }
 
 func (s *Server) searchBatchShortcut(c *fiber.Ctx) error {
@@ -101,7 +104,7 @@ func (s *Server) searchBatchShortcut(c *fiber.Ctx) error {
 		return domain.InvalidParams("queries", "queries is required")
 	}
 	p := searchBatchParams{Queries: *req.Queries, Sources: req.Sources, RecencyDays: req.RecencyDays}
-	return s.submitShortcut(c, domain.TaskSearchBatch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL})
+	return s.submitShortcut(c, domain.TaskSearchBatch, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL, req.scheduleFields})
 }
 
 func (s *Server) fetchShortcut(c *fiber.Ctx) error {
@@ -119,7 +122,7 @@ func (s *Server) fetchShortcut(c *fiber.Ctx) error {
 	if req.StoreRawHTML != nil {
 		p.StoreRawHTML = *req.StoreRawHTML
 	}
-	return s.submitShortcut(c, domain.TaskFetchURL, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL})
+	return s.submitShortcut(c, domain.TaskFetchURL, p, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL, req.scheduleFields})
 }
 
 // submitShortcut submits like POST /tasks; a validation error that names "params.x" is

@@ -20,6 +20,15 @@ type submitRequest struct {
 	MaxRetries     *int            `json:"max_retries"`
 	IdempotencyKey *string         `json:"idempotency_key"`
 	CallbackURL    *string         `json:"callback_url"`
+	scheduleFields
+}
+
+// scheduleFields are the scheduling fields of every task request (POST /tasks, the
+// shortcuts, each task of /tasks/batch), embedded so each body accepts them.
+type scheduleFields struct {
+	RunAt        *string `json:"run_at"`
+	DelaySeconds *int    `json:"delay_seconds"`
+	Priority     *int    `json:"priority"`
 }
 
 // submitOptions are the fields every submitting route accepts beside its own.
@@ -28,6 +37,7 @@ type submitOptions struct {
 	MaxRetries     *int
 	IdempotencyKey *string
 	CallbackURL    *string
+	Schedule       scheduleFields
 }
 
 func (s *Server) submitTask(c *fiber.Ctx) error {
@@ -39,7 +49,7 @@ func (s *Server) submitTask(c *fiber.Ctx) error {
 	if req.Type != nil {
 		typ = *req.Type
 	}
-	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL})
+	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL, req.scheduleFields})
 }
 
 // submit hands a task to the TaskService and answers 202 with the new task, or 200 with
@@ -66,6 +76,11 @@ func (s *Server) submitInput(c *fiber.Ctx, typ string, params json.RawMessage, o
 		TimeoutSeconds: opt.TimeoutSeconds,
 		MaxRetries:     opt.MaxRetries,
 		ClientID:       s.clientID(c),
+		DelaySeconds:   opt.Schedule.DelaySeconds,
+		Priority:       opt.Schedule.Priority,
+	}
+	if opt.Schedule.RunAt != nil {
+		in.RunAt = *opt.Schedule.RunAt
 	}
 	if s.authOn() {
 		in.IdempotencyScope = s.clientID(c) // the token's identity
@@ -88,7 +103,7 @@ func (s *Server) getTask(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTasks(c *fiber.Ctx) error {
-	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type")}
+	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), ParentID: c.Query("parent_id")}
 	if raw := c.Query("cursor"); raw != "" {
 		after, err := decodeCursor(raw)
 		if err != nil {

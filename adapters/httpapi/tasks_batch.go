@@ -66,7 +66,7 @@ func (s *Server) submitBatch(c *fiber.Ctx) error {
 		if tr.Type != nil {
 			typ = *tr.Type
 		}
-		ins[i] = s.submitInput(c, typ, tr.Params, submitOptions{tr.TimeoutSeconds, tr.MaxRetries, tr.IdempotencyKey, tr.CallbackURL})
+		ins[i] = s.submitInput(c, typ, tr.Params, submitOptions{tr.TimeoutSeconds, tr.MaxRetries, tr.IdempotencyKey, tr.CallbackURL, tr.scheduleFields})
 	}
 	res, err := s.deps.Tasks.SubmitBatch(c.UserContext(), ins)
 	if err != nil {

@@ -68,7 +68,7 @@ func TestSubmitBatchInvalidTaskRefusesTheBatchNamingIt(t *testing.T) {
 		"invalid params":  {`{"tasks":[{"type":"echo"},{"type":"sleep","params":{"seconds":-1}}]}`, 422, "params.seconds", 1.0, "tasks[1]: "},
 		"bad timeout":     {`{"tasks":[{"type":"echo","timeout_seconds":0},{"type":"echo"}]}`, 422, "timeout_seconds", 0.0, "tasks[0]: "},
 		"unknown type":    {`{"tasks":[{"type":"echo"},{"type":"echo"},{"type":"bogus"}]}`, 400, "type", 2.0, "tasks[2]: "},
-		"unknown field":   {`{"tasks":[{"type":"echo"},{"type":"echo","priority":1}]}`, 400, "priority", 1.0, `tasks[1]: unknown field "priority"`},
+		"unknown field":   {`{"tasks":[{"type":"echo"},{"type":"echo","colour":1}]}`, 400, "colour", 1.0, `tasks[1]: unknown field "colour"`},
 		"wrong type":      {`{"tasks":[{"type":"echo","max_retries":"2"}]}`, 400, "max_retries", 0.0, "tasks[0]: max_retries must be an integer"},
 		"params array":    {`{"tasks":[{"type":"echo"},{"type":"echo","params":[1]}]}`, 400, "params", 1.0, "params must be a JSON object"},
 		"item not object": {`{"tasks":[{"type":"echo"},"echo"]}`, 400, nil, 1.0, "tasks[1] must be a JSON object"},

@@ -40,6 +40,9 @@ type taskView struct {
 	StartedAt      *string           `json:"started_at"`
 	FinishedAt     *string           `json:"finished_at"`
 	Callback       *callbackView     `json:"callback"`
+	RunAt          *string           `json:"run_at"`
+	Priority       int               `json:"priority"`
+	ParentID       *string           `json:"parent_id"`
 }
 
 func newTaskView(t domain.Task) taskView {
@@ -57,7 +60,24 @@ func newTaskView(t domain.Task) taskView {
 		CreatedAt: formatTime(t.CreatedAt), UpdatedAt: formatTime(t.UpdatedAt),
 		StartedAt: formatTimePtr(t.StartedAt), FinishedAt: formatTimePtr(t.FinishedAt),
 		Callback: newCallbackView(t.Callback),
+		RunAt: formatTimePtr(t.RunAt), Priority: viewPriority(t.Priority), ParentID: optionalID(t.ParentID),
 	}
+}
+
+// viewPriority shows a record written without a priority (0) as the default it runs at.
+func viewPriority(p int) int {
+	if p == 0 {
+		return domain.DefaultPriority
+	}
+	return p
+}
+
+// optionalID is id, or nil (null) when empty.
+func optionalID(id string) *string {
+	if id == "" {
+		return nil
+	}
+	return &id
 }
 
 // taskListView is one page of GET /tasks.

@@ -94,3 +94,8 @@ func TestCallbackOutboxContract(t *testing.T) {
 	t.Parallel()
 	contract.CallbackOutbox(t, func(*testing.T) contract.OutboxStore { return memory.NewTaskStore() })
 }
+
+func TestDuePromoterContract(t *testing.T) {
+	t.Parallel()
+	contract.DuePromoter(t, func(*testing.T) contract.PromotingStore { return memory.NewTaskStore() })
+}

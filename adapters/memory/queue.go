@@ -26,13 +26,14 @@ var (
 // NotBefore or a lease's expiry). Deadlines are also applied lazily on every call, so the
 // timer only has to wake sleepers.
 //
-// Ready ids are delivered FIFO: immediate items in enqueue order, delayed items and expired
-// leases in the order they became due.
+// Ready ids wait in one lane per priority, and a delivery takes from the highest-priority
+// lane that holds any. Within a lane ids are delivered FIFO: immediate items in enqueue
+// order, delayed items and expired leases in the order they became due.
 type Queue struct {
 	clock ports.Clock
 
 	mu       sync.Mutex
-	ready    fifo                // ids deliverable now
+	ready    lanes               // ids deliverable now, by priority
 	delayed  delayHeap           // ids deliverable later, earliest first
 	waiting  map[string]struct{} // every id in ready or delayed
 	leased   map[string]*lease   // ids held by a consumer
@@ -45,11 +46,12 @@ type Queue struct {
 }
 
 type lease struct {
-	id      string
-	token   string
-	expires time.Time
-	seq     uint64
-	index   int // in expiries
+	id       string
+	priority int // the lane the id returns to
+	token    string
+	expires  time.Time
+	seq      uint64
+	index    int // in expiries
 }
 
 type waiter struct {
@@ -100,19 +102,19 @@ func (q *Queue) enqueueLocked(item domain.QueueItem, now time.Time) {
 	if _, ok := q.leased[item.TaskID]; ok {
 		return
 	}
-	q.putLocked(item.TaskID, item.NotBefore, now)
+	q.putLocked(item.TaskID, item.NotBefore, item.QueuePriority(), now)
 }
 
-// putLocked makes id waiting, ready now or delayed until notBefore.
-func (q *Queue) putLocked(id string, notBefore, now time.Time) {
+// putLocked makes id waiting in the lane of priority, ready now or delayed until notBefore.
+func (q *Queue) putLocked(id string, notBefore time.Time, priority int, now time.Time) {
 	q.waiting[id] = struct{}{}
 	if notBefore.After(now) {
 		q.seq++
-		heap.Push(&q.delayed, delayed{id: id, at: notBefore, seq: q.seq})
+		heap.Push(&q.delayed, delayed{id: id, at: notBefore, seq: q.seq, priority: priority})
 		q.armLocked(now)
 		return
 	}
-	q.ready.push(id)
+	q.ready.push(id, priority)
 	q.wakeLocked()
 }
 
@@ -128,8 +130,8 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 		q.mu.Lock()
 		now := q.clock.Now()
 		q.advanceLocked(now)
-		if id, ok := q.ready.pop(); ok {
-			l := q.leaseLocked(id, now, d)
+		if id, priority, ok := q.ready.pop(); ok {
+			l := q.leaseLocked(id, priority, now, d)
 			q.wakeLocked() // more may be ready for other parked callers
 			q.mu.Unlock()
 			return l, nil
@@ -167,10 +169,10 @@ func (q *Queue) parkLocked(ctx context.Context, now time.Time) error {
 	}
 }
 
-func (q *Queue) leaseLocked(id string, now time.Time, d time.Duration) domain.Lease {
+func (q *Queue) leaseLocked(id string, priority int, now time.Time, d time.Duration) domain.Lease {
 	delete(q.waiting, id)
 	q.seq++
-	l := &lease{id: id, token: newToken(), expires: now.Add(d), seq: q.seq}
+	l := &lease{id: id, priority: priority, token: newToken(), expires: now.Add(d), seq: q.seq}
 	q.leased[id] = l
 	heap.Push(&q.expiries, l)
 	q.armLocked(now)
@@ -238,7 +240,7 @@ func (q *Queue) Release(ctx context.Context, l domain.Lease, notBefore time.Time
 		return err
 	}
 	q.dropLeaseLocked(cur)
-	q.putLocked(cur.id, notBefore, now)
+	q.putLocked(cur.id, notBefore, cur.priority, now)
 	return nil
 }
 
@@ -276,13 +278,13 @@ func (q *Queue) Depth(ctx context.Context) (int64, error) {
 func (q *Queue) advanceLocked(now time.Time) {
 	for len(q.delayed) > 0 && !q.delayed[0].at.After(now) {
 		d := heap.Pop(&q.delayed).(delayed)
-		q.ready.push(d.id)
+		q.ready.push(d.id, d.priority)
 	}
 	for len(q.expiries) > 0 && !q.expiries[0].expires.After(now) {
 		l := heap.Pop(&q.expiries).(*lease)
 		delete(q.leased, l.id)
 		q.waiting[l.id] = struct{}{}
-		q.ready.push(l.id)
+		q.ready.push(l.id, l.priority)
 	}
 }
 

@@ -34,7 +34,7 @@ func (q *Queue) EnqueueMany(ctx context.Context, items []domain.QueueItem) error
 }
 
 // DequeueMany blocks until an id is ready or ctx ends, then leases up to limit ready ids
-// for d, oldest first.
+// for d: highest priority first, oldest first within a priority.
 func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]domain.Lease, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("memory queue: DequeueMany wants at least 1 id, got max %d", limit)
@@ -52,8 +52,8 @@ func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]
 		if n := min(limit, q.ready.len()); n > 0 {
 			leases := make([]domain.Lease, n)
 			for i := range leases {
-				id, _ := q.ready.pop()
-				leases[i] = q.leaseLocked(id, now, d)
+				id, priority, _ := q.ready.pop()
+				leases[i] = q.leaseLocked(id, priority, now, d)
 			}
 			q.wakeLocked() // more may be ready for other parked callers
 			q.mu.Unlock()

@@ -1,6 +1,10 @@
 package memory
 
-import "time"
+import (
+	"time"
+
+	"taskrunner/domain"
+)
 
 // fifo is a queue of ids backed by a slice that is compacted as it drains.
 type fifo struct {
@@ -30,11 +34,36 @@ func (f *fifo) pop() (string, bool) {
 	return id, true
 }
 
-// delayed is an id waiting for its NotBefore.
+// lanes are the ready ids, one FIFO per priority (index 0 is priority 1, the highest).
+type lanes [domain.MaxPriority]fifo
+
+func (l *lanes) len() int {
+	n := 0
+	for i := range l {
+		n += l[i].len()
+	}
+	return n
+}
+
+// push appends id to the lane of priority (1..MaxPriority).
+func (l *lanes) push(id string, priority int) { l[priority-1].push(id) }
+
+// pop takes the oldest id of the highest-priority lane that holds any.
+func (l *lanes) pop() (id string, priority int, ok bool) {
+	for i := range l {
+		if id, ok := l[i].pop(); ok {
+			return id, i + 1, true
+		}
+	}
+	return "", 0, false
+}
+
+// delayed is an id waiting for its NotBefore, and the lane it goes to then.
 type delayed struct {
-	id  string
-	at  time.Time
-	seq uint64
+	id       string
+	at       time.Time
+	seq      uint64
+	priority int
 }
 
 // delayHeap orders delayed ids by (at, seq): earliest first, FIFO on ties.

@@ -31,6 +31,8 @@ type TaskStore struct {
 	// due holds the ids of tasks whose callback is owed (Callback.Due), so a deliverer's
 	// claim looks at the outbox only, never at every task.
 	due map[string]struct{}
+	// scheduled holds the ids of scheduled tasks, so PromoteDue reads only those.
+	scheduled map[string]struct{}
 }
 
 // NewTaskStore returns an empty store.
@@ -40,6 +42,8 @@ func NewTaskStore() *TaskStore {
 		byKey:  map[string]string{},
 		counts: map[domain.TaskType]map[domain.Status]int64{},
 		due:    map[string]struct{}{},
+
+		scheduled: map[string]struct{}{},
 	}
 }
 
@@ -80,6 +84,7 @@ func (s *TaskStore) insertLocked(t *domain.Task) domain.Task {
 	}
 	s.countLocked(c.Type, c.Status, 1)
 	s.trackCallbackLocked(&c)
+	s.trackScheduledLocked(&c)
 	return c.Clone()
 }
 
@@ -116,7 +121,8 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 	page := domain.TaskPage{Tasks: []domain.Task{}}
 	for ; i >= 0; i-- {
 		t := s.tasks[s.ids[i]]
-		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) {
+		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) ||
+			(f.ParentID != "" && t.ParentID != f.ParentID) {
 			continue
 		}
 		if len(page.Tasks) == limit {
@@ -176,6 +182,7 @@ func (s *TaskStore) replaceLocked(c *domain.Task) domain.Task {
 	stored := c.Clone()
 	s.tasks[c.ID] = &stored
 	s.trackCallbackLocked(&stored)
+	s.trackScheduledLocked(&stored)
 	return stored.Clone()
 }
 

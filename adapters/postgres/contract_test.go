@@ -33,3 +33,11 @@ func TestRunStoreContract(t *testing.T) {
 		return postgres.NewRunStore(db)
 	})
 }
+
+func TestDuePromoterContract(t *testing.T) {
+	t.Parallel()
+	contract.DuePromoter(t, func(t *testing.T) contract.PromotingStore {
+		db, _ := setup(t)
+		return postgres.NewTaskStore(db)
+	})
+}

@@ -17,7 +17,8 @@ const maxBatchRows = 1000
 // taskArrays holds tasks column by column, in taskColumns order: the batch statements take
 // one typed array per column and unnest them into rows. That keeps the statement text, and
 // so pgx's prepared statement, the same whatever the batch size, and the parameter count
-// at 17 however many rows (a VALUES list would need 17 per row and a new plan per size).
+// at one per column however many rows (a VALUES list would need that many per row and a
+// new plan per size).
 type taskArrays struct {
 	id, typ, status                      []string
 	params, result, errJSON              [][]byte
@@ -31,6 +32,9 @@ type taskArrays struct {
 	cbURL, cbStatus, cbLastError         []*string
 	cbAttempts                           []*int32
 	cbNextAt                             []*time.Time
+	runAt                                []*time.Time
+	priority                             []int
+	parentID                             []*string
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -44,6 +48,7 @@ func newTaskArrays(n int) *taskArrays {
 		startedAt: make([]*time.Time, 0, n), finishedAt: make([]*time.Time, 0, n),
 		cbURL: make([]*string, 0, n), cbStatus: make([]*string, 0, n), cbLastError: make([]*string, 0, n),
 		cbAttempts: make([]*int32, 0, n), cbNextAt: make([]*time.Time, 0, n),
+		runAt: make([]*time.Time, 0, n), priority: make([]int, 0, n), parentID: make([]*string, 0, n),
 	}
 }
 
@@ -77,6 +82,9 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.cbAttempts = append(a.cbAttempts, cb.attempts)
 	a.cbLastError = append(a.cbLastError, cb.lastError)
 	a.cbNextAt = append(a.cbNextAt, cb.nextAt)
+	a.runAt = append(a.runAt, t.RunAt)
+	a.priority = append(a.priority, t.Priority)
+	a.parentID = append(a.parentID, parentColumn(t))
 	return nil
 }
 
@@ -87,6 +95,7 @@ func (a *taskArrays) args() []any {
 		a.attempts, a.maxRetries, a.timeoutSeconds, a.idempotencyKey, a.clientID, a.cancelRequested, a.holder,
 		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
 		a.cbURL, a.cbStatus, a.cbAttempts, a.cbLastError, a.cbNextAt,
+		a.runAt, a.priority, a.parentID,
 	}
 }
 

@@ -17,6 +17,7 @@ var taskColumns = []string{
 	"created_at", "updated_at", "started_at", "finished_at",
 	// The webhook outbox (migration 0009): all NULL for a task without callback_url.
 	"callback_url", "callback_status", "callback_attempts", "callback_last_error", "callback_next_at",
+	"run_at", "priority", "parent_id",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -26,6 +27,7 @@ var taskColumnTypes = []string{
 	"integer", "text", "text", "boolean", "text",
 	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
 	"text", "text", "integer", "text", "timestamptz",
+	"timestamptz", "smallint", "uuid",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -41,6 +43,9 @@ type taskRow struct {
 	createdAt, updatedAt    time.Time
 	startedAt, finishedAt   *time.Time
 	callback                callbackCols
+	runAt                   *time.Time
+	priority                int16
+	parentID                *string
 }
 
 func (r *taskRow) dest() []any {
@@ -49,6 +54,7 @@ func (r *taskRow) dest() []any {
 		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested, &r.holder,
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
 		&r.callback.url, &r.callback.status, &r.callback.attempts, &r.callback.lastError, &r.callback.nextAt,
+		&r.runAt, &r.priority, &r.parentID,
 	}
 }
 
@@ -70,6 +76,11 @@ func (r *taskRow) task() (domain.Task, error) {
 		StartedAt:       utcPtr(r.startedAt),
 		FinishedAt:      utcPtr(r.finishedAt),
 		Callback:        r.callback.domain(),
+		RunAt:           utcPtr(r.runAt),
+		Priority:        int(r.priority),
+	}
+	if r.parentID != nil {
+		t.ParentID = *r.parentID
 	}
 	if r.idempotencyKey != nil {
 		t.IdempotencyKey = *r.idempotencyKey
@@ -96,7 +107,16 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
 		cb.url, cb.status, cb.attempts, cb.lastError, cb.nextAt,
+		t.RunAt, t.Priority, parentColumn(t),
 	}, nil
+}
+
+// parentColumn is t's parent id, or nil (NULL) when it has none.
+func parentColumn(t *domain.Task) *string {
+	if t.ParentID == "" {
+		return nil
+	}
+	return &t.ParentID
 }
 
 // errorColumn is t.Error as the error column stores it: JSON, or nil for NULL.

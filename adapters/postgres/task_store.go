@@ -107,6 +107,12 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 	if f.Type != "" {
 		q = q.Where(sq.Eq{"type": string(f.Type)})
 	}
+	if f.ParentID != "" {
+		if !domain.ValidID(f.ParentID) { // no task can have it
+			return domain.TaskPage{Tasks: []domain.Task{}}, nil
+		}
+		q = q.Where(sq.Eq{"parent_id": f.ParentID})
+	}
 	if f.After != "" {
 		if !domain.ValidID(f.After) {
 			return domain.TaskPage{}, domain.InvalidRequest("cursor", "cursor is not a task id")

@@ -9,21 +9,27 @@
 //
 // The queue carries task ids only. An id is in exactly one of these places:
 //
-//	ready     LIST  ids deliverable now; Enqueue LPUSHes, consumers take from the right (FIFO)
+//	ready     LISTs one lane per priority (ready:1, ready for 2, ready:3, ready:4): ids
+//	          deliverable now; Enqueue LPUSHes, consumers take from the right (FIFO),
+//	          always from the highest-priority lane that holds any
 //	delayed   ZSET  ids with a future not-before time, score = due time (ms)
 //	claiming  LIST  ids a blocked consumer has just moved out of ready (see below)
 //	leased    ZSET  ids held by a consumer, score = lease expiry (ms)
 //
-// plus members (SET of every id in any of them, making Enqueue idempotent and Contains one
-// SISMEMBER) and tokens (HASH id -> token of the current delivery, so a stale holder's
-// Extend, Ack or Release fails with domain.ErrLeaseLost).
+// plus entries (HASH of every id in any of them -> its priority, making Enqueue
+// idempotent, Contains one HEXISTS, and telling a promotion, a release or an expired lease
+// which lane the id returns to) and tokens (HASH id -> token of the current delivery, so a
+// stale holder's Extend, Ack or Release fails with domain.ErrLeaseLost).
 //
 // Dequeue first runs one Lua script that promotes due work when needed (delayed ids whose
 // time has come go to ready, expired leases go back to ready, ids stuck in claiming are
-// recovered) and leases the oldest ready id: one round trip when work is waiting. When
-// nothing is ready the consumer BLOCKS with BLMOVE ready -> claiming, so a new id wakes
-// exactly one consumer within a fraction of a millisecond, and a second script ("claim")
-// turns the moved id into a lease. BLMOVE cannot write a sorted set, hence the claiming
+// recovered) and leases the oldest ready id of the highest priority: one round trip when
+// work is waiting. When nothing is ready the consumer BLOCKS with BLMOVE ready -> claiming
+// (the default lane), so a new id wakes exactly one consumer within a fraction of a
+// millisecond, and a second script ("claim") puts the moved id back and leases by
+// priority. An id pushed to another lane wakes a blocked consumer with a wake marker in
+// the default lane (luaLanes in queue_lanes.go). The default priority's path costs what it
+// did with a single list: the same commands, plus one LLEN or RPOP of an empty lane. BLMOVE cannot write a sorted set, hence the claiming
 // list; an id whose consumer died between the two steps is put back to ready by a later
 // promotion after claimTimeout, and a late claim of it then simply fails. The block is
 // short (at most maxBlock, less when the script reports an earlier due time) so delayed
@@ -38,7 +44,7 @@
 // maxBatch ids in one script, with variadic commands; DequeueMany blocks exactly like
 // Dequeue (one id woken for by BLMOVE) and its claim takes whatever else is ready with it.
 // Each id of a batch gets its own lease token, derived from one random base per call. They
-// need Redis >= 6.2 (SMISMEMBER, RPOP with a count).
+// need Redis >= 6.2 (RPOP with a count, LPOS).
 //
 // Clocks: every time comparison inside Redis uses the server's TIME, one clock for all
 // processes, so leases are immune to skew between worker machines. Only not-before times

@@ -15,7 +15,7 @@ func (q *Queue) EnqueuePipelined(ctx context.Context, items []domain.QueueItem) 
 	run := func() error {
 		_, err := q.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 			for _, it := range items {
-				enqueueScript.EvalSha(ctx, p, []string{k.members, k.ready, k.delayed}, it.TaskID, unixMs(it.NotBefore))
+				enqueueScript.EvalSha(ctx, p, k.queue, it.TaskID, unixMs(it.NotBefore), priorityArg(it))
 			}
 			return nil
 		})

@@ -14,24 +14,39 @@ import (
 type keys struct {
 	base string // "{prefix}:"
 
-	ready, delayed, claiming, claimSeen, leased, tokens, members, promoteGate string
-	cancelChannel                                                             string
+	ready, delayed, claiming, claimSeen, leased, tokens, entries, promoteGate string
+	// ready1, ready3 and ready4 are the ready lanes of priorities 1, 3 and 4; ready is
+	// priority 2's (the default), the lane blocked consumers wait on. wake flags the wake
+	// marker (see the package comment).
+	ready1, ready3, ready4, wake string
+	cancelChannel                string
+	// queue is every queue key, in the order the queue scripts take them (luaQueueKeys).
+	queue []string
 }
 
 func newKeys(prefix string) keys {
 	b := "{" + prefix + "}:"
-	return keys{
-		base:          b,
-		ready:         b + "queue:ready",
-		delayed:       b + "queue:delayed",
-		claiming:      b + "queue:claiming",
-		claimSeen:     b + "queue:claim_seen",
-		leased:        b + "queue:leased",
-		tokens:        b + "queue:tokens",
-		members:       b + "queue:members",
-		promoteGate:   b + "queue:promote_gate",
+	k := keys{
+		base:        b,
+		ready:       b + "queue:ready",
+		delayed:     b + "queue:delayed",
+		claiming:    b + "queue:claiming",
+		claimSeen:   b + "queue:claim_seen",
+		leased:      b + "queue:leased",
+		tokens:      b + "queue:tokens",
+		promoteGate: b + "queue:promote_gate",
+		// A HASH id -> priority; it replaced the SET "queue:members" (a new name, so an
+		// old deployment's set is never read as a hash; the reconciler re-adds its ids).
+		entries:       b + "queue:entries",
+		ready1:        b + "queue:ready:1",
+		ready3:        b + "queue:ready:3",
+		ready4:        b + "queue:ready:4",
+		wake:          b + "queue:wake",
 		cancelChannel: b + "cancel",
 	}
+	k.queue = []string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate,
+		k.entries, k.ready1, k.ready3, k.ready4, k.wake}
+	return k
 }
 
 func (k keys) cache(key string) string { return k.base + "cache:" + key }

@@ -56,7 +56,7 @@ func (r *keyRecorder) record(args []any) {
 		}
 	case "blmove":
 		r.keys = append(r.keys, str(1), str(2))
-	case "get", "set", "sismember", "llen", "zcard", "publish":
+	case "get", "set", "sismember", "hexists", "llen", "zcard", "publish":
 		r.keys = append(r.keys, str(1))
 	case "ping", "multi", "exec", "script", "hello", "client": // no keys
 	default:

@@ -62,9 +62,8 @@ func (q *Queue) Enqueue(ctx context.Context, item domain.QueueItem) error {
 	if item.TaskID == "" {
 		return errors.New("redis queue: empty task id")
 	}
-	k := q.keys
-	err := enqueueScript.Run(ctx, q.client, []string{k.members, k.ready, k.delayed},
-		item.TaskID, unixMs(item.NotBefore)).Err()
+	err := enqueueScript.Run(ctx, q.client, q.keys.queue,
+		item.TaskID, unixMs(item.NotBefore), priorityArg(item)).Err()
 	return q.err(ctx, err)
 }
 
@@ -78,36 +77,28 @@ func (q *Queue) Extend(ctx context.Context, l domain.Lease, d time.Duration) err
 // Ack implements ports.Queue.
 func (q *Queue) Ack(ctx context.Context, l domain.Lease) error {
 	k := q.keys
-	return q.held(ctx, ackScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.members},
+	return q.held(ctx, ackScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries},
 		l.TaskID, l.Token))
 }
 
 // Release implements ports.Queue.
 func (q *Queue) Release(ctx context.Context, l domain.Lease, notBefore time.Time) error {
-	k := q.keys
-	return q.held(ctx, releaseScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.ready, k.delayed},
-		l.TaskID, l.Token, unixMs(notBefore)))
+	return q.held(ctx, releaseScript.Run(ctx, q.client, q.keys.queue, l.TaskID, l.Token, unixMs(notBefore)))
 }
 
 // Contains implements ports.Queue.
 func (q *Queue) Contains(ctx context.Context, taskID string) (bool, error) {
-	ok, err := q.client.SIsMember(ctx, q.keys.members, taskID).Result()
+	ok, err := q.client.HExists(ctx, q.keys.entries, taskID).Result()
 	return ok, q.err(ctx, err)
 }
 
-// Depth implements ports.Queue. Both counts are read in one MULTI, so they agree.
+// Depth implements ports.Queue. One script reads every count, so they agree.
 func (q *Queue) Depth(ctx context.Context) (int64, error) {
-	var ready *goredis.IntCmd
-	var delayed *goredis.IntCmd
-	_, err := q.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		ready = p.LLen(ctx, q.keys.ready)
-		delayed = p.ZCard(ctx, q.keys.delayed)
-		return nil
-	})
+	n, err := depthScript.Run(ctx, q.client, q.keys.queue).Int64()
 	if err != nil {
 		return 0, q.err(ctx, err)
 	}
-	return ready.Val() + delayed.Val(), nil
+	return n, nil
 }
 
 // held interprets the 1/0 answer of a script that checks a lease token.
@@ -123,6 +114,9 @@ func (q *Queue) held(ctx context.Context, cmd *goredis.Cmd) error {
 }
 
 func (q *Queue) err(ctx context.Context, err error) error { return translate(ctx, queueService, err) }
+
+// priorityArg is item's lane (1..4) as a script argument.
+func priorityArg(item domain.QueueItem) string { return strconv.Itoa(item.QueuePriority()) }
 
 // unixMs is a not-before argument: 0 for the zero time (deliver now).
 func unixMs(t time.Time) string {

@@ -22,7 +22,7 @@ const maxBatch = 1000
 // items. An empty id fails the whole call before anything is sent.
 //
 // One script rather than a pipeline of enqueueScript: the script checks membership with one
-// SMISMEMBER and writes with one SADD and one LPUSH for the batch, where the pipeline runs
+// HMGET and writes with one HSET and one LPUSH per lane for the batch, where the pipeline runs
 // a script per id (see BenchmarkQueueEnqueueMany for the measured difference).
 func (q *Queue) EnqueueMany(ctx context.Context, items []domain.QueueItem) error {
 	for _, it := range items {
@@ -32,11 +32,11 @@ func (q *Queue) EnqueueMany(ctx context.Context, items []domain.QueueItem) error
 	}
 	k := q.keys
 	for chunk := range slices.Chunk(items, maxBatch) {
-		args := make([]any, 0, 2*len(chunk))
+		args := make([]any, 0, 3*len(chunk))
 		for _, it := range chunk {
-			args = append(args, it.TaskID, unixMs(it.NotBefore))
+			args = append(args, it.TaskID, unixMs(it.NotBefore), priorityArg(it))
 		}
-		err := enqueueManyScript.Run(ctx, q.client, []string{k.members, k.ready, k.delayed}, args...).Err()
+		err := enqueueManyScript.Run(ctx, q.client, k.queue, args...).Err()
 		if err != nil {
 			return q.err(ctx, err)
 		}
@@ -54,7 +54,7 @@ func (q *Queue) AckMany(ctx context.Context, leases []domain.Lease) ([]domain.Le
 		for _, l := range chunk {
 			args = append(args, l.TaskID, l.Token)
 		}
-		res, err := ackManyScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.members}, args...).Int64Slice()
+		res, err := ackManyScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries}, args...).Int64Slice()
 		if err != nil {
 			return nil, q.err(ctx, err)
 		}

@@ -26,8 +26,7 @@ func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]
 			return nil, err
 		}
 		base := newToken()
-		res, err := dequeueManyScript.Run(ctx, q.client,
-			[]string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate},
+		res, err := dequeueManyScript.Run(ctx, q.client, k.queue,
 			lease, base, promoteEvery.Milliseconds(), promoteBatch, claimTimeout.Milliseconds(), limit).Slice()
 		if err != nil {
 			return nil, q.dequeueErr(ctx, err)
@@ -55,21 +54,20 @@ func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]
 	}
 }
 
-// claimMany leases an id that blockForReady moved to claiming, with up to limit-1 more that
-// are ready. Like claim, it runs even when ctx ended during the block, so the id does not
+// claimMany leases up to limit ready ids, by priority, after blockForReady moved id to
+// claiming (see claimManyScript). Like claim, it runs even when ctx ended during the block, so the id does not
 // wait in claiming for claimTimeout; it is then handed straight back.
 func (q *Queue) claimMany(ctx context.Context, id, lease, base string, limit int) ([]domain.Lease, error) {
 	if ctx.Err() != nil {
 		// Claim (and release) only the id we woke for: taking more just to put it back
 		// would reorder ready for nothing.
-		_, _, _ = q.claim(ctx, id, lease, newToken())
+		_, _, _ = q.claim(ctx, id, lease)
 		return nil, ctx.Err()
 	}
 	k := q.keys
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
 	defer cancel()
-	ids, err := claimManyScript.Run(cctx, q.client, []string{k.claiming, k.claimSeen, k.ready, k.leased, k.tokens},
-		id, lease, base, limit).StringSlice()
+	ids, err := claimManyScript.Run(cctx, q.client, k.queue, id, lease, base, limit).StringSlice()
 	if err != nil {
 		return nil, q.dequeueErr(ctx, err)
 	}

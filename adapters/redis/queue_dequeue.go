@@ -21,8 +21,7 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 			return domain.Lease{}, err
 		}
 		token := newToken()
-		res, err := dequeueScript.Run(ctx, q.client,
-			[]string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate},
+		res, err := dequeueScript.Run(ctx, q.client, k.queue,
 			lease, token, promoteEvery.Milliseconds(), promoteBatch, claimTimeout.Milliseconds()).Slice()
 		if err != nil {
 			return domain.Lease{}, q.dequeueErr(ctx, err)
@@ -42,7 +41,7 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 			}
 			return domain.Lease{}, q.dequeueErr(ctx, err)
 		}
-		l, claimed, err := q.claim(ctx, id, lease, token)
+		l, claimed, err := q.claim(ctx, id, lease)
 		if err != nil || claimed {
 			return l, err
 		}
@@ -50,22 +49,23 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 	}
 }
 
-// claim leases an id that blockForReady moved to claiming. It runs even when ctx ended
-// during the block (go-redis finishes a blocking command regardless), so the id is not
-// left in claiming until claimTimeout; it is then handed straight back.
-func (q *Queue) claim(ctx context.Context, id, lease, token string) (domain.Lease, bool, error) {
-	k := q.keys
+// claim leases one ready id, by priority, after blockForReady moved id to claiming (see
+// claimManyScript): usually id itself, unless an id of higher priority arrived meanwhile.
+// It runs even when ctx ended during the block (go-redis finishes a blocking command
+// regardless), so the id is not left in claiming until claimTimeout; it is then handed
+// straight back.
+func (q *Queue) claim(ctx context.Context, id, lease string) (domain.Lease, bool, error) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
 	defer cancel()
-	n, err := claimScript.Run(cctx, q.client, []string{k.claiming, k.claimSeen, k.leased, k.tokens},
-		id, lease, token).Int()
+	base := newToken()
+	ids, err := claimManyScript.Run(cctx, q.client, q.keys.queue, id, lease, base, 1).StringSlice()
 	if err != nil {
 		return domain.Lease{}, false, q.dequeueErr(ctx, err)
 	}
-	if n == 0 {
+	if len(ids) == 0 {
 		return domain.Lease{}, false, nil
 	}
-	l := domain.Lease{TaskID: id, Token: token}
+	l := batchLeases(ids, base)[0]
 	if ctx.Err() != nil {
 		_ = q.Release(cctx, l, time.Time{}) // best effort: otherwise the lease expires
 		return domain.Lease{}, false, ctx.Err()

@@ -12,61 +12,71 @@ local function now_ms()
 end
 `
 
+// luaQueue is the preamble of the scripts that take keys.queue (see luaQueueKeys).
+const luaQueue = luaNow + luaQueueKeys + luaLanes
+
 // enqueueScript adds an id unless the queue already holds it.
 //
-//	KEYS[1] members SET, KEYS[2] ready LIST, KEYS[3] delayed ZSET
-//	ARGV[1] id, ARGV[2] not-before in Unix ms (0: now)
+//	KEYS as luaQueueKeys
+//	ARGV[1] id, ARGV[2] not-before in Unix ms (0: now), ARGV[3] priority (1..4)
 //	returns 1 when added, 0 when the id was already waiting or leased
-var enqueueScript = goredis.NewScript(luaNow + `
-if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+var enqueueScript = goredis.NewScript(luaQueue + `
+if redis.call('HSETNX', ENTRIES, ARGV[1], ARGV[3]) == 0 then return 0 end
 local nb = tonumber(ARGV[2])
 if nb > 0 and nb > now_ms() then
-  redis.call('ZADD', KEYS[3], nb, ARGV[1])
-else
-  redis.call('LPUSH', KEYS[2], ARGV[1])
+  redis.call('ZADD', DELAYED, nb, ARGV[1])
+  return 1
 end
+local p = lane_of(ARGV[3])
+redis.call('LPUSH', LANES[p], ARGV[1])
+if p ~= DEFAULT then wake_if_idle() end
 return 1
 `)
 
-// luaPromote moves due work to ready; dequeueScript and dequeueManyScript use it, with the
-// same KEYS layout. promote_due: delayed ids whose time has come go to the back of ready in
+// luaPromote moves due work to ready (after luaQueue); dequeueScript and dequeueManyScript
+// use it. promote_due: delayed ids whose time has come go to the back of their lanes in
 // due order, and expired leases to the front (they waited longest). Both cost O(log n)
 // when nothing is due. recover_claims: ids left in claiming by a consumer that vanished
-// between BLMOVE and claim go back to ready claim_timeout after a recovery pass first saw
-// them there. next_due: the ms until the next delayed id or lease falls due (-1: nothing
-// scheduled), which a consumer that found nothing ready may wait.
+// between BLMOVE and claim go back to their lane claim_timeout after a recovery pass first
+// saw them there (a wake marker left there is dropped). next_due: the ms until the next
+// delayed id or lease falls due (-1: nothing scheduled), which a consumer that found
+// nothing ready may wait.
 const luaPromote = `
 local function promote_due(now, batch)
-  local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, batch)
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, batch)
   if #due > 0 then
-    redis.call('ZREM', KEYS[2], unpack(due))
-    redis.call('LPUSH', KEYS[1], unpack(due))
+    redis.call('ZREM', DELAYED, unpack(due))
+    push_ready(due, redis.call('HMGET', ENTRIES, unpack(due)), false)
   end
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, batch)
+  local expired = redis.call('ZRANGEBYSCORE', LEASED, '-inf', now, 'LIMIT', 0, batch)
   if #expired > 0 then
-    redis.call('ZREM', KEYS[3], unpack(expired))
-    redis.call('HDEL', KEYS[4], unpack(expired))
-    redis.call('RPUSH', KEYS[1], unpack(expired))
+    redis.call('ZREM', LEASED, unpack(expired))
+    redis.call('HDEL', TOKENS, unpack(expired))
+    push_ready(expired, redis.call('HMGET', ENTRIES, unpack(expired)), true)
   end
 end
 
 local function recover_claims(now, claim_timeout)
-  local claiming = redis.call('LRANGE', KEYS[5], 0, -1)
+  local claiming = redis.call('LRANGE', CLAIMING, 0, -1)
   for _, id in ipairs(claiming) do
-    local seen = redis.call('HGET', KEYS[6], id)
+    local seen = redis.call('HGET', CLAIM_SEEN, id)
     if not seen then
-      redis.call('HSET', KEYS[6], id, now)
+      redis.call('HSET', CLAIM_SEEN, id, now)
     elseif now - tonumber(seen) > claim_timeout then
-      redis.call('LREM', KEYS[5], 1, id)
-      redis.call('HDEL', KEYS[6], id)
-      redis.call('RPUSH', KEYS[1], id)
+      redis.call('LREM', CLAIMING, 1, id)
+      redis.call('HDEL', CLAIM_SEEN, id)
+      if id == MARK then
+        marker_taken()
+      else
+        push_ready({id}, {redis.call('HGET', ENTRIES, id)}, true)
+      end
     end
   end
 end
 
 local function next_due(now)
   local wait = -1
-  for _, k in ipairs({KEYS[2], KEYS[3]}) do
+  for _, k in ipairs({DELAYED, LEASED}) do
     local head = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
     if head[2] then
       local w = math.max(0, tonumber(head[2]) - now)
@@ -77,45 +87,31 @@ local function next_due(now)
 end
 `
 
-// dequeueScript promotes due work when needed and leases the oldest ready id. Due work is
-// promoted when ready is empty (the caller would block otherwise) and, like claim recovery,
-// at most once per promote interval (the gate key) besides.
+// dequeueScript promotes due work when needed and leases the ready id of highest priority
+// (the oldest of its lane). Due work is promoted when nothing is ready (the caller would
+// block otherwise) and, like claim recovery, at most once per promote interval (the gate
+// key) besides. Checking the default lane first keeps the common case at one LLEN.
 //
-//	KEYS[1] ready LIST, KEYS[2] delayed ZSET, KEYS[3] leased ZSET, KEYS[4] tokens HASH,
-//	KEYS[5] claiming LIST, KEYS[6] claim-seen HASH, KEYS[7] promote gate STRING
+//	KEYS as luaQueueKeys
 //	ARGV[1] lease ms, ARGV[2] token, ARGV[3] promote interval ms, ARGV[4] promotion batch,
 //	ARGV[5] claim timeout ms
 //	returns {id, 0} when an id was leased; {"", wait} when none is ready, wait being the ms
 //	until the next delayed id or lease falls due (-1: nothing scheduled)
-var dequeueScript = goredis.NewScript(luaNow + luaPromote + `
+var dequeueScript = goredis.NewScript(luaQueue + luaPromote + `
 local now = now_ms()
-if redis.call('SET', KEYS[7], '1', 'PX', ARGV[3], 'NX') then
+if redis.call('SET', GATE, '1', 'PX', ARGV[3], 'NX') then
   promote_due(now, tonumber(ARGV[4]))
   recover_claims(now, tonumber(ARGV[5]))
-elseif redis.call('LLEN', KEYS[1]) == 0 then
+elseif redis.call('LLEN', READY) == 0 and not others_ready() then
   promote_due(now, tonumber(ARGV[4]))
 end
-local id = redis.call('RPOP', KEYS[1])
+local id = pop_ready(1)[1]
 if id then
-  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[1]), id)
-  redis.call('HSET', KEYS[4], id, ARGV[2])
+  redis.call('ZADD', LEASED, now + tonumber(ARGV[1]), id)
+  redis.call('HSET', TOKENS, id, ARGV[2])
   return {id, 0}
 end
 return {'', next_due(now)}
-`)
-
-// claimScript leases an id that this consumer's BLMOVE moved into claiming.
-//
-//	KEYS[1] claiming LIST, KEYS[2] claim-seen HASH, KEYS[3] leased ZSET, KEYS[4] tokens HASH
-//	ARGV[1] id, ARGV[2] lease ms, ARGV[3] token
-//	returns 1 when leased, 0 when the id is no longer in claiming (recovered by a
-//	promotion, or the data was lost)
-var claimScript = goredis.NewScript(luaNow + `
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], now_ms() + tonumber(ARGV[2]), ARGV[1])
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
-return 1
 `)
 
 // extendScript pushes a held lease's expiry to now + d.
@@ -131,32 +127,46 @@ return 1
 
 // ackScript removes a held id for good.
 //
-//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] members SET
+//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] entries HASH
 //	ARGV[1] id, ARGV[2] token
 //	returns 1 when removed, 0 when the token no longer holds the id
 var ackScript = goredis.NewScript(`
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 `)
 
-// releaseScript ends a held lease and makes the id deliverable again at not-before. An id
-// released for now goes to the front of ready: it already waited its turn once.
+// releaseScript ends a held lease and makes the id deliverable again at not-before, in
+// the lane of the priority it was enqueued with. An id released for now goes to the front
+// of its lane: it already waited its turn once.
 //
-//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] ready LIST, KEYS[4] delayed ZSET
+//	KEYS as luaQueueKeys
 //	ARGV[1] id, ARGV[2] token, ARGV[3] not-before in Unix ms (0: now)
 //	returns 1 when released, 0 when the token no longer holds the id
-var releaseScript = goredis.NewScript(luaNow + `
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
+var releaseScript = goredis.NewScript(luaQueue + `
+if redis.call('HGET', TOKENS, ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', LEASED, ARGV[1])
+redis.call('HDEL', TOKENS, ARGV[1])
 local nb = tonumber(ARGV[3])
 if nb > 0 and nb > now_ms() then
-  redis.call('ZADD', KEYS[4], nb, ARGV[1])
+  redis.call('ZADD', DELAYED, nb, ARGV[1])
 else
-  redis.call('RPUSH', KEYS[3], ARGV[1])
+  push_ready({ARGV[1]}, {redis.call('HGET', ENTRIES, ARGV[1])}, true)
 end
 return 1
+`)
+
+// depthScript counts the waiting ids: every lane and the delayed set, less the wake
+// marker when it sits in the default lane (it is no id).
+//
+//	KEYS as luaQueueKeys
+//	returns the count
+var depthScript = goredis.NewScript(luaQueue + `
+local n = ready_len() + redis.call('ZCARD', DELAYED)
+if redis.call('EXISTS', WAKE) == 1 and not redis.call('LPOS', CLAIMING, MARK) then
+  n = n - 1
+end
+return n
 `)

@@ -64,6 +64,9 @@ func RequireSameTask(t *testing.T, want, got domain.Task) {
 	requireSameTimePtr(t, want.StartedAt, got.StartedAt, "StartedAt")
 	requireSameTimePtr(t, want.FinishedAt, got.FinishedAt, "FinishedAt")
 	requireSameCallback(t, want.Callback, got.Callback)
+	requireSameTimePtr(t, want.RunAt, got.RunAt, "RunAt")
+	require.Equal(t, want.Priority, got.Priority, "Priority")
+	require.Equal(t, want.ParentID, got.ParentID, "ParentID")
 }
 
 // RequireSameArtifact fails unless every field of got matches want.

@@ -44,6 +44,7 @@ func NewTask(opts ...TaskOption) domain.Task {
 		Params:         json.RawMessage(`{"msg":"hello"}`),
 		TimeoutSeconds: 60,
 		ClientID:       "contract",
+		Priority:       domain.DefaultPriority,
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
@@ -74,6 +75,17 @@ func WithUpdatedAt(at time.Time) TaskOption {
 	}
 }
 
+// WithParentID sets the parent task's id.
+func WithParentID(id string) TaskOption { return func(t *domain.Task) { t.ParentID = id } }
+
+// WithRunAt makes the task scheduled, due at at.
+func WithRunAt(at time.Time) TaskOption {
+	return func(t *domain.Task) {
+		t.Status = domain.StatusScheduled
+		t.RunAt = &at
+	}
+}
+
 // WithParams sets the params JSON.
 func WithParams(raw string) TaskOption {
 	return func(t *domain.Task) { t.Params = json.RawMessage(raw) }
@@ -101,6 +113,10 @@ func FullTask(opts ...TaskOption) domain.Task {
 		t.UpdatedAt = finished
 		t.StartedAt = &started
 		t.FinishedAt = &finished
+		runAt := now.Add(-4 * time.Second)
+		t.RunAt = &runAt
+		t.Priority = 3
+		t.ParentID = NewID()
 	})
 	for _, o := range opts {
 		o(&t)

@@ -62,6 +62,11 @@ func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue, opts QueueOpti
 		{"Release", "StaleTokenIsLeaseLost", queueReleaseStale},
 		{"Contains", "TracksLifecycle", queueContains},
 		{"Depth", "CountsWaitingNotLeased", queueDepth},
+		{"Priority", "HighestFirstFIFOWithin", queuePriorityOrder},
+		{"Priority", "DelayedBecomeReadyInPriorityOrder", queueDelayedByPriority},
+		{"Priority", "ReleaseKeepsPriority", queueReleaseKeepsPriority},
+		{"Priority", "ExpiredLeaseKeepsPriority", queueExpiryKeepsPriority},
+		{"Priority", "WakesBlockedConsumerForEveryPriority", s.wakesForEveryPriority},
 	})
 }
 

@@ -45,6 +45,9 @@ func BatchQueue(t *testing.T, newQueue func(t *testing.T) BatchingQueue, opts Qu
 		{"DequeueMany", "ConcurrentConsumersGetEachIDOnce", s.concurrent},
 		{"AckMany", "MixOfHeldAndLost", batchAckMix},
 		{"AckMany", "SecondAckIsLost", batchAckTwice},
+		{"Priority", "DequeueManyHighestFirstFIFOWithin", batchDequeueByPriority},
+		{"Priority", "HigherPriorityOvertakesEarlierBatch", batchDequeueHighestFirst},
+		{"Priority", "DelayedBecomeReadyInPriorityOrder", batchDelayedByPriority},
 	})
 }
 

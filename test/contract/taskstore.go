@@ -40,6 +40,8 @@ func TaskStore(t *testing.T, newStore func(t *testing.T) ports.TaskStore) {
 		{"ListStale", "CursorBreaksTiesByID", taskListStaleTies},
 		{"ListStale", "CursorPastEndIsEmpty", taskListStalePastEnd},
 		{"CountByTypeStatus", "Counts", taskCount},
+		{"Create", "StoresSchedulingFields", taskScheduleFieldsRoundTrip},
+		{"List", "FiltersScheduledAndParent", taskListScheduledAndParent},
 	})
 }
 

@@ -53,11 +53,13 @@ func taskUpdateClears(t *testing.T, s ports.TaskStore) {
 	task := FullTask(WithStatus(domain.StatusRunning))
 	createTask(t, s, task)
 	want := task
-	want.Result, want.Error, want.StartedAt, want.FinishedAt = nil, nil, nil, nil
+	want.Result, want.Error, want.StartedAt, want.FinishedAt, want.RunAt = nil, nil, nil, nil, nil
 	want.CancelRequested = false
+	want.ParentID = ""
 	want.Status = domain.StatusQueued
 	_, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
-		cur.Result, cur.Error, cur.StartedAt, cur.FinishedAt = nil, nil, nil, nil
+		cur.Result, cur.Error, cur.StartedAt, cur.FinishedAt, cur.RunAt = nil, nil, nil, nil, nil
+		cur.ParentID = ""
 		cur.CancelRequested = false
 		cur.Status = domain.StatusQueued
 		return nil

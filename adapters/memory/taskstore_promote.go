@@ -1,0 +1,58 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"taskrunner/domain"
+	"taskrunner/ports"
+)
+
+var _ ports.DuePromoter = (*TaskStore)(nil)
+
+// PromoteDue sets up to limit scheduled tasks whose RunAt is at or before now to queued,
+// earliest RunAt first. It reads only the scheduled tasks (kept in s.scheduled), not the
+// whole store.
+func (s *TaskStore) PromoteDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if limit <= 0 {
+		return 0, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []*domain.Task
+	for id := range s.scheduled {
+		if t := s.tasks[id]; t.RunAt == nil || !t.RunAt.After(now) {
+			due = append(due, t)
+		}
+	}
+	slices.SortFunc(due, func(a, b *domain.Task) int {
+		if a.RunAt != nil && b.RunAt != nil {
+			if c := a.RunAt.Compare(*b.RunAt); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	due = due[:min(limit, len(due))]
+	for _, t := range due {
+		c := t.Clone()
+		c.Status = domain.StatusQueued
+		c.UpdatedAt = now
+		s.replaceLocked(&c)
+	}
+	return len(due), nil
+}
+
+// trackScheduledLocked keeps s.scheduled in step with t's status.
+func (s *TaskStore) trackScheduledLocked(t *domain.Task) {
+	if t.Status == domain.StatusScheduled {
+		s.scheduled[t.ID] = struct{}{}
+		return
+	}
+	delete(s.scheduled, t.ID)
+}
