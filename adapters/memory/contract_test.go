@@ -88,3 +88,9 @@ func freshAndShared[A any](t *testing.T, suite func(*testing.T, func(*testing.T)
 		suite(t, func(*testing.T) A { return a })
 	})
 }
+
+func TestScheduleStoreContract(t *testing.T) {
+	t.Parallel()
+	// Fresh only: FireDue takes any due schedule, so the suite cannot share a store.
+	contract.ScheduleStore(t, func(*testing.T) ports.ScheduleStore { return memory.NewScheduleStore() })
+}

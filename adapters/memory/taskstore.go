@@ -114,6 +114,9 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) {
 			continue
 		}
+		if f.ScheduleID != "" && t.ScheduleID != f.ScheduleID {
+			continue
+		}
 		if len(page.Tasks) == limit {
 			page.NextAfter = page.Tasks[limit-1].ID
 			break

@@ -33,3 +33,11 @@ func TestRunStoreContract(t *testing.T) {
 		return postgres.NewRunStore(db)
 	})
 }
+
+func TestScheduleStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.ScheduleStore(t, func(t *testing.T) ports.ScheduleStore {
+		db, _ := setup(t)
+		return postgres.NewScheduleStore(db)
+	})
+}

@@ -28,6 +28,7 @@ type taskArrays struct {
 	holder                               []string
 	createdAt, updatedAt                 []time.Time
 	startedAt, finishedAt                []*time.Time
+	scheduleID                           []*string
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -39,6 +40,7 @@ func newTaskArrays(n int) *taskArrays {
 		cancelRequested: make([]bool, 0, n), holder: make([]string, 0, n),
 		createdAt: make([]time.Time, 0, n), updatedAt: make([]time.Time, 0, n),
 		startedAt: make([]*time.Time, 0, n), finishedAt: make([]*time.Time, 0, n),
+		scheduleID: make([]*string, 0, n),
 	}
 }
 
@@ -66,6 +68,7 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.updatedAt = append(a.updatedAt, t.UpdatedAt)
 	a.startedAt = append(a.startedAt, t.StartedAt)
 	a.finishedAt = append(a.finishedAt, t.FinishedAt)
+	a.scheduleID = append(a.scheduleID, scheduleColumn(t))
 	return nil
 }
 
@@ -75,6 +78,7 @@ func (a *taskArrays) args() []any {
 		a.id, a.typ, a.status, a.params, a.result, a.errJSON,
 		a.attempts, a.maxRetries, a.timeoutSeconds, a.idempotencyKey, a.clientID, a.cancelRequested, a.holder,
 		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
+		a.scheduleID,
 	}
 }
 

@@ -15,6 +15,7 @@ var taskColumns = []string{
 	"id", "type", "status", "params", "result", "error", "attempts", "max_retries",
 	"timeout_seconds", "idempotency_key", "client_id", "cancel_requested", "holder",
 	"created_at", "updated_at", "started_at", "finished_at",
+	"schedule_id",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -23,6 +24,7 @@ var taskColumnTypes = []string{
 	"uuid", "text", "text", "jsonb", "jsonb", "jsonb", "integer", "integer",
 	"integer", "text", "text", "boolean", "text",
 	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
+	"uuid",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -37,6 +39,7 @@ type taskRow struct {
 	holder                  string
 	createdAt, updatedAt    time.Time
 	startedAt, finishedAt   *time.Time
+	scheduleID              *string
 }
 
 func (r *taskRow) dest() []any {
@@ -44,6 +47,7 @@ func (r *taskRow) dest() []any {
 		&r.id, &r.typ, &r.status, &r.params, &r.result, &r.errJSON, &r.attempts, &r.maxRetries,
 		&r.timeoutSeconds, &r.idempotencyKey, &r.clientID, &r.cancelRequested, &r.holder,
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
+		&r.scheduleID,
 	}
 }
 
@@ -68,6 +72,9 @@ func (r *taskRow) task() (domain.Task, error) {
 	if r.idempotencyKey != nil {
 		t.IdempotencyKey = *r.idempotencyKey
 	}
+	if r.scheduleID != nil {
+		t.ScheduleID = *r.scheduleID
+	}
 	if r.errJSON != nil {
 		var e domain.TaskError
 		if err := json.Unmarshal(r.errJSON, &e); err != nil {
@@ -88,6 +95,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
 		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
+		scheduleColumn(t),
 	}, nil
 }
 
@@ -109,6 +117,14 @@ func keyColumn(t *domain.Task) *string {
 		return nil
 	}
 	return &t.IdempotencyKey
+}
+
+// scheduleColumn is t's schedule id, or nil (NULL) for a task no schedule fired.
+func scheduleColumn(t *domain.Task) *string {
+	if t.ScheduleID == "" {
+		return nil
+	}
+	return &t.ScheduleID
 }
 
 // jsonArg passes JSON bytes to a jsonb parameter; nil is SQL NULL.
