@@ -39,6 +39,7 @@ type taskView struct {
 	UpdatedAt      string            `json:"updated_at"`
 	StartedAt      *string           `json:"started_at"`
 	FinishedAt     *string           `json:"finished_at"`
+	ScheduleID     *string           `json:"schedule_id"`
 }
 
 func newTaskView(t domain.Task) taskView {
@@ -55,7 +56,16 @@ func newTaskView(t domain.Task) taskView {
 		Attempts: t.Attempts, MaxRetries: t.MaxRetries, TimeoutSeconds: t.TimeoutSeconds,
 		CreatedAt: formatTime(t.CreatedAt), UpdatedAt: formatTime(t.UpdatedAt),
 		StartedAt: formatTimePtr(t.StartedAt), FinishedAt: formatTimePtr(t.FinishedAt),
+		ScheduleID: optional(t.ScheduleID),
 	}
+}
+
+// optional is s, or nil (null) when it is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // taskListView is one page of GET /tasks.
