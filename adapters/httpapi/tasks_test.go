@@ -26,7 +26,8 @@ func TestSubmitTaskReturnsTheTaskAsAPIMDShowsIt(t *testing.T) {
 	}
 	sort.Strings(keys)
 	require.Equal(t, []string{"attempts", "created_at", "error", "finished_at", "id", "max_retries", "params",
-		"result", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
+		"result", "schedule_id", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
+	require.Nil(t, task["schedule_id"])
 	require.Equal(t, "echo", task["type"])
 	require.Equal(t, "queued", task["status"])
 	require.Equal(t, map[string]any{"msg": "hello"}, task["params"])
