@@ -53,7 +53,9 @@ func TestCheckScheduleNameAndOverlap(t *testing.T) {
 // everyMinute is a Recurrence of whole minutes, enough to check the schedule's own rules.
 type everyMinute struct{}
 
-func (everyMinute) Next(after time.Time) time.Time { return after.Truncate(time.Minute).Add(time.Minute) }
+func (everyMinute) Next(after time.Time) time.Time {
+	return after.Truncate(time.Minute).Add(time.Minute)
+}
 
 type never struct{}
 
