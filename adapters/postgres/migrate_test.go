@@ -72,9 +72,11 @@ func TestCheckSchemaMessages(t *testing.T) {
 	require.NoError(t, err)
 
 	require.NoError(t, postgres.MigrateDown(ctx, url, 1))
+	below, _, err := postgres.MigrateVersion(ctx, url) // versions may skip numbers
+	require.NoError(t, err)
 	err = postgres.CheckSchema(ctx, url)
 	require.EqualError(t, err, fmt.Sprintf("database schema is at version %d, this build needs %d: "+
-		"run `taskrunner migrate up` (or `make init-db`)", required-1, required))
+		"run `taskrunner migrate up` (or `make init-db`)", below, required))
 
 	// A newer schema than the build, and a half-applied migration, are refused too.
 	execSQL(t, url, "UPDATE schema_migrations SET version = $1", int64(required)+1)
