@@ -35,6 +35,8 @@ type SubmitInput struct {
 	RunAt        string
 	DelaySeconds *int
 	Priority     *int // nil: domain.DefaultPriority
+	// ScheduleID is set by the scheduler on the tasks a schedule fires; clients cannot set it.
+	ScheduleID string
 }
 
 // ListInput is a listing request as the API received it (strings, validated here).
@@ -46,6 +48,8 @@ type ListInput struct {
 	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
 	// for the first page. How a client carries it between pages is the API's business.
 	After string
+	// ScheduleID lists only the tasks that schedule fired; "" for any.
+	ScheduleID string
 }
 
 // TaskDeps are the ports the task service needs.
@@ -94,6 +98,12 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 // slot of the rate limit (and is answered even when the client has none left): a client
 // retrying after a lost response must get its task, not a 429.
 func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
+	return s.submit(ctx, in, true)
+}
+
+// submit is Submit, with the client's rate limit applied only when metered: the tasks a
+// schedule fires are the operator's plan, not a client's burst.
+func (s *TaskService) submit(ctx context.Context, in SubmitInput, metered bool) (domain.Task, bool, error) {
 	t, err := s.prepare(in)
 	if err != nil {
 		return domain.Task{}, false, err
@@ -107,8 +117,10 @@ func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, 
 			return domain.Task{}, false, err
 		}
 	}
-	if err := s.allow(ctx, in.ClientID, 1); err != nil {
-		return domain.Task{}, false, err
+	if metered {
+		if err := s.allow(ctx, in.ClientID, 1); err != nil {
+			return domain.Task{}, false, err
+		}
 	}
 	stored, created, err := s.create(ctx, t)
 	if err != nil || !created {
@@ -189,6 +201,7 @@ func (s *TaskService) prepare(in SubmitInput) (domain.Task, error) {
 		ClientID:       in.ClientID,
 		RunAt:          runAt,
 		Priority:       priority,
+		ScheduleID:     in.ScheduleID,
 		CreatedAt:      now,
 		UpdatedAt:      now,
 		Callback:       callback,
@@ -241,6 +254,12 @@ func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, 
 		f.Limit = *in.Limit
 	}
 	f.After = in.After
+	if in.ScheduleID != "" {
+		if !domain.ValidID(in.ScheduleID) {
+			return domain.TaskPage{}, domain.InvalidRequest("schedule_id", "schedule_id must be a schedule id (a UUID)")
+		}
+		f.ScheduleID = in.ScheduleID
+	}
 	return s.deps.Store.List(ctx, f)
 }
 

@@ -29,6 +29,7 @@ type httpServerParams struct {
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
 	Runs      *application.RunService
+	Schedules *application.ScheduleService
 	Health    map[string]ports.Pinger
 	Metrics   *metrics.Metrics
 	Clock     ports.Clock
@@ -37,7 +38,7 @@ type httpServerParams struct {
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
-		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Health: p.Health,
+		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Schedules: p.Schedules, Health: p.Health,
 		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies})

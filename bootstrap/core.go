@@ -19,6 +19,8 @@ var coreModule = fx.Module("core",
 		newTaskService,
 		newArtifactService,
 		application.NewRunService,
+		newScheduleDeps,
+		application.NewScheduleService,
 		fx.Annotate(newSearchProviders, fx.ParamTags(searchProviderGroup)),
 	),
 )

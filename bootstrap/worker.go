@@ -12,11 +12,12 @@ import (
 // workerModule runs the task workers and the reconciler, started after everything they use
 // and stopped (drained) before it.
 var workerModule = fx.Module("worker",
-	fx.Provide(newWorker, newReconciler, newPromoter),
-	fx.Invoke(func(lc fx.Lifecycle, w *application.Worker, r *application.Reconciler, p *application.Promoter) {
+	fx.Provide(newWorker, newReconciler, newPromoter, newScheduler),
+	fx.Invoke(func(lc fx.Lifecycle, w *application.Worker, r *application.Reconciler, p *application.Promoter, sc *application.Scheduler) {
 		lc.Append(fx.Hook{OnStart: w.Start, OnStop: w.Stop})
 		lc.Append(fx.Hook{OnStart: r.Start, OnStop: r.Stop})
 		lc.Append(fx.Hook{OnStart: p.Start, OnStop: p.Stop})
+		lc.Append(fx.Hook{OnStart: sc.Start, OnStop: sc.Stop})
 	}),
 )
 

@@ -17,6 +17,7 @@ const (
 	CodeUnauthorized          Code = "unauthorized"
 	CodeTaskNotFound          Code = "task_not_found"
 	CodeArtifactNotFound      Code = "artifact_not_found"
+	CodeScheduleNotFound      Code = "schedule_not_found"
 	CodeTaskAlreadyFinished   Code = "task_already_finished"
 	CodeArtifactSizeExceeded  Code = "artifact_size_exceeded"
 	CodeRateLimitExceeded     Code = "rate_limit_exceeded"

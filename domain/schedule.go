@@ -1,72 +1,183 @@
 package domain
 
-import "time"
-
-// Priorities of API.md: 1 is the highest, 4 the lowest; a task asks for none gets 2.
-const (
-	MinPriority     = 1
-	MaxPriority     = 4
-	DefaultPriority = 2
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
 )
 
-// MaxDelaySeconds is the furthest ahead a task may be deferred (30 days), by delay_seconds
-// or run_at alike: a queue entry and a record row are cheap, but nothing from outside
-// should park work without a bound.
-const MaxDelaySeconds = 2_592_000
+// Overlap says what a schedule does when a due time comes while the task it fired last
+// has not finished yet.
+type Overlap string
 
-// ResolvePriority returns the requested priority, DefaultPriority when none was asked
-// for, or task_rejected_invalid_params naming priority.
-func ResolvePriority(requested *int) (int, error) {
-	if requested == nil {
-		return DefaultPriority, nil
-	}
-	if *requested < MinPriority || *requested > MaxPriority {
-		return 0, InvalidParams("priority", "priority must be between %d (highest) and %d, got %d", MinPriority, MaxPriority, *requested)
-	}
-	return *requested, nil
+// Overlap policies: OverlapSkip lets that due time pass without a task (the default, so a
+// slow task never piles up copies of itself); OverlapAllow fires regardless.
+const (
+	OverlapAllow Overlap = "allow"
+	OverlapSkip  Overlap = "skip"
+)
+
+// Bounds of a schedule's fields, so nothing a client sends costs without limit.
+const (
+	MaxScheduleNameLen = 200
+	MaxCronLen         = 200
+	MaxTimezoneLen     = 64
+	// MaxSchedules caps how many schedules exist: GET /schedules returns them all, and the
+	// scheduler scans the due ones.
+	MaxSchedules = 1000
+	// MinEveryInterval is the shortest "@every" interval (API.md): a schedule fires at
+	// most once a second.
+	MinEveryInterval = time.Second
+)
+
+// Recurrence is a parsed cron expression in its time zone.
+type Recurrence interface {
+	// Next returns the first due time strictly after after, in UTC, or the zero time when
+	// there is none (an expression that never matches again).
+	Next(after time.Time) time.Time
 }
 
-// ResolveRunAt turns a submission's run_at (RFC 3339, "" for none) or delay_seconds (nil
-// for none) into the time the task is due. It returns nil when the task is due now: no
-// deferral was asked for, or the time asked for is not after now (a past run_at means
-// now). Both at once, a malformed run_at, or a time beyond MaxDelaySeconds from now is
-// task_rejected_invalid_params naming the field.
-func ResolveRunAt(runAt string, delaySeconds *int, now time.Time) (*time.Time, error) {
-	var due time.Time
+// Schedule fires a task request on a cron expression. Task is the task request as the API
+// accepted it (a JSON object, validated when stored); it goes through the same submit path
+// as a POST /tasks each time the schedule fires.
+type Schedule struct {
+	ID       string
+	Name     string
+	Cron     string
+	Timezone string // IANA name; "UTC" by default
+	Task     json.RawMessage
+	Enabled  bool
+	Overlap  Overlap
+	// NextRunAt is the due time the scheduler fires next; nil while disabled (or when the
+	// expression never matches again).
+	NextRunAt  *time.Time
+	LastRunAt  *time.Time // when it last fired a task; nil before the first
+	LastTaskID string     // the task it fired last; "" before the first
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Clone returns a deep copy, as Task.Clone does: stores hand out clones.
+func (s Schedule) Clone() Schedule {
+	c := s
+	c.Task = slices.Clone(s.Task)
+	if s.NextRunAt != nil {
+		c.NextRunAt = timePtr(*s.NextRunAt)
+	}
+	if s.LastRunAt != nil {
+		c.LastRunAt = timePtr(*s.LastRunAt)
+	}
+	return c
+}
+
+// Plan sets NextRunAt to the first due time after now, or nil while the schedule is
+// disabled. An enabled expression that never matches is refused (422 naming cron): a
+// schedule that can never fire is a mistake, not a choice.
+func (s *Schedule) Plan(r Recurrence, now time.Time) error {
+	s.NextRunAt = nil
+	if !s.Enabled {
+		return nil
+	}
+	next := r.Next(now)
+	if next.IsZero() {
+		return InvalidParams("cron", "cron expression %q never matches a future time", s.Cron)
+	}
+	s.NextRunAt = timePtr(next.UTC())
+	return nil
+}
+
+// Fired records that the schedule fired taskID at now and moves NextRunAt to the first due
+// time after now. Computing from now rather than from the due time is what makes a
+// schedule fire once after downtime instead of once per missed slot.
+func (s *Schedule) Fired(r Recurrence, taskID string, now time.Time) {
+	s.LastRunAt = timePtr(now)
+	s.LastTaskID = taskID
+	s.Skipped(r, now)
+}
+
+// Skipped moves NextRunAt past now without firing: the due time passes without a task.
+func (s *Schedule) Skipped(r Recurrence, now time.Time) {
+	s.UpdatedAt = now
+	s.NextRunAt = nil
+	if next := r.Next(now); !next.IsZero() {
+		s.NextRunAt = timePtr(next.UTC())
+	}
+}
+
+// ScheduleSlotKey is the idempotency key of the task a schedule fires for one due time:
+// a process that fired the slot and died before advancing the schedule leaves a task
+// that the next attempt finds by this key instead of creating a second one.
+func ScheduleSlotKey(scheduleID string, due time.Time) string {
+	return scheduleID + "@" + due.UTC().Format(time.RFC3339Nano)
+}
+
+// CheckScheduleName validates a schedule's name: required, bounded, storable.
+func CheckScheduleName(name string) error {
 	switch {
-	case runAt != "" && delaySeconds != nil:
-		return nil, InvalidParams("delay_seconds", "give run_at or delay_seconds, not both")
-	case delaySeconds != nil:
-		if *delaySeconds < 0 || *delaySeconds > MaxDelaySeconds {
-			return nil, InvalidParams("delay_seconds", "delay_seconds must be between 0 and %d, got %d", MaxDelaySeconds, *delaySeconds)
-		}
-		due = now.Add(time.Duration(*delaySeconds) * time.Second)
-	case runAt != "":
-		t, err := time.Parse(time.RFC3339, runAt)
-		if err != nil {
-			return nil, InvalidParams("run_at", "run_at must be an RFC 3339 time such as 2030-01-02T15:04:05Z, got %q", runAt)
-		}
-		if t.After(now.Add(MaxDelaySeconds * time.Second)) {
-			return nil, InvalidParams("run_at", "run_at may be at most %d seconds (30 days) ahead", MaxDelaySeconds)
-		}
-		due = t.UTC()
-	default:
-		return nil, nil
+	case strings.TrimSpace(name) == "":
+		return InvalidParams("name", "name is required")
+	case len(name) > MaxScheduleNameLen:
+		return InvalidParams("name", "name may be at most %d bytes", MaxScheduleNameLen)
 	}
-	if !due.After(now) {
-		return nil, nil
-	}
-	// Microseconds: the precision PostgreSQL keeps, so the record and the queue agree.
-	due = due.Truncate(time.Microsecond)
-	return &due, nil
+	return CheckText("name", name)
 }
 
-// QueueItem is what puts t on the queue: due at RunAt while it is scheduled (now
-// otherwise), in its priority's lane.
-func (t *Task) QueueItem() QueueItem {
-	item := QueueItem{TaskID: t.ID, Priority: t.Priority}
-	if t.Status == StatusScheduled && t.RunAt != nil {
-		item.NotBefore = *t.RunAt
+// ParseOverlap returns the overlap policy named by s; "" is the default, skip.
+func ParseOverlap(s string) (Overlap, error) {
+	switch Overlap(s) {
+	case "":
+		return OverlapSkip, nil
+	case OverlapAllow, OverlapSkip:
+		return Overlap(s), nil
 	}
-	return item
+	return "", InvalidParams("overlap", "overlap must be %q or %q, got %q", OverlapAllow, OverlapSkip, s)
+}
+
+// LoadTimezone resolves an IANA zone name; "" is UTC. "Local" is refused: it would mean
+// whatever zone the machine that happens to fire the schedule is set to.
+func LoadTimezone(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	if len(name) > MaxTimezoneLen || CheckText("timezone", name) != nil || name == "Local" {
+		return nil, InvalidParams("timezone", "timezone must be an IANA zone name such as \"Europe/Berlin\"")
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, InvalidParams("timezone", "unknown timezone %q: use an IANA zone name such as \"Europe/Berlin\"", name)
+	}
+	return loc, nil
+}
+
+// CheckCronText applies the rules a cron expression must meet before it is parsed:
+// required, bounded, no zone prefix (the zone is the timezone field's), and an "@every"
+// interval of whole seconds, at least MinEveryInterval. The syntax itself is the cron
+// parser's (ports.CronParser).
+func CheckCronText(expr string) error {
+	trimmed := strings.TrimSpace(expr)
+	switch {
+	case trimmed == "":
+		return InvalidParams("cron", "cron is required")
+	case len(expr) > MaxCronLen:
+		return InvalidParams("cron", "cron may be at most %d bytes", MaxCronLen)
+	case CheckText("cron", expr) != nil:
+		return InvalidParams("cron", "cron must be valid UTF-8 text without NUL")
+	case strings.HasPrefix(trimmed, "TZ=") || strings.HasPrefix(trimmed, "CRON_TZ="):
+		return InvalidParams("cron", "cron may not carry a time zone; set the timezone field instead")
+	}
+	interval, ok := strings.CutPrefix(trimmed, "@every ")
+	if !ok {
+		return nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(interval))
+	switch {
+	case err != nil:
+		return InvalidParams("cron", "@every needs a duration such as 30s, 5m or 1h: %q", interval)
+	case d < MinEveryInterval:
+		return InvalidParams("cron", "@every interval must be at least %s, got %s", MinEveryInterval, d)
+	case d%time.Second != 0:
+		return InvalidParams("cron", "@every interval must be a whole number of seconds, got %s", d)
+	}
+	return nil
 }

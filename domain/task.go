@@ -94,6 +94,9 @@ type Task struct {
 	FinishedAt *time.Time
 	// Callback is the webhook to call when the task is final; nil when none was asked for.
 	Callback *Callback
+
+	// ScheduleID is the schedule that fired this task; "" when a client submitted it.
+	ScheduleID string
 }
 
 // Clone returns a deep copy: nothing a caller changes through the copy (the JSON bytes, the
@@ -271,6 +274,8 @@ type TaskFilter struct {
 	// After is the id of the last task of the previous page ("" for the first page); tasks
 	// are ordered by id descending, and ids are time-ordered (UUIDv7).
 	After string
+	// ScheduleID selects the tasks one schedule fired; "" for any.
+	ScheduleID string
 }
 
 // TaskPage is one page of a listing. NextAfter is the id of its last task, to pass as the

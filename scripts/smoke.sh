@@ -240,6 +240,31 @@ grep -q "\"id\": \"$hook_task\", \"verified\": true" "$work/hooks.jsonl" || fail
 ok "the webhook arrived, its signature verified as the README says"
 req POST /tasks '{"type":"echo","callback_url":"ftp://example.com/"}'; expect 422 "bad callback_url"
 [ "$(field .error.details.field)" = callback_url ] || fail "$body"; ok "an invalid callback_url is 422 naming it"
+# --- schedules: create, read, fire, list the fired tasks, change, delete ---
+req POST /schedules '{"name":"tick","cron":"@every 1s","timezone":"UTC","task":{"type":"echo","params":{"msg":"tick"}},"overlap":"allow"}'
+expect 201 "create schedule"; schedule_id=$(field .id)
+[ "$(field .next_run_at)" != null ] || fail "schedule without next_run_at: $body"; ok "POST /schedules -> $schedule_id"
+req GET /schedules; expect 200 "list schedules"
+[ "$(field "[.schedules[].id] | index(\"$schedule_id\")")" != null ] || fail "schedule not listed: $body"; ok "GET /schedules"
+fired=0
+for _ in $(seq 1 100); do
+  req GET "/tasks?schedule_id=$schedule_id"; expect 200 "tasks of the schedule"
+  fired=$(field '.tasks | length'); [ "$fired" -ge 2 ] && break
+  sleep 0.1
+done
+[ "$fired" -ge 2 ] || fail "the @every 1s schedule fired $fired tasks in 10s: $body"
+[ "$(field '.tasks[0].schedule_id')" = "$schedule_id" ] || fail "fired task without schedule_id: $body"
+ok "the @every 1s schedule fired $fired tasks, listed under schedule_id"
+req GET "/schedules/$schedule_id"; expect 200 "get schedule"
+[ "$(field .last_task_id)" != null ] || fail "schedule without last_task_id after firing: $body"; ok "GET /schedules/{id}"
+req PATCH "/schedules/$schedule_id" '{"cron":"0 9 * * 1-5","timezone":"Europe/Berlin","enabled":false}'
+expect 200 "patch schedule"; [ "$(field .enabled)/$(field .next_run_at)/$(field .cron)" = "false/null/0 9 * * 1-5" ] || fail "patch: $body"
+ok "PATCH /schedules/{id} disables it"
+req POST /schedules '{"name":"bad","cron":"every minute","task":{"type":"echo"}}'
+expect 422 "bad cron"; [ "$(field .error.details.field)" = cron ] || fail "$body"; ok "an invalid cron is 422 naming cron"
+req DELETE "/schedules/$schedule_id"; expect 204 "delete schedule"; ok "DELETE /schedules/{id}"
+req GET "/schedules/$schedule_id"; expect 404 "deleted schedule"
+[ "$(field .error.code)" = schedule_not_found ] || fail "$body"; ok "a deleted schedule is 404 schedule_not_found"
 
 # --- errors and operations ---
 req POST /tasks '{"type":'; expect 400 "bad JSON"; [ "$(field .error.code)" = invalid_request ] || fail "$body"; ok "malformed JSON is 400"

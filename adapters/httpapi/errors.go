@@ -30,6 +30,7 @@ var statusByCode = map[domain.Code]int{
 	domain.CodeUnauthorized:         http.StatusUnauthorized,
 	domain.CodeTaskNotFound:         http.StatusNotFound,
 	domain.CodeArtifactNotFound:     http.StatusNotFound,
+	domain.CodeScheduleNotFound:     http.StatusNotFound,
 	codeNotFound:                    http.StatusNotFound,
 	codeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	codeRangeNotSatisfiable:         http.StatusRequestedRangeNotSatisfiable,

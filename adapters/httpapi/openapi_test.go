@@ -23,7 +23,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		"/tasks": {"GET", "POST"}, "/tasks/batch": {"POST"}, "/tasks/{id}": {"GET"}, "/tasks/{id}/cancel": {"POST"},
 		"/tasks/{id}/artifacts": {"GET"}, "/search": {"POST"}, "/search/batch": {"POST"}, "/fetch": {"POST"},
 		"/artifacts": {"POST"}, "/artifacts/{id}/meta": {"GET"}, "/artifacts/{id}": {"GET"},
-		"/runs": {"GET"},
+		"/runs": {"GET"}, "/schedules": {"GET", "POST"}, "/schedules/{id}": {"GET", "PATCH", "DELETE"},
 	} {
 		item := doc.Paths.Value(path)
 		require.NotNil(t, item, path)
@@ -32,7 +32,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"SearchResult", "SearchBatchResult", "SearchProviderReport", "SearchResultsDocument",
-		"SearchBatchResultsDocument", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact", "RunLookup", "Run"} {
+		"SearchBatchResultsDocument", "FetchURLResult", "SleepResult", "Error", "Task", "Artifact", "RunLookup", "Run",
+		"Schedule", "ScheduleList", "ScheduleCreate", "SchedulePatch", "ScheduleTask"} {
 		require.Contains(t, doc.Components.Schemas, name)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"taskrunner/adapters/cronexpr"
 	"taskrunner/adapters/demo"
 	"taskrunner/adapters/httpapi"
 	"taskrunner/adapters/memory"
@@ -139,7 +140,12 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	tasks, err := application.NewTaskService(taskDeps)
 	require.NoError(t, err)
 	requests := &requestLog{}
-	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Runs: runs, Requests: requests, Log: log, Clock: clock}
+	schedules, err := application.NewScheduleService(application.ScheduleDeps{
+		Store: memory.NewScheduleStore(), Cron: cronexpr.Parser{}, Tasks: tasks, Decode: httpapi.DecodeScheduledTask,
+		Clock: clock, IDs: ids, Log: log,
+	})
+	require.NoError(t, err)
+	deps := httpapi.Deps{Tasks: tasks, Artifacts: artifacts, Runs: runs, Schedules: schedules, Requests: requests, Log: log, Clock: clock}
 	if !rc.noMetric {
 		deps.MetricsHandler = stubMetrics
 	}

@@ -38,6 +38,14 @@ func (s *Server) routes() {
 	s.get("/artifacts/:id", s.downloadArtifact)
 
 	s.get("/runs", s.lookupRuns)
+
+	if s.deps.Schedules != nil {
+		s.post("/schedules", s.createSchedule)
+		s.get("/schedules", s.listSchedules)
+		s.get("/schedules/:id", s.getSchedule)
+		s.patch("/schedules/:id", s.patchSchedule)
+		s.delete("/schedules/:id", s.deleteSchedule)
+	}
 }
 
 // get registers a protected GET (and, as Fiber does, HEAD) route that labels its requests
@@ -51,6 +59,16 @@ func (s *Server) get(path string, h fiber.Handler) {
 func (s *Server) post(path string, h fiber.Handler, gates ...fiber.Handler) {
 	chain := append([]fiber.Handler{labelled(path), s.authenticate}, gates...)
 	s.app.Post(path, append(chain, s.readBody, h)...)
+}
+
+// patch registers a protected PATCH route; its body is read after authentication, as post's.
+func (s *Server) patch(path string, h fiber.Handler) {
+	s.app.Patch(path, labelled(path), s.authenticate, s.readBody, h)
+}
+
+// delete registers a protected DELETE route.
+func (s *Server) delete(path string, h fiber.Handler) {
+	s.app.Delete(path, labelled(path), s.authenticate, h)
 }
 
 func labelled(path string) fiber.Handler {

@@ -39,6 +39,8 @@ type Deps struct {
 	Tasks     *application.TaskService
 	Artifacts *application.ArtifactService
 	Runs      *application.RunService
+	// Schedules serves /schedules; nil leaves those routes out.
+	Schedules *application.ScheduleService
 	// Health maps a check name ("store", "queue", "blobs") to its probe for GET /health.
 	Health map[string]ports.Pinger
 	// Requests is told about every answered request; nil records nothing.

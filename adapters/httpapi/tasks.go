@@ -49,7 +49,13 @@ func (s *Server) submitTask(c *fiber.Ctx) error {
 	if req.Type != nil {
 		typ = *req.Type
 	}
-	return s.submit(c, typ, req.Params, submitOptions{req.TimeoutSeconds, req.MaxRetries, req.IdempotencyKey, req.CallbackURL, req.scheduleFields})
+	return s.submit(c, typ, req.Params, req.options())
+}
+
+// options are the request's fields beside type and params; a schedule's task reads them
+// the same way (DecodeScheduledTask).
+func (r submitRequest) options() submitOptions {
+	return submitOptions{r.TimeoutSeconds, r.MaxRetries, r.IdempotencyKey, r.CallbackURL, r.scheduleFields}
 }
 
 // submit hands a task to the TaskService and answers 202 with the new task, or 200 with
@@ -70,20 +76,27 @@ func (s *Server) submit(c *fiber.Ctx, typ string, params json.RawMessage, opt su
 // submitInput is one task submission from this request's client: the rate-limit
 // identity, and the idempotency scope when auth is on.
 func (s *Server) submitInput(c *fiber.Ctx, typ string, params json.RawMessage, opt submitOptions) application.SubmitInput {
+	in := requestInput(typ, params, opt)
+	in.ClientID = s.clientID(c)
+	if s.authOn() {
+		in.IdempotencyScope = s.clientID(c) // the token's identity
+	}
+	return in
+}
+
+// requestInput is a task request as the application takes it, whoever sent it: a client
+// now, or a schedule firing later.
+func requestInput(typ string, params json.RawMessage, opt submitOptions) application.SubmitInput {
 	in := application.SubmitInput{
 		Type:           typ,
 		Params:         params,
 		TimeoutSeconds: opt.TimeoutSeconds,
 		MaxRetries:     opt.MaxRetries,
-		ClientID:       s.clientID(c),
 		DelaySeconds:   opt.Schedule.DelaySeconds,
 		Priority:       opt.Schedule.Priority,
 	}
 	if opt.Schedule.RunAt != nil {
 		in.RunAt = *opt.Schedule.RunAt
-	}
-	if s.authOn() {
-		in.IdempotencyScope = s.clientID(c) // the token's identity
 	}
 	if opt.IdempotencyKey != nil {
 		in.IdempotencyKey = *opt.IdempotencyKey
@@ -103,7 +116,8 @@ func (s *Server) getTask(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTasks(c *fiber.Ctx) error {
-	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), ParentID: c.Query("parent_id")}
+	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), ParentID: c.Query("parent_id"),
+		ScheduleID: c.Query("schedule_id")}
 	if raw := c.Query("cursor"); raw != "" {
 		after, err := decodeCursor(raw)
 		if err != nil {

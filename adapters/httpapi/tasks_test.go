@@ -26,10 +26,11 @@ func TestSubmitTaskReturnsTheTaskAsAPIMDShowsIt(t *testing.T) {
 	}
 	sort.Strings(keys)
 	require.Equal(t, []string{"attempts", "callback", "created_at", "error", "finished_at", "id", "max_retries", "params",
-		"parent_id", "priority", "result", "run_at", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
+		"parent_id", "priority", "result", "run_at", "schedule_id", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
 	require.Nil(t, task["run_at"], "never deferred")
 	require.EqualValues(t, 2, task["priority"], "the default priority")
 	require.Nil(t, task["parent_id"])
+	require.Nil(t, task["schedule_id"])
 	require.Equal(t, "echo", task["type"])
 	require.Equal(t, "queued", task["status"])
 	require.Equal(t, map[string]any{"msg": "hello"}, task["params"])

@@ -43,6 +43,7 @@ type taskView struct {
 	RunAt          *string           `json:"run_at"`
 	Priority       int               `json:"priority"`
 	ParentID       *string           `json:"parent_id"`
+	ScheduleID     *string           `json:"schedule_id"`
 }
 
 func newTaskView(t domain.Task) taskView {
@@ -60,7 +61,8 @@ func newTaskView(t domain.Task) taskView {
 		CreatedAt: formatTime(t.CreatedAt), UpdatedAt: formatTime(t.UpdatedAt),
 		StartedAt: formatTimePtr(t.StartedAt), FinishedAt: formatTimePtr(t.FinishedAt),
 		Callback: newCallbackView(t.Callback),
-		RunAt: formatTimePtr(t.RunAt), Priority: viewPriority(t.Priority), ParentID: optionalID(t.ParentID),
+		RunAt:    formatTimePtr(t.RunAt), Priority: viewPriority(t.Priority), ParentID: optionalID(t.ParentID),
+		ScheduleID: optionalID(t.ScheduleID),
 	}
 }
 

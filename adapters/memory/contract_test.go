@@ -99,3 +99,9 @@ func TestDuePromoterContract(t *testing.T) {
 	t.Parallel()
 	contract.DuePromoter(t, func(*testing.T) contract.PromotingStore { return memory.NewTaskStore() })
 }
+
+func TestScheduleStoreContract(t *testing.T) {
+	t.Parallel()
+	// Fresh only: FireDue takes any due schedule, so the suite cannot share a store.
+	contract.ScheduleStore(t, func(*testing.T) ports.ScheduleStore { return memory.NewScheduleStore() })
+}

@@ -125,6 +125,9 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 			(f.ParentID != "" && t.ParentID != f.ParentID) {
 			continue
 		}
+		if f.ScheduleID != "" && t.ScheduleID != f.ScheduleID {
+			continue
+		}
 		if len(page.Tasks) == limit {
 			page.NextAfter = page.Tasks[limit-1].ID
 			break

@@ -41,3 +41,11 @@ func TestDuePromoterContract(t *testing.T) {
 		return postgres.NewTaskStore(db)
 	})
 }
+
+func TestScheduleStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.ScheduleStore(t, func(t *testing.T) ports.ScheduleStore {
+		db, _ := setup(t)
+		return postgres.NewScheduleStore(db)
+	})
+}

@@ -32,7 +32,7 @@ func TestMigrations(t *testing.T) {
 	require.NoError(t, postgres.MigrateUp(ctx, url))
 	requireVersion(t, url, required)
 	require.NoError(t, postgres.CheckSchema(ctx, url))
-	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes"}, userTables(t, url))
+	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "schedules"}, userTables(t, url))
 	require.NoError(t, postgres.MigrateUp(ctx, url), "up when current is a no-op")
 
 	// Versions need not be contiguous (parallel branches each own a number), so the walk

@@ -35,6 +35,7 @@ type taskArrays struct {
 	runAt                                []*time.Time
 	priority                             []int
 	parentID                             []*string
+	scheduleID                           []*string
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -49,6 +50,7 @@ func newTaskArrays(n int) *taskArrays {
 		cbURL: make([]*string, 0, n), cbStatus: make([]*string, 0, n), cbLastError: make([]*string, 0, n),
 		cbAttempts: make([]*int32, 0, n), cbNextAt: make([]*time.Time, 0, n),
 		runAt: make([]*time.Time, 0, n), priority: make([]int, 0, n), parentID: make([]*string, 0, n),
+		scheduleID: make([]*string, 0, n),
 	}
 }
 
@@ -85,6 +87,7 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.runAt = append(a.runAt, t.RunAt)
 	a.priority = append(a.priority, t.Priority)
 	a.parentID = append(a.parentID, parentColumn(t))
+	a.scheduleID = append(a.scheduleID, scheduleColumn(t))
 	return nil
 }
 
@@ -96,6 +99,7 @@ func (a *taskArrays) args() []any {
 		a.createdAt, a.updatedAt, a.startedAt, a.finishedAt,
 		a.cbURL, a.cbStatus, a.cbAttempts, a.cbLastError, a.cbNextAt,
 		a.runAt, a.priority, a.parentID,
+		a.scheduleID,
 	}
 }
 

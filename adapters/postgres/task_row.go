@@ -18,6 +18,7 @@ var taskColumns = []string{
 	// The webhook outbox (migration 0009): all NULL for a task without callback_url.
 	"callback_url", "callback_status", "callback_attempts", "callback_last_error", "callback_next_at",
 	"run_at", "priority", "parent_id",
+	"schedule_id",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -28,6 +29,7 @@ var taskColumnTypes = []string{
 	"timestamptz", "timestamptz", "timestamptz", "timestamptz",
 	"text", "text", "integer", "text", "timestamptz",
 	"timestamptz", "smallint", "uuid",
+	"uuid",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -46,6 +48,7 @@ type taskRow struct {
 	runAt                   *time.Time
 	priority                int16
 	parentID                *string
+	scheduleID              *string
 }
 
 func (r *taskRow) dest() []any {
@@ -55,6 +58,7 @@ func (r *taskRow) dest() []any {
 		&r.createdAt, &r.updatedAt, &r.startedAt, &r.finishedAt,
 		&r.callback.url, &r.callback.status, &r.callback.attempts, &r.callback.lastError, &r.callback.nextAt,
 		&r.runAt, &r.priority, &r.parentID,
+		&r.scheduleID,
 	}
 }
 
@@ -85,6 +89,9 @@ func (r *taskRow) task() (domain.Task, error) {
 	if r.idempotencyKey != nil {
 		t.IdempotencyKey = *r.idempotencyKey
 	}
+	if r.scheduleID != nil {
+		t.ScheduleID = *r.scheduleID
+	}
 	if r.errJSON != nil {
 		var e domain.TaskError
 		if err := json.Unmarshal(r.errJSON, &e); err != nil {
@@ -108,6 +115,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		t.CreatedAt, t.UpdatedAt, t.StartedAt, t.FinishedAt,
 		cb.url, cb.status, cb.attempts, cb.lastError, cb.nextAt,
 		t.RunAt, t.Priority, parentColumn(t),
+		scheduleColumn(t),
 	}, nil
 }
 
@@ -137,6 +145,14 @@ func keyColumn(t *domain.Task) *string {
 		return nil
 	}
 	return &t.IdempotencyKey
+}
+
+// scheduleColumn is t's schedule id, or nil (NULL) for a task no schedule fired.
+func scheduleColumn(t *domain.Task) *string {
+	if t.ScheduleID == "" {
+		return nil
+	}
+	return &t.ScheduleID
 }
 
 // jsonArg passes JSON bytes to a jsonb parameter; nil is SQL NULL.

@@ -113,6 +113,12 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 		}
 		q = q.Where(sq.Eq{"parent_id": f.ParentID})
 	}
+	if f.ScheduleID != "" {
+		if !domain.ValidID(f.ScheduleID) {
+			return domain.TaskPage{Tasks: []domain.Task{}}, nil // no task names a schedule by a non-UUID
+		}
+		q = q.Where(sq.Eq{"schedule_id": f.ScheduleID})
+	}
 	if f.After != "" {
 		if !domain.ValidID(f.After) {
 			return domain.TaskPage{}, domain.InvalidRequest("cursor", "cursor is not a task id")

@@ -29,10 +29,11 @@ var adapterBase = []string{"$std", "$external", "taskrunner/domain", "taskrunner
 var adapterDeny = []string{"go.uber.org/fx/..."}
 
 // adapterTests are the in-process adapters an adapter's tests may build a rig from: the
-// memory stores, the system clock and the offline search provider. They are fixtures
-// there, not dependencies of the adapter.
+// memory stores, the system clock, the offline search provider and the cron parser (pure
+// computation). They are fixtures there, not dependencies of the adapter.
 var adapterTests = append([]string{
 	"taskrunner/adapters/memory", "taskrunner/adapters/sysclock", "taskrunner/adapters/demo",
+	"taskrunner/adapters/cronexpr",
 }, testKit...)
 
 // rules governs every package of the module: the rule with the most specific pkgs pattern
@@ -56,11 +57,12 @@ var rules = []rule{
 		name: "application", pkgs: "taskrunner/application/...",
 		allow: []string{"$std", "taskrunner/domain/...", "taskrunner/ports/...", "taskrunner/application/..."},
 		// The fetch handler's tests drive the real fetcher and extractor against a local
-		// server; the rest run on the memory adapters. The webhook deliverer's tests send
-		// through the real sender and encode with the API's own task serializer.
+		// server; the scheduler's parse real cron expressions; the webhook deliverer's tests
+		// send through the real sender and encode with the API's own task serializer; the
+		// rest run on the memory adapters.
 		tests: append([]string{
 			"taskrunner/adapters/memory", "taskrunner/adapters/sysclock",
-			"taskrunner/adapters/web", "taskrunner/adapters/extract",
+			"taskrunner/adapters/web", "taskrunner/adapters/extract", "taskrunner/adapters/cronexpr",
 			"taskrunner/adapters/httpapi",
 		}, testKit...),
 		why: "use cases do I/O only through ports, so they run unchanged on every adapter",

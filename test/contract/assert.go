@@ -59,6 +59,7 @@ func RequireSameTask(t *testing.T, want, got domain.Task) {
 	require.Equal(t, want.ClientID, got.ClientID, "ClientID")
 	require.Equal(t, want.CancelRequested, got.CancelRequested, "CancelRequested")
 	require.Equal(t, want.Holder, got.Holder, "Holder")
+	require.Equal(t, want.ScheduleID, got.ScheduleID, "ScheduleID")
 	RequireSameTime(t, want.CreatedAt, got.CreatedAt, "CreatedAt")
 	RequireSameTime(t, want.UpdatedAt, got.UpdatedAt, "UpdatedAt")
 	requireSameTimePtr(t, want.StartedAt, got.StartedAt, "StartedAt")

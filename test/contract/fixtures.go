@@ -109,6 +109,7 @@ func FullTask(opts ...TaskOption) domain.Task {
 		t.IdempotencyKey = "contract-" + randomHex(8)
 		t.ClientID = "client-" + randomHex(4)
 		t.CancelRequested = true
+		t.ScheduleID = NewID()
 		t.CreatedAt = now.Add(-3 * time.Second)
 		t.UpdatedAt = finished
 		t.StartedAt = &started

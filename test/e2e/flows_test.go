@@ -32,6 +32,7 @@ var flows = map[string]func(t *testing.T, start starter){
 	"request_id_echo":              flowRequestID,
 	"nul":                          flowNUL,
 	"fetch_nul":                    flowFetchNUL,
+	"schedule_every_second":        flowScheduleEverySecond,
 }
 
 func runFlows(t *testing.T, start starter) {

@@ -36,7 +36,7 @@ const okReport = `{"status":"ok","result_count":0,"latency_ms":0,"attempts":1}`
 func taskJSON(typ, result string) string {
 	return `{"id":"` + taskID + `","type":"` + typ + `","status":"succeeded","params":{"query":"go"},"result":` + result +
 		`,"error":null,"attempts":1,"max_retries":0,"timeout_seconds":600,"created_at":"2025-01-02T03:04:05.123456Z",` +
-		`"updated_at":"2025-01-02T03:04:05.123456Z","started_at":null,"finished_at":null,"run_at":null,"priority":2,"parent_id":null,"callback":null}`
+		`"updated_at":"2025-01-02T03:04:05.123456Z","started_at":null,"finished_at":null,"run_at":null,"priority":2,"parent_id":null,"callback":null,"schedule_id":null}`
 }
 
 func exchange(method, path, reqBody string, status int, respBody string, headers ...string) (*http.Request, *http.Response) {
