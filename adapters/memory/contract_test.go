@@ -88,3 +88,13 @@ func freshAndShared[A any](t *testing.T, suite func(*testing.T, func(*testing.T)
 		suite(t, func(*testing.T) A { return a })
 	})
 }
+
+// Fresh stores only: the retention suite deletes whatever is past its cutoff.
+func TestRetentionStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.RetentionStore(t, func(*testing.T) contract.RetentionStores {
+		tasks, arts, runs := memory.NewTaskStore(), memory.NewArtifactStore(), memory.NewRunStore()
+		return contract.RetentionStores{Retention: memory.NewRetentionStore(tasks, arts, runs),
+			Tasks: tasks, Artifacts: arts, Runs: runs}
+	})
+}

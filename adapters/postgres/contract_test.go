@@ -33,3 +33,12 @@ func TestRunStoreContract(t *testing.T) {
 		return postgres.NewRunStore(db)
 	})
 }
+
+func TestRetentionStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.RetentionStore(t, func(t *testing.T) contract.RetentionStores {
+		db, _ := setup(t)
+		return contract.RetentionStores{Retention: postgres.NewRetentionStore(db), Tasks: postgres.NewTaskStore(db),
+			Artifacts: postgres.NewArtifactStore(db), Runs: postgres.NewRunStore(db)}
+	})
+}
