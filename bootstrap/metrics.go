@@ -13,7 +13,7 @@ import (
 // it as their ports.TaskObserver, and /metrics (the API's, or the worker's own listener)
 // serves it.
 var metricsModule = fx.Module("metrics",
-	fx.Provide(fx.Annotate(newMetrics, fx.As(fx.Self()), fx.As(new(ports.TaskObserver)))),
+	fx.Provide(fx.Annotate(newMetrics, fx.As(fx.Self()), fx.As(new(ports.TaskObserver)), fx.As(new(ports.RetentionObserver)))),
 )
 
 func newMetrics(c Config, store ports.TaskStore, queue ports.Queue, clock ports.Clock, log *slog.Logger) *metrics.Metrics {

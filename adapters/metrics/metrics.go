@@ -45,6 +45,7 @@ type Metrics struct {
 	taskDuration *prometheus.HistogramVec
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
+	retention    retentionCounters
 }
 
 var (
@@ -80,7 +81,9 @@ func New(cfg Config) *Metrics {
 			Help:      "HTTP request latency, by route template and method.",
 			Buckets:   prometheus.DefBuckets,
 		}, []string{"route", "method"}),
+		retention: newRetentionCounters(),
 	}
+	m.reg.MustRegister(m.retention.collectors()...)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
