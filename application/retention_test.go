@@ -31,7 +31,7 @@ type retentionRig struct {
 }
 
 type removalTally struct {
-	mu                       sync.Mutex
+	mu                      sync.Mutex
 	tasks, artifacts, blobs int
 }
 
