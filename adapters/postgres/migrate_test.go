@@ -3,12 +3,16 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/postgres"
+	"taskrunner/migrations"
 	"taskrunner/test/harness"
 )
 
@@ -27,13 +31,13 @@ func TestMigrations(t *testing.T) {
 	require.NoError(t, postgres.MigrateUp(ctx, url))
 	requireVersion(t, url, required)
 	require.NoError(t, postgres.CheckSchema(ctx, url))
-	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes"}, userTables(t, url))
+	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "blob_orphans"}, userTables(t, url))
 	require.NoError(t, postgres.MigrateUp(ctx, url), "up when current is a no-op")
 
-	for v := required; v > 0; v-- {
+	for v := required; v > 0; v = previousVersion(t, v) {
 		require.NoError(t, postgres.MigrateDown(ctx, url, 1))
-		requireVersion(t, url, v-1)
-		requireSchemaError(t, postgres.CheckSchema(ctx, url), v-1, required)
+		requireVersion(t, url, previousVersion(t, v))
+		requireSchemaError(t, postgres.CheckSchema(ctx, url), previousVersion(t, v), required)
 	}
 	require.Empty(t, userTables(t, url), "down to zero leaves no tables behind")
 	require.NoError(t, postgres.MigrateDown(ctx, url, 1), "down at zero is a no-op")
@@ -68,7 +72,7 @@ func TestCheckSchemaMessages(t *testing.T) {
 	require.NoError(t, postgres.MigrateDown(ctx, url, 1))
 	err = postgres.CheckSchema(ctx, url)
 	require.EqualError(t, err, fmt.Sprintf("database schema is at version %d, this build needs %d: "+
-		"run `taskrunner migrate up` (or `make init-db`)", required-1, required))
+		"run `taskrunner migrate up` (or `make init-db`)", previousVersion(t, required), required))
 
 	// A newer schema than the build, and a half-applied migration, are refused too.
 	execSQL(t, url, "UPDATE schema_migrations SET version = $1", int64(required)+1)
@@ -125,4 +129,22 @@ func execSQL(t *testing.T, url, sql string, args ...any) {
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, sql, args...)
 	require.NoError(t, err)
+}
+
+// previousVersion is the version of the migration before v (0 before the first). Versions
+// need not be consecutive: branches number their migrations apart, and a branch may carry a
+// later number before the ones between are merged.
+func previousVersion(t *testing.T, v uint) uint {
+	t.Helper()
+	entries, err := fs.ReadDir(migrations.FS, ".")
+	require.NoError(t, err)
+	var prev uint
+	for _, e := range entries {
+		n, err := strconv.ParseUint(strings.SplitN(e.Name(), "_", 2)[0], 10, 32)
+		require.NoError(t, err, e.Name())
+		if uint(n) < v && uint(n) > prev {
+			prev = uint(n)
+		}
+	}
+	return prev
 }
