@@ -77,6 +77,7 @@ func TestTaskRetentionDays(t *testing.T) {
 	c, err := Load(env(nil))
 	require.NoError(t, err)
 	require.Equal(t, 30, c.Limits.TaskRetentionDays)
+	require.Contains(t, c.LogValue().String(), "task_retention_days")
 	for in, want := range map[string]int{"0": 0, "1": 1, "36500": 36500} {
 		c, err = Load(env(map[string]string{"TASK_RETENTION_DAYS": in}))
 		require.NoError(t, err, in)

@@ -23,5 +23,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("fetch_allow_private_networks", c.FetchAllowPrivate),
 		slog.Int("metrics_cache_seconds", int(c.MetricsCacheTTL/time.Second)),
 		slog.Int("memory_max_finished_tasks", c.MemoryMaxFinishedTasks),
+		slog.Int("task_retention_days", c.Limits.TaskRetentionDays),
 	)
 }
