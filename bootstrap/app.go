@@ -75,7 +75,7 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 		opts = append(opts, apiModule)
 	}
 	if role != RoleAPI {
-		opts = append(opts, workerModule, webhookModule)
+		opts = append(opts, workerModule, webhookModule, retentionModule)
 	}
 	if cfg.PprofAddr != "" {
 		opts = append(opts, pprofModule)

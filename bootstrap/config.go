@@ -65,6 +65,10 @@ type Config struct {
 	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
 	MemoryMaxFinishedTasks int
 	Webhooks               WebhookConfig
+	// RetentionInterval is the time between retention passes (Limits.TaskRetentionDays);
+	// 0 means application.DefaultRetentionInterval. Not read from the environment: tests
+	// shorten it.
+	RetentionInterval time.Duration
 }
 
 // MinIOConfig is where artifact bytes go in services mode.
@@ -111,6 +115,7 @@ func Load(getenv func(string) string) (Config, error) {
 			FetchDomainAllowlist:  r.list("FETCH_DOMAIN_ALLOWLIST", lim.FetchDomainAllowlist),
 			FetchAllowedPorts:     r.ports("FETCH_ALLOWED_PORTS", lim.FetchAllowedPorts),
 			MaxBatchSize:          r.intRange("MAX_BATCH_SIZE", lim.MaxBatchSize, 1, 1000),
+			TaskRetentionDays:     r.intRange("TASK_RETENTION_DAYS", lim.TaskRetentionDays, 0, domain.MaxTaskRetentionDays),
 		},
 
 		BraveAPIKey:       r.str("BRAVE_API_KEY", ""),

@@ -71,3 +71,20 @@ func TestMemoryMaxFinishedTasks(t *testing.T) {
 	_, err = Load(env(map[string]string{"MEMORY_MAX_FINISHED_TASKS": "many"}))
 	require.ErrorContains(t, err, "MEMORY_MAX_FINISHED_TASKS")
 }
+
+func TestTaskRetentionDays(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 30, c.Limits.TaskRetentionDays)
+	require.Contains(t, c.LogValue().String(), "task_retention_days")
+	for in, want := range map[string]int{"0": 0, "1": 1, "36500": 36500} {
+		c, err = Load(env(map[string]string{"TASK_RETENTION_DAYS": in}))
+		require.NoError(t, err, in)
+		require.Equal(t, want, c.Limits.TaskRetentionDays, in)
+	}
+	for _, bad := range []string{"-1", "36501", "thirty", "1.5"} {
+		_, err = Load(env(map[string]string{"TASK_RETENTION_DAYS": bad}))
+		require.ErrorContains(t, err, "TASK_RETENTION_DAYS", bad)
+	}
+}

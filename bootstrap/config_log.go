@@ -26,5 +26,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("webhook_secret_set", len(c.Webhooks.Key) > 0),
 		slog.Int("webhook_max_attempts", c.Webhooks.MaxAttempts),
 		slog.Bool("webhook_allow_private_networks", c.Webhooks.AllowPrivateNetworks),
+		slog.Int("task_retention_days", c.Limits.TaskRetentionDays),
 	)
 }

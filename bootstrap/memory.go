@@ -24,6 +24,7 @@ var memoryModule = fx.Module("memory",
 		fx.Annotate(newMemoryTaskStore, fx.As(fx.Self()), fx.As(new(ports.TaskStore)), fx.As(new(ports.TaskBatchStore)),
 			fx.As(new(ports.CallbackOutbox)),
 			fx.As(new(ports.DuePromoter))),
+		fx.Annotate(newMemoryRetentionStore, fx.As(new(ports.RetentionStore))),
 		fx.Annotate(memory.NewQueue, fx.As(fx.Self()), fx.As(new(ports.Queue)), fx.As(new(ports.BatchQueue))),
 		fx.Annotate(memory.NewCache, fx.As(new(ports.Cache))),
 		fx.Annotate(memory.NewRateLimiter, fx.As(new(ports.RateLimiter))),
@@ -42,3 +43,9 @@ func newMemoryTaskStore(c Config, a *memory.ArtifactStore, b *memory.BlobStore, 
 }
 
 func newDemo(clock ports.Clock) *demo.Provider { return demo.New(demo.Config{Clock: clock}) }
+
+// newMemoryRetentionStore applies TASK_RETENTION_DAYS to the memory stores, beside the
+// count cap of MEMORY_MAX_FINISHED_TASKS: whichever rule reaches a task first removes it.
+func newMemoryRetentionStore(t *memory.RetainingTaskStore, a *memory.ArtifactStore, r *memory.RunStore) *memory.RetentionStore {
+	return memory.NewRetentionStore(t.TaskStore, a, r)
+}

@@ -21,6 +21,7 @@ type Limits struct {
 	FetchDomainAllowlist  []string // "*", "example.com", "*.example.com"
 	FetchAllowedPorts     []string // ports a fetch may reach: "80", "443", or "*" for any
 	MaxBatchSize          int      // queries per search_batch
+	TaskRetentionDays     int      // finished tasks older than this are deleted; 0 keeps all
 }
 
 // DefaultLimits are the defaults of API.md.
@@ -34,6 +35,7 @@ func DefaultLimits() Limits {
 		FetchDomainAllowlist:  []string{"*"},
 		FetchAllowedPorts:     DefaultFetchPorts(),
 		MaxBatchSize:          50,
+		TaskRetentionDays:     DefaultTaskRetentionDays,
 	}
 }
 

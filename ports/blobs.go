@@ -17,4 +17,7 @@ type BlobStore interface {
 	// Open streams the bytes of key, or of the inclusive range when rng is non-nil. It
 	// returns an error matching domain.ErrNotFound when the key is absent. The caller closes.
 	Open(ctx context.Context, key string, rng *domain.ByteRange) (io.ReadCloser, error)
+	// Delete removes the bytes of key; deleting a key that holds nothing is not an error.
+	// Only retention calls it, for a blob no artifact references (see RetentionStore).
+	Delete(ctx context.Context, key string) error
 }

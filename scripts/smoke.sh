@@ -152,6 +152,7 @@ ok "$mode stack is up at $base"
 # --- the README's examples, in order ---
 req GET /health;  expect 200 "health"; [ "$(field .status)" = ok ] || fail "health: $body"; ok "GET /health"
 req GET /limits;  expect 200 "limits"; [ "$(field .task_max_runtime_seconds)" = 600 ] || fail "limits: $body"; ok "GET /limits"
+[ "$(field .task_retention_days)" = "${TASK_RETENTION_DAYS:-30}" ] || fail "limits retention: $body"; ok "GET /limits shows task_retention_days"
 
 req POST /tasks '{"type":"echo","params":{"msg":"hello"},"timeout_seconds":300,"max_retries":0}'
 expect 202 "create echo task"; echo_id=$(field .id); ok "POST /tasks echo -> $echo_id"
@@ -272,6 +273,7 @@ req POST /tasks '{"type":"echo","timeout_seconds":-5}'; expect 422 "bad timeout"
 req GET /tasks/00000000-0000-7000-8000-000000000000; expect 404 "unknown task"; ok "unknown task is 404"
 req GET /openapi.json; expect 200 "openapi"; [ "$(field .openapi | cut -c1-2)" = "3." ] || fail "openapi: $body"; ok "GET /openapi.json"
 req GET /metrics; expect 200 "metrics"; grep -q taskrunner_tasks <<<"$body" || fail "metrics lack taskrunner_tasks"; ok "GET /metrics"
+grep -q taskrunner_retention_tasks_removed_total <<<"$body" || fail "metrics lack the retention counters"; ok "GET /metrics counts retention"
 
 # --- SIGTERM with no grace: running tasks are handed back at once, the process exits 0 ---
 held=()

@@ -87,6 +87,7 @@ type limitsView struct {
 	FetchDomainAllowlist  []string `json:"fetch_domain_allowlist"`
 	FetchAllowedPorts     []string `json:"fetch_allowed_ports"`
 	MaxBatchSize          int      `json:"max_batch_size"`
+	TaskRetentionDays     int      `json:"task_retention_days"`
 }
 
 func (s *Server) limits(c *fiber.Ctx) error {
@@ -100,6 +101,7 @@ func (s *Server) limits(c *fiber.Ctx) error {
 		FetchDomainAllowlist:  nonNil(l.FetchDomainAllowlist),
 		FetchAllowedPorts:     nonNil(l.FetchAllowedPorts),
 		MaxBatchSize:          l.MaxBatchSize,
+		TaskRetentionDays:     l.TaskRetentionDays,
 	})
 }
 

@@ -56,6 +56,7 @@ func TestLimits(t *testing.T) {
 		"task_max_runtime_seconds": float64(600), "task_max_artifact_mb": float64(25), "tasks_per_minute": float64(0),
 		"search_source_allowlist": []any{"brave", "demo"}, "search_max_results": float64(10),
 		"fetch_domain_allowlist": []any{"*"}, "fetch_allowed_ports": []any{"80", "443"}, "max_batch_size": float64(50),
+		"task_retention_days": float64(30),
 	}, resp.json(t))
 }
 

@@ -22,11 +22,13 @@ type ArtifactStore struct {
 	artifacts map[string]domain.Artifact
 	byTask    map[string][]string // task id -> artifact ids, in creation order
 	refs      map[string]int      // sha256 -> artifacts with those bytes, so a blob is freed with its last
+	orphans   map[string]uint64   // sha256 -> note order: retention's candidates, see RetentionStore
+	noted     uint64              // notes taken so far, to order orphans
 }
 
 // NewArtifactStore returns an empty store.
 func NewArtifactStore() *ArtifactStore {
-	return &ArtifactStore{artifacts: map[string]domain.Artifact{}, byTask: map[string][]string{}, refs: map[string]int{}}
+	return &ArtifactStore{artifacts: map[string]domain.Artifact{}, byTask: map[string][]string{}, refs: map[string]int{}, orphans: map[string]uint64{}}
 }
 
 // Ping always succeeds: there is no backing service.

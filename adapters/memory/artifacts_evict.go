@@ -1,6 +1,10 @@
 package memory
 
-import "taskrunner/domain"
+import (
+	"context"
+
+	"taskrunner/domain"
+)
 
 // deleteTasks removes the artifacts of the given tasks and frees each blob no artifact
 // references any more. The blob goes while this store's lock is held: an artifact created
@@ -20,6 +24,7 @@ func (s *ArtifactStore) deleteTasks(taskIDs []string, blobs *BlobStore) (artifac
 				continue
 			}
 			delete(s.refs, a.SHA256)
+			delete(s.orphans, a.SHA256) // settled here: retention need not look again
 			if blobs != nil && blobs.delete(domain.BlobKey(a.SHA256)) {
 				freed++
 			}
@@ -38,19 +43,21 @@ func (s *BlobStore) delete(key string) bool {
 	return ok
 }
 
-// forgetTasks removes the runs recorded by the given tasks.
-func (s *RunStore) forgetTasks(taskIDs []string) {
+// forgetTasks removes the runs recorded by the given tasks and returns how many went.
+func (s *RunStore) forgetTasks(taskIDs []string) int {
 	gone := make(map[string]struct{}, len(taskIDs))
 	for _, id := range taskIDs {
 		gone[id] = struct{}{}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	n := 0
 	for key, runs := range s.byKey {
 		kept := runs[:0]
 		for _, r := range runs {
 			if _, ok := gone[r.TaskID]; ok && r.TaskID != "" {
 				delete(s.ids, r.ID)
+				n++
 				continue
 			}
 			kept = append(kept, r)
@@ -61,4 +68,14 @@ func (s *RunStore) forgetTasks(taskIDs []string) {
 			s.byKey[key] = kept
 		}
 	}
+	return n
+}
+
+// Delete removes the bytes of key (ports.BlobStore); a missing key is not an error.
+func (s *BlobStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.delete(key)
+	return nil
 }

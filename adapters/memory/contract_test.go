@@ -105,3 +105,13 @@ func TestScheduleStoreContract(t *testing.T) {
 	// Fresh only: FireDue takes any due schedule, so the suite cannot share a store.
 	contract.ScheduleStore(t, func(*testing.T) ports.ScheduleStore { return memory.NewScheduleStore() })
 }
+
+// Fresh stores only: the retention suite deletes whatever is past its cutoff.
+func TestRetentionStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.RetentionStore(t, func(*testing.T) contract.RetentionStores {
+		tasks, arts, runs := memory.NewTaskStore(), memory.NewArtifactStore(), memory.NewRunStore()
+		return contract.RetentionStores{Retention: memory.NewRetentionStore(tasks, arts, runs),
+			Tasks: tasks, Artifacts: arts, Runs: runs}
+	})
+}

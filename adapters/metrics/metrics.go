@@ -46,6 +46,7 @@ type Metrics struct {
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
 	webhooks     *prometheus.CounterVec
+	retention    retentionCounters
 }
 
 var (
@@ -87,7 +88,9 @@ func New(cfg Config) *Metrics {
 			Name:      "webhook_attempts_total",
 			Help:      "Webhook delivery attempts, by outcome: delivered, retry or failed.",
 		}, []string{"outcome"}),
+		retention: newRetentionCounters(),
 	}
+	m.reg.MustRegister(m.retention.collectors()...)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -173,3 +173,9 @@ func (s *BlobStore) Open(ctx context.Context, key string, rng *domain.ByteRange)
 	}
 	return obj, nil
 }
+
+// Delete implements ports.BlobStore. S3 answers a delete of a missing key with success, so
+// deleting twice (two retention passes, or a retry) is harmless.
+func (s *BlobStore) Delete(ctx context.Context, key string) error {
+	return translate(ctx, s.client.RemoveObject(ctx, s.bucket, key, miniogo.RemoveObjectOptions{}))
+}

@@ -16,9 +16,17 @@ var artifactColumns = []string{
 	"id", "task_id", "type", "content_type", "size_bytes", "sha256", "created_at", "metadata",
 }
 
+// insertArtifact writes the row while holding the shared lock of its blob (blobLock), so
+// that it never commits between retention's "nothing references these bytes" and their
+// deletion (see RetentionStore.ReleaseBlob): it commits before that check, which then sees
+// it, or after the deletion, and then the artifact service finds the bytes gone and puts
+// them again. Shared, so artifacts of the same bytes never wait for each other. One
+// statement: the CTE takes the lock, the insert reads its row, the commit releases it.
+var insertArtifact = `WITH blob_lock AS (SELECT pg_advisory_xact_lock_shared(` + blobLock(`$6::text`) + `))
+INSERT INTO artifacts (` + columnList(artifactColumns) + `)
+SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::text, $7::timestamptz, $8::jsonb FROM blob_lock`
+
 var (
-	insertArtifact = mustSQL(psql.Insert("artifacts").Columns(artifactColumns...).
-			Values(make([]any, len(artifactColumns))...))
 	selectArtifact      = mustSQL(psql.Select(artifactColumns...).From("artifacts").Where("id = ?", nil))
 	selectTaskArtifacts = mustSQL(psql.Select(artifactColumns...).From("artifacts").
 				Where("task_id = ?", nil).OrderBy("created_at", "id"))

@@ -49,3 +49,12 @@ func TestScheduleStoreContract(t *testing.T) {
 		return postgres.NewScheduleStore(db)
 	})
 }
+
+func TestRetentionStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.RetentionStore(t, func(t *testing.T) contract.RetentionStores {
+		db, _ := setup(t)
+		return contract.RetentionStores{Retention: postgres.NewRetentionStore(db), Tasks: postgres.NewTaskStore(db),
+			Artifacts: postgres.NewArtifactStore(db), Runs: postgres.NewRunStore(db)}
+	})
+}

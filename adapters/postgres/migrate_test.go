@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,20 +31,13 @@ func TestMigrations(t *testing.T) {
 	require.NoError(t, postgres.MigrateUp(ctx, url))
 	requireVersion(t, url, required)
 	require.NoError(t, postgres.CheckSchema(ctx, url))
-	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "schedules"}, userTables(t, url))
+	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "schedules", "blob_orphans"}, userTables(t, url))
 	require.NoError(t, postgres.MigrateUp(ctx, url), "up when current is a no-op")
 
-	// Versions need not be contiguous (parallel branches each own a number), so the walk
-	// follows the embedded files rather than counting down.
-	versions := migrationVersions(t)
-	for i := len(versions) - 1; i >= 0; i-- {
-		prev := uint(0)
-		if i > 0 {
-			prev = versions[i-1]
-		}
+	for v := required; v > 0; v = previousVersion(t, v) {
 		require.NoError(t, postgres.MigrateDown(ctx, url, 1))
-		requireVersion(t, url, prev)
-		requireSchemaError(t, postgres.CheckSchema(ctx, url), prev, required)
+		requireVersion(t, url, previousVersion(t, v))
+		requireSchemaError(t, postgres.CheckSchema(ctx, url), previousVersion(t, v), required)
 	}
 	require.Empty(t, userTables(t, url), "down to zero leaves no tables behind")
 	require.NoError(t, postgres.MigrateDown(ctx, url, 1), "down at zero is a no-op")
@@ -78,10 +70,9 @@ func TestCheckSchemaMessages(t *testing.T) {
 	require.NoError(t, err)
 
 	require.NoError(t, postgres.MigrateDown(ctx, url, 1))
-	versions := migrationVersions(t)
 	err = postgres.CheckSchema(ctx, url)
 	require.EqualError(t, err, fmt.Sprintf("database schema is at version %d, this build needs %d: "+
-		"run `taskrunner migrate up` (or `make init-db`)", versions[len(versions)-2], required))
+		"run `taskrunner migrate up` (or `make init-db`)", previousVersion(t, required), required))
 
 	// A newer schema than the build, and a half-applied migration, are refused too.
 	execSQL(t, url, "UPDATE schema_migrations SET version = $1", int64(required)+1)
@@ -140,17 +131,20 @@ func execSQL(t *testing.T, url, sql string, args ...any) {
 	require.NoError(t, err)
 }
 
-// migrationVersions lists the versions of the embedded up migrations, ascending.
-func migrationVersions(t *testing.T) []uint {
+// previousVersion is the version of the migration before v (0 before the first). Versions
+// need not be consecutive: branches number their migrations apart, and a branch may carry a
+// later number before the ones between are merged.
+func previousVersion(t *testing.T, v uint) uint {
 	t.Helper()
-	names, err := fs.Glob(migrations.FS, "*.up.sql")
+	entries, err := fs.ReadDir(migrations.FS, ".")
 	require.NoError(t, err)
-	out := make([]uint, 0, len(names))
-	for _, n := range names {
-		v, err := strconv.ParseUint(strings.SplitN(n, "_", 2)[0], 10, 32)
-		require.NoError(t, err, n)
-		out = append(out, uint(v))
+	var prev uint
+	for _, e := range entries {
+		n, err := strconv.ParseUint(strings.SplitN(e.Name(), "_", 2)[0], 10, 32)
+		require.NoError(t, err, e.Name())
+		if uint(n) < v && uint(n) > prev {
+			prev = uint(n)
+		}
 	}
-	slices.Sort(out)
-	return out
+	return prev
 }

@@ -28,6 +28,8 @@ func BlobStore(t *testing.T, newStore func(t *testing.T) ports.BlobStore) {
 		{"Open", "MissingIsNotFound", blobOpenMissing},
 		{"Open", "Ranges", blobRanges},
 		{"Open", "RangeOfLargeBlob", blobLargeRange},
+		{"Delete", "RemovesOnlyThatKey", blobDelete},
+		{"Delete", "MissingIsNotAnError", blobDeleteMissing},
 	})
 }
 
@@ -137,4 +139,24 @@ func blobLargeRange(t *testing.T, s ports.BlobStore) {
 	putBlob(t, s, key, b)
 	r := domain.ByteRange{Start: 1 << 20, End: 2<<20 - 1}
 	requireSameBytes(t, b[r.Start:r.End+1], readBlob(t, s, key, &r), "1 MiB range")
+}
+
+func blobDelete(t *testing.T, s ports.BlobStore) {
+	b, key := randomBlob(100)
+	other, otherKey := randomBlob(100)
+	putBlob(t, s, key, b)
+	putBlob(t, s, otherKey, other)
+	require.NoError(t, s.Delete(t.Context(), key), "Delete")
+	requireExists(t, s, key, false)
+	_, err := s.Open(t.Context(), key, nil)
+	require.ErrorIs(t, err, domain.ErrNotFound)
+	requireSameBytes(t, other, readBlob(t, s, otherKey, nil), "the other blob")
+	putBlob(t, s, key, b) // a deleted key can be put again
+	requireSameBytes(t, b, readBlob(t, s, key, nil), "put again")
+}
+
+func blobDeleteMissing(t *testing.T, s ports.BlobStore) {
+	_, key := randomBlob(10)
+	require.NoError(t, s.Delete(t.Context(), key), "Delete of a missing key")
+	require.NoError(t, s.Delete(t.Context(), key), "and again")
 }

@@ -12,6 +12,8 @@
 //     keys, fresh UUIDs).
 //   - Queue factories must return an empty queue of their own (e.g. a fresh key prefix),
 //     because FIFO order and Depth are only observable on an isolated queue.
+//   - RetentionStore factories must return stores of their own too: DeleteFinished deletes
+//     every finished task past the cutoff, whoever wrote it.
 //   - Waits are real time with generous deadlines (no fake clocks), and leases are short
 //     (a few hundred milliseconds), so the suites take seconds, not minutes.
 //   - Times are compared at microsecond precision (what Postgres keeps) and JSON
