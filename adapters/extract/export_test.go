@@ -12,3 +12,6 @@ var (
 	Doubtful = doubtful
 	Replaces = replaces
 )
+
+// TrimTail exposes the tail trimming to the tests.
+var TrimTail = trimTail

@@ -168,8 +168,8 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 			out.Lang = firstNonEmpty(out.Lang, art.Language())
 		}
 	}
-	out.Text = text
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
+	out.Text = trimTail(text)
 	if !ok {
 		lang = ""
 	}
