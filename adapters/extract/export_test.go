@@ -6,3 +6,12 @@ const MaxParseNodes = maxParseNodes
 // RenderText lets the external tests build the comparison variants that render a library's
 // content node the way this package does.
 var RenderText = renderText
+
+// Doubtful and Replaces expose the candidate decision to the tests.
+var (
+	Doubtful = doubtful
+	Replaces = replaces
+)
+
+// TrimTail exposes the tail trimming to the tests.
+var TrimTail = trimTail

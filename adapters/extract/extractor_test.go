@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -166,4 +167,37 @@ func TestExtractArticles(t *testing.T) {
 		})
 	}
 	t.Logf("mean token F1 over %d pages: %.3f", len(pages), sum/float64(len(pages)))
+}
+
+// The second extractor is asked only about short articles, and its article replaces
+// trafilatura's only when it is far longer: a slightly longer candidate is as likely to
+// hold boilerplate as missed text.
+func TestCandidateDecision(t *testing.T) {
+	t.Parallel()
+	require.True(t, extract.Doubtful(0))
+	require.True(t, extract.Doubtful(1499))
+	require.False(t, extract.Doubtful(1500))
+	require.True(t, extract.Replaces(1, 0), "any candidate beats no article")
+	require.False(t, extract.Replaces(0, 0))
+	require.False(t, extract.Replaces(1000, 400), "exactly 2.5 times as long")
+	require.True(t, extract.Replaces(1001, 400))
+	require.False(t, extract.Replaces(700, 400))
+}
+
+// A short article (under the doubtful length, so both extractors run) comes out whole,
+// without the page's navigation and footer, and titled from the page's <title>.
+func TestDoubtfulArticle(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Notes</title></head><body><nav><a href="/">Home</a> <a href="/a">About</a></nav>`)
+	b.WriteString(`<div class="entry-content">`)
+	for i := range 8 {
+		b.WriteString("<p>Paragraph " + strconv.Itoa(i) + " of the field notes says that the river rose slowly overnight, and that the bank held, which the survey team recorded before noon.</p>")
+	}
+	b.WriteString(`</div><footer>Copyright Notes Ltd</footer></body></html>`)
+	out := extractReader(t, b.String(), "https://notes.example/river")
+	require.Contains(t, out.Text, "Paragraph 0 of the field notes")
+	require.Contains(t, out.Text, "Paragraph 7 of the field notes")
+	require.NotContains(t, out.Text, "Copyright Notes Ltd")
+	require.Equal(t, "Notes", out.Title)
 }
