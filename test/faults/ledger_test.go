@@ -114,7 +114,7 @@ func (s recordingStore) UpdateMany(ctx context.Context, changes []domain.TaskCha
 	watched := make([]domain.TaskChange, len(changes))
 	finishing := make([]*bool, len(changes))
 	for i, c := range changes {
-		watched[i] = domain.TaskChange{ID: c.ID}
+		watched[i] = c // the hints too: the store's hinted writes are what production runs
 		watched[i].Apply, finishing[i] = finishes(c.Apply)
 	}
 	res, err := s.taskStore.UpdateMany(ctx, watched)
