@@ -1,6 +1,8 @@
 package ports
 
 import (
+	"time"
+
 	"context"
 
 	"taskrunner/domain"
@@ -27,4 +29,12 @@ type TaskEvents interface {
 type TaskEventObserver interface {
 	// TaskEventsDropped adds n to the count of task events never published.
 	TaskEventsDropped(n int)
+}
+
+// DueTaskPromoter is a DuePromoter that returns the tasks it promoted (as stored), so that
+// their move to queued reaches the task-change feed.
+type DueTaskPromoter interface {
+	// PromoteDueTasks does what DuePromoter.PromoteDue does and returns the promoted
+	// tasks; nothing due: an empty slice and nil.
+	PromoteDueTasks(ctx context.Context, now time.Time, limit int) ([]domain.Task, error)
 }
