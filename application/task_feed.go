@@ -46,6 +46,9 @@ type TaskFeed struct {
 
 	mu      sync.Mutex
 	pending []domain.Task
+	// spare is the previous batch's slice, handed back after its Publish returned, so a
+	// steady flow of changes reuses two buffers instead of growing a new one per batch.
+	spare   []domain.Task
 	dropped int // dropped since the loop last reported
 	closed  bool
 	wake    chan struct{}
@@ -141,13 +144,17 @@ func (f *TaskFeed) run(ctx context.Context) {
 func (f *TaskFeed) publish(ctx context.Context) (closed bool) {
 	f.mu.Lock()
 	batch, dropped := f.pending, f.dropped
-	f.pending, f.dropped = nil, 0
+	f.pending, f.spare, f.dropped = f.spare[:0], nil, 0
 	closed = f.closed
 	f.mu.Unlock()
 	if len(batch) > 0 {
 		pctx, cancel := context.WithTimeout(ctx, f.cfg.PublishTimeout)
 		err := f.deps.Events.Publish(pctx, batch)
 		cancel()
+		clear(batch) // drop the references to params and results
+		f.mu.Lock()
+		f.spare = batch[:0]
+		f.mu.Unlock()
 		if err != nil {
 			f.report(dropped+len(batch), err)
 			return closed

@@ -17,6 +17,7 @@ type TaskEvents interface {
 	// cannot keep up loses events instead and is told (TaskEvent.Missed). An error means
 	// the tasks were not sent (the transport is down); no tasks: nothing is sent. A task's
 	// ClientID is never carried (it may be a bearer token): subscribers see it empty.
+	// Publish does not keep the slice after it returns (the caller reuses it).
 	Publish(ctx context.Context, tasks []domain.Task) error
 	// Subscribe returns a channel of the events published after the subscription is
 	// established (Subscribe returns only then), in publish order per publisher. The
