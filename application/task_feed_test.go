@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -40,7 +41,7 @@ func (r *recordingEvents) Publish(ctx context.Context, tasks []domain.Task) erro
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.calls = append(r.calls, tasks)
+	r.calls = append(r.calls, slices.Clone(tasks)) // Publish may not keep the slice
 	return nil
 }
 
