@@ -16,6 +16,7 @@ import (
 var apiModule = fx.Module("api",
 	fx.Provide(
 		newHTTPServer,
+		newEventHub,
 		fx.Annotate(newHealthChecks, fx.ParamTags(healthGroup)),
 	),
 	fx.Invoke(func(lc fx.Lifecycle, s *httpapi.Server) {
@@ -34,12 +35,14 @@ type httpServerParams struct {
 	Metrics   *metrics.Metrics
 	Clock     ports.Clock
 	Log       *slog.Logger
+	Events    *application.EventHub
 }
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Schedules: p.Schedules, Health: p.Health,
 		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock,
+		Events: p.Events,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
-		TrustedProxies: p.Config.TrustedProxies})
+		TrustedProxies: p.Config.TrustedProxies, EventsKeepAlive: p.Config.EventsKeepAlive})
 }

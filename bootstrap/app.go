@@ -59,6 +59,7 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 		fx.StartTimeout(startTimeout),
 		fx.StopTimeout(cfg.ShutdownGrace + 15*time.Second),
 		coreModule,
+		eventsOptions(cfg),
 		outboundModule,
 		metricsModule,
 		fx.Invoke(func(l *slog.Logger, c Config) {

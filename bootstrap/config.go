@@ -69,6 +69,9 @@ type Config struct {
 	// 0 means application.DefaultRetentionInterval. Not read from the environment: tests
 	// shorten it.
 	RetentionInterval time.Duration
+	// EventsKeepAlive is the interval of GET /events' keep-alive comments; 0 means
+	// httpapi.DefaultEventsKeepAlive (15 s). Not read from the environment: tests shorten it.
+	EventsKeepAlive time.Duration
 }
 
 // MinIOConfig is where artifact bytes go in services mode.

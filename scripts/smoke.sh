@@ -267,6 +267,24 @@ req DELETE "/schedules/$schedule_id"; expect 204 "delete schedule"; ok "DELETE /
 req GET "/schedules/$schedule_id"; expect 404 "deleted schedule"
 [ "$(field .error.code)" = schedule_not_found ] || fail "$body"; ok "a deleted schedule is 404 schedule_not_found"
 
+# --- task events and waiting: the README's ?wait=5 and curl -N /events examples ---
+curl -sN --max-time 20 "$base/events?type=sleep" >"$work/events.txt" 2>/dev/null &
+events_pid=$!
+for _ in $(seq 1 100); do grep -q '^: connected' "$work/events.txt" 2>/dev/null && break; sleep 0.1; done
+grep -q '^: connected' "$work/events.txt" || fail "GET /events sent no first comment"
+req POST /tasks '{"type":"sleep","params":{"seconds":1},"timeout_seconds":300,"max_retries":0}'
+expect 202 "create sleep task to wait for"; wait_id=$(field .id)
+req GET "/tasks/$wait_id?wait=5"; expect 200 "wait"
+[ "$(field .status)" = succeeded ] || fail "?wait=5 on a 1 s task: $body"; ok "GET /tasks/{id}?wait=5 returns the finished task"
+for _ in $(seq 1 100); do
+  grep -q "\"id\":\"$wait_id\",\"type\":\"sleep\",\"status\":\"succeeded\"" "$work/events.txt" && break; sleep 0.1
+done
+kill "$events_pid" 2>/dev/null || true
+seen=$(grep '^data: ' "$work/events.txt" | sed 's/^data: //' | jq -r "select(.id == \"$wait_id\") | .status" | paste -sd, -)
+[ "$seen" = queued,running,succeeded ] || fail "GET /events showed $wait_id as [$seen]: $(head -c 600 "$work/events.txt")"
+ok "GET /events streamed the task's changes: $seen"
+req GET "/tasks/$wait_id?wait=61"; expect 422 "wait out of range"
+[ "$(field .error.details.field)" = wait ] || fail "$body"; ok "?wait=61 is 422 naming wait"
 # --- errors and operations ---
 req POST /tasks '{"type":'; expect 400 "bad JSON"; [ "$(field .error.code)" = invalid_request ] || fail "$body"; ok "malformed JSON is 400"
 req POST /tasks '{"type":"echo","timeout_seconds":-5}'; expect 422 "bad timeout"; [ "$(field .error.details.field)" = timeout_seconds ] || fail "$body"; ok "bad timeout is 422 naming the field"

@@ -39,6 +39,8 @@ func (s *Server) routes() {
 
 	s.get("/runs", s.lookupRuns)
 
+	s.get("/events", s.streamEvents)
+
 	if s.deps.Schedules != nil {
 		s.post("/schedules", s.createSchedule)
 		s.get("/schedules", s.listSchedules)

@@ -52,6 +52,9 @@ type Deps struct {
 	Log            *slog.Logger
 	// Clock times the /health cache; nil means the system clock.
 	Clock ports.Clock
+	// Events serves GET /events and GET /tasks/{id}?wait; nil: /events answers 503 and a
+	// wait is not waited.
+	Events *application.EventHub
 }
 
 // Config is the HTTP server's configuration. Zero durations take the Default* values.
@@ -79,6 +82,10 @@ type Config struct {
 	HealthCacheTTL time.Duration
 	// DownloadTimeout bounds streaming one artifact to a client.
 	DownloadTimeout time.Duration
+	// EventsKeepAlive is the interval of GET /events' keep-alive comments (15 s).
+	EventsKeepAlive time.Duration
+	// EventsWriteTimeout bounds each write of an event stream to its client.
+	EventsWriteTimeout time.Duration
 }
 
 // Server is the HTTP API. Start binds and serves; Stop shuts down gracefully.
@@ -96,6 +103,11 @@ type Server struct {
 	served  chan struct{} // closed when the serve goroutine returns
 	stopped bool
 	fresh   *freshConns
+
+	// life ends when Stop begins: event streams and waits end with it rather than hold
+	// the graceful shutdown up.
+	life    context.Context
+	endLife context.CancelFunc
 }
 
 // New builds the server and its routes without binding anything.
@@ -106,6 +118,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	cfg = withDefaults(cfg)
 	s := &Server{deps: deps, cfg: cfg, log: deps.Log, tokens: hashTokens(cfg.APITokens),
 		checks: memo.New[map[string]string](deps.Clock, cfg.HealthCacheTTL)}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	s.app = fiber.New(fiber.Config{
 		AppName:               "taskrunner",
 		DisableStartupMessage: true,
@@ -152,6 +165,7 @@ func withDefaults(cfg Config) Config {
 		{&cfg.ReadTimeout, DefaultReadTimeout}, {&cfg.WriteTimeout, DefaultWriteTimeout},
 		{&cfg.IdleTimeout, DefaultIdleTimeout}, {&cfg.RequestTimeout, DefaultRequestTimeout},
 		{&cfg.HealthTimeout, DefaultHealthTimeout}, {&cfg.DownloadTimeout, DefaultDownloadTimeout},
+		{&cfg.EventsKeepAlive, DefaultEventsKeepAlive}, {&cfg.EventsWriteTimeout, DefaultEventsWriteTimeout},
 	}
 	for _, d := range defaults {
 		if *d.d <= 0 {
@@ -203,6 +217,7 @@ func (s *Server) Addr() string {
 // Stop stops accepting connections and waits for in-flight requests until ctx ends, then
 // closes what is left. It is idempotent and a no-op on a server never started.
 func (s *Server) Stop(ctx context.Context) error {
+	s.endLife()
 	s.mu.Lock()
 	if s.stopped || s.ln == nil {
 		s.stopped = true

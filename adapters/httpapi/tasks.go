@@ -108,6 +108,13 @@ func requestInput(typ string, params json.RawMessage, opt submitOptions) applica
 }
 
 func (s *Server) getTask(c *fiber.Ctx) error {
+	wait, err := waitParam(c)
+	if err != nil {
+		return err
+	}
+	if wait > 0 && s.deps.Events != nil {
+		return s.awaitTask(c, wait)
+	}
 	t, err := s.deps.Tasks.Get(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err

@@ -115,3 +115,8 @@ func TestRetentionStoreContract(t *testing.T) {
 			Tasks: tasks, Artifacts: arts, Runs: runs}
 	})
 }
+
+func TestTaskEventsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskEvents(t, func(*testing.T) ports.TaskEvents { return memory.NewTaskEvents(0) })
+}

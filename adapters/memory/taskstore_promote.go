@@ -10,17 +10,26 @@ import (
 	"taskrunner/ports"
 )
 
-var _ ports.DuePromoter = (*TaskStore)(nil)
+var (
+	_ ports.DuePromoter     = (*TaskStore)(nil)
+	_ ports.DueTaskPromoter = (*TaskStore)(nil)
+)
 
 // PromoteDue sets up to limit scheduled tasks whose RunAt is at or before now to queued,
 // earliest RunAt first. It reads only the scheduled tasks (kept in s.scheduled), not the
 // whole store.
 func (s *TaskStore) PromoteDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	promoted, err := s.PromoteDueTasks(ctx, now, limit)
+	return len(promoted), err
+}
+
+// PromoteDueTasks implements ports.DueTaskPromoter.
+func (s *TaskStore) PromoteDueTasks(ctx context.Context, now time.Time, limit int) ([]domain.Task, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if limit <= 0 {
-		return 0, nil
+		return []domain.Task{}, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -39,13 +48,15 @@ func (s *TaskStore) PromoteDue(ctx context.Context, now time.Time, limit int) (i
 		return cmp.Compare(a.ID, b.ID)
 	})
 	due = due[:min(limit, len(due))]
+	promoted := make([]domain.Task, 0, len(due))
 	for _, t := range due {
 		c := t.Clone()
 		c.Status = domain.StatusQueued
 		c.UpdatedAt = now
 		s.replaceLocked(&c)
+		promoted = append(promoted, c.Clone())
 	}
-	return len(due), nil
+	return promoted, nil
 }
 
 // trackScheduledLocked keeps s.scheduled in step with t's status.

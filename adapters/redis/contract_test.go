@@ -74,3 +74,11 @@ func must[T any](v T, err error) func(t *testing.T) T {
 		return v
 	}
 }
+
+func TestTaskEventsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskEvents(t, func(t *testing.T) ports.TaskEvents {
+		r := harness.Redis(t)
+		return must(redis.NewTaskEvents(r.Client, r.Prefix, nil))(t)
+	})
+}

@@ -20,6 +20,7 @@ type keys struct {
 	// marker (see the package comment).
 	ready1, ready3, ready4, wake string
 	cancelChannel                string
+	eventsChannel                string
 	// queue is every queue key, in the order the queue scripts take them (luaQueueKeys).
 	queue []string
 }
@@ -43,6 +44,7 @@ func newKeys(prefix string) keys {
 		ready4:        b + "queue:ready:4",
 		wake:          b + "queue:wake",
 		cancelChannel: b + "cancel",
+		eventsChannel: b + "events",
 	}
 	k.queue = []string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate,
 		k.entries, k.ready1, k.ready3, k.ready4, k.wake}

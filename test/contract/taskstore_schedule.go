@@ -69,6 +69,7 @@ func DuePromoter(t *testing.T, newStore func(t *testing.T) PromotingStore) {
 	runSuite(t, newStore, []suiteCase[PromotingStore]{
 		{"PromoteDue", "QueuesOnlyDueScheduledTasks", promoteOnlyDue},
 		{"PromoteDue", "EarliestFirstWithinLimit", promoteEarliestFirst},
+		{"PromoteDueTasks", "ReturnsThePromotedAsStored", promoteReturnsTasks},
 	})
 }
 
@@ -114,4 +115,20 @@ func promoteEarliestFirst(t *testing.T, s PromotingStore) {
 	require.Equal(t, domain.StatusScheduled, getTask(t, s, tasks[0].ID).Status, "the latest waits for the next batch")
 	require.Equal(t, domain.StatusQueued, getTask(t, s, tasks[1].ID).Status)
 	require.Equal(t, domain.StatusQueued, getTask(t, s, tasks[2].ID).Status)
+}
+
+// promoteReturnsTasks checks ports.DueTaskPromoter, which both store adapters implement
+// beside DuePromoter (the task-change feed uses it).
+func promoteReturnsTasks(t *testing.T, s PromotingStore) {
+	p, ok := s.(ports.DueTaskPromoter)
+	require.True(t, ok, "the store does not implement ports.DueTaskPromoter")
+	due := createTask(t, s, NewTask(WithRunAt(epoch.Add(time.Second))))
+	createTask(t, s, NewTask(WithRunAt(epoch.Add(time.Hour))))
+	got, err := p.PromoteDueTasks(t.Context(), epoch.Add(time.Minute), 1000)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "only the due task")
+	RequireSameTask(t, getTask(t, s, due.ID), got[0])
+	got, err = p.PromoteDueTasks(t.Context(), epoch.Add(time.Minute), 1000)
+	require.NoError(t, err)
+	require.Empty(t, got, "nothing left due")
 }
