@@ -115,3 +115,8 @@ func TestRetentionStoreContract(t *testing.T) {
 			Tasks: tasks, Artifacts: arts, Runs: runs}
 	})
 }
+
+func TestHostPacerContract(t *testing.T) {
+	t.Parallel()
+	freshAndShared(t, contract.HostPacer, func() ports.HostPacer { return memory.NewHostPacer() })
+}

@@ -74,3 +74,11 @@ func must[T any](v T, err error) func(t *testing.T) T {
 		return v
 	}
 }
+
+func TestHostPacerContract(t *testing.T) {
+	t.Parallel()
+	contract.HostPacer(t, func(t *testing.T) ports.HostPacer {
+		r := harness.Redis(t)
+		return must(redis.NewHostPacer(r.Client, r.Prefix))(t)
+	})
+}
