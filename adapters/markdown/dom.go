@@ -42,31 +42,14 @@ func walk(n *html.Node, visit func(*html.Node) bool) {
 	}
 }
 
-// countNodes counts nodes up to limit (and stops there).
-func countNodes(doc *html.Node, limit int) int {
-	n := 0
-	walk(doc, func(*html.Node) bool { n++; return n < limit })
-	return n
-}
-
-// baseURL is the page URL, or its <base href> resolved against it.
-func baseURL(doc *html.Node, pageURL string) *url.URL {
+// baseURL is the page URL, or the page's <base href> resolved against it.
+func baseURL(baseHref, pageURL string) *url.URL {
 	u, err := url.Parse(pageURL)
 	if err != nil {
 		u = &url.URL{}
 	}
-	var href string
-	walk(doc, func(n *html.Node) bool {
-		if href != "" {
-			return false
-		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.Base {
-			href = strings.TrimSpace(attr(n, "href"))
-		}
-		return n.DataAtom != atom.Body
-	})
-	if href != "" {
-		if b, err := u.Parse(href); err == nil && (b.Scheme == "http" || b.Scheme == "https") {
+	if baseHref != "" {
+		if b, err := u.Parse(baseHref); err == nil && (b.Scheme == "http" || b.Scheme == "https") {
 			return b
 		}
 	}

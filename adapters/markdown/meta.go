@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
-
 	"taskrunner/domain"
 )
 
@@ -26,49 +23,19 @@ var publishedMetaKeys = []string{
 	"sailthru.date", "parsely-pub-date", "article.published", "citation_publication_date",
 }
 
-// readMeta reads the publication date (JSON-LD first, then meta tags, then a <time
-// itemprop=datePublished>), the canonical URL and <html lang>.
-func readMeta(doc *html.Node, base *url.URL) domain.PageMeta {
-	var m domain.PageMeta
-	metas := map[string]string{}
-	var jsonLD, timeItem string
-	walk(doc, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
-		}
-		switch n.DataAtom {
-		case atom.Html:
-			m.Lang = strings.TrimSpace(attr(n, "lang"))
-		case atom.Link:
-			if m.CanonicalURL == "" && hasToken(attr(n, "rel"), "canonical") {
-				if abs, ok := resolve(base, attr(n, "href")); ok {
-					m.CanonicalURL = abs
-				}
-			}
-		case atom.Meta:
-			key := strings.ToLower(strings.TrimSpace(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"))))
-			if _, ok := metas[key]; !ok && key != "" {
-				metas[key] = attr(n, "content")
-			}
-		case atom.Script:
-			if jsonLD == "" && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
-				if d := jsonLDDate(n.FirstChild.Data); d != "" {
-					jsonLD = d
-				}
-			}
-			return false
-		case atom.Time:
-			if timeItem == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-				timeItem = attr(n, "datetime")
-			}
-		}
-		return true
-	})
-	candidates := []string{jsonLD}
-	for _, k := range publishedMetaKeys {
-		candidates = append(candidates, metas[k])
+// pageMeta turns the scan's facts into the page's metadata: the publication date
+// (JSON-LD first, then meta tags, then a <time itemprop=datePublished>), the canonical URL
+// (absolute) and <html lang>.
+func pageMeta(f headFacts, base *url.URL) domain.PageMeta {
+	m := domain.PageMeta{Lang: f.lang}
+	if abs, ok := resolve(base, f.canonical); ok {
+		m.CanonicalURL = abs
 	}
-	candidates = append(candidates, timeItem)
+	candidates := []string{f.jsonLDDate}
+	for _, k := range publishedMetaKeys {
+		candidates = append(candidates, f.metas[k])
+	}
+	candidates = append(candidates, f.timeItem)
 	for _, c := range candidates {
 		if t, ok := parseDate(c); ok {
 			m.PublishedAt = t.UTC().Format(time.RFC3339)

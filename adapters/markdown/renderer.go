@@ -18,13 +18,13 @@ import (
 	"taskrunner/ports"
 )
 
-// Bounds of one rendering. A page past maxInputBytes is rendered from its beginning; past
-// maxNodes the article finder is skipped (its cost grows faster than the page); the
-// markdown stops at maxMarkdownBytes and the link list at MaxLinks.
+// Bounds of one rendering besides maxNodes: the markdown stops at maxMarkdownBytes and the
+// link list at MaxLinks.
 const (
-	maxInputBytes    = 8 << 20
-	maxNodes         = 200_000
 	maxMarkdownBytes = 8 << 20
+	// maxArticleElements: past it the article finder is skipped and the body rendered;
+	// its cost grows faster than the page's (the extractor's bound too).
+	maxArticleElements = 50_000
 	// MaxLinks is how many links a fetch_links artifact lists at most.
 	MaxLinks = 5000
 	// minArticleRunes: a shorter "article" is taken for no article (the extractor's rule).
@@ -55,33 +55,38 @@ func New() *Renderer {
 	return &Renderer{conv: conv}
 }
 
-// Render implements ports.PageRenderer.
+// Render implements ports.PageRenderer. One tokenizer pass finds the metadata and the
+// part of the page within maxNodes; the tree is built only for markdown or links.
 func (r *Renderer) Render(ctx context.Context, in domain.RenderInput) (out domain.Rendered, err error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Rendered{}, err
 	}
-	page := in.HTML
-	if len(page) > maxInputBytes {
-		page = strings.ToValidUTF8(page[:maxInputBytes], "")
-		out.Truncated = true
+	cut, facts, err := scan(ctx, in.HTML)
+	if err != nil {
+		return domain.Rendered{}, err
+	}
+	page := in.HTML[:cut]
+	out.Truncated = cut < len(in.HTML)
+	base := baseURL(facts.baseHref, in.URL)
+	out.Meta = pageMeta(facts, base)
+	if !in.Markdown && !in.Links {
+		return out, nil
 	}
 	doc, perr := html.Parse(strings.NewReader(page))
 	if perr != nil { // nesting deeper than the parser accepts: nothing structured to render
-		out.Markdown = strings.TrimSpace(page)
+		out.Markdown, out.Links = strings.TrimSpace(page), []domain.PageLink{}
 		return out, nil
-	}
-	base := baseURL(doc, in.URL)
-	out.Meta = readMeta(doc, base)
-	if in.Links {
-		var cut bool
-		out.Links, cut = pageLinks(doc, base, in.URL)
-		out.Truncated = out.Truncated || cut
 	}
 	if err := ctx.Err(); err != nil {
 		return domain.Rendered{}, err
 	}
+	if in.Links {
+		var cutLinks bool
+		out.Links, cutLinks = pageLinks(doc, base, in.URL)
+		out.Truncated = out.Truncated || cutLinks
+	}
 	if in.Markdown {
-		md, truncated, err := r.markdown(ctx, doc, base, in)
+		md, truncated, err := r.markdown(ctx, doc, base, in, facts.elements <= maxArticleElements)
 		if err != nil {
 			return domain.Rendered{}, err
 		}
@@ -91,10 +96,10 @@ func (r *Renderer) Render(ctx context.Context, in domain.RenderInput) (out domai
 }
 
 // markdown renders the article (reader mode, when one is found) or the page's body.
-func (r *Renderer) markdown(ctx context.Context, doc *html.Node, base *url.URL, in domain.RenderInput) (md string, truncated bool, err error) {
+func (r *Renderer) markdown(ctx context.Context, doc *html.Node, base *url.URL, in domain.RenderInput, findArticle bool) (md string, truncated bool, err error) {
 	var root *html.Node
 	title := ""
-	if in.ReaderMode && countNodes(doc, maxNodes+1) <= maxNodes {
+	if in.ReaderMode && findArticle {
 		root, title = article(doc, base)
 	}
 	if err := ctx.Err(); err != nil {
