@@ -70,6 +70,8 @@ func (h *FetchHandler) pace(ctx context.Context, t domain.Task, u *url.URL, inte
 	if !d.Granted {
 		return domain.DeferUntil(d.At.Add(-hostWaitInSlot/2), "host_busy")
 	}
+	h.deps.Log.InfoContext(ctx, "fetch_host_turn", "task_id", t.ID, "host", u.Hostname(),
+		"start_at", d.At.UTC().Format(time.RFC3339Nano), "interval_ms", interval.Milliseconds())
 	if wait := d.At.Sub(now); wait > 0 {
 		if !sleepOrDone(ctx, wait) {
 			return domain.NewError(domain.CodeFetchFailed, "waiting for the host's turn was interrupted").WithCause(ctx.Err()).Transient()

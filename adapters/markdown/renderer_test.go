@@ -107,11 +107,11 @@ func TestLinksAreBounded(t *testing.T) {
 func TestPublishedAtFromMetaTagsAndTime(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		`<meta name="date" content="2021-07-08">`:                                     "2021-07-08T00:00:00Z",
+		`<meta name="date" content="2021-07-08">`:                                      "2021-07-08T00:00:00Z",
 		`<meta property="article:published_time" content="2022-03-04T05:06:07-05:00">`: "2022-03-04T10:06:07Z",
-		`<meta itemprop="datePublished" content="2020-01-02T03:04:05Z">`:              "2020-01-02T03:04:05Z",
-		`<time itemprop="datePublished" datetime="2019-10-11T12:13:14Z">x</time>`:     "2019-10-11T12:13:14Z",
-		`<meta name="date" content="not a date">`:                                     "",
+		`<meta itemprop="datePublished" content="2020-01-02T03:04:05Z">`:               "2020-01-02T03:04:05Z",
+		`<time itemprop="datePublished" datetime="2019-10-11T12:13:14Z">x</time>`:      "2019-10-11T12:13:14Z",
+		`<meta name="date" content="not a date">`:                                      "",
 	}
 	for tag, want := range cases {
 		out, err := markdown.New().Render(t.Context(), domain.RenderInput{HTML: "<html><head>" + tag + "</head><body><p>x</p></body></html>",
