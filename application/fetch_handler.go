@@ -16,6 +16,8 @@ import (
 type FetchDeps struct {
 	Fetcher   ports.PageFetcher
 	Extractor ports.Extractor
+	// Renderer makes the markdown and links formats and reads the page's head metadata.
+	Renderer  ports.PageRenderer
 	Artifacts *ArtifactService
 	Cache     ports.Cache
 	Runs      ports.RunStore
@@ -29,31 +31,40 @@ type FetchDeps struct {
 	// MaxExtractions is EXTRACT_MAX_CONCURRENT: how many extractions run at once in this
 	// process, however many tasks run; 0 means one per CPU (GOMAXPROCS).
 	MaxExtractions int
-	Log            *slog.Logger
+	// Politeness is robots.txt and host pacing; the zero value is neither.
+	Politeness Politeness
+	Log        *slog.Logger
 }
 
-// FetchHandler runs `fetch_url` tasks: fetch the page safely, extract its text (reader mode:
-// the article; otherwise the visible text), store a fetch_text artifact and, with
-// store_raw_html, a fetch_html artifact of the original bytes. The result is
+// FetchHandler runs `fetch_url` tasks: ask the site's robots.txt and wait for the host's
+// turn, fetch the page safely, extract its text (reader mode: the article; otherwise the
+// visible text) and store one artifact per format asked for: fetch_text, fetch_markdown,
+// fetch_links, fetch_html (the original bytes). The result is
 // {"artifact_ids", "title", "final_url", "cached"}.
 type FetchHandler struct {
-	deps  FetchDeps
-	slots extractSlots
-	cache jsonCache
-	runs  runRecords
+	deps         FetchDeps
+	slots        extractSlots
+	cache        jsonCache
+	runs         runRecords
+	productToken string // of the User-Agent, for robots.txt
 }
 
 var _ Handler = (*FetchHandler)(nil)
 
 // NewFetchHandler returns the handler, or an error naming a missing dependency.
 func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
-	if d.Fetcher == nil || d.Extractor == nil || d.Artifacts == nil || d.Cache == nil || d.Runs == nil ||
+	if d.Fetcher == nil || d.Extractor == nil || d.Renderer == nil || d.Artifacts == nil || d.Cache == nil || d.Runs == nil ||
 		d.Clock == nil || d.IDs == nil || d.Log == nil {
-		return nil, errors.New("application: fetch handler needs Fetcher, Extractor, Artifacts, Cache, Runs, Clock, IDs and Log")
+		return nil, errors.New("application: fetch handler needs Fetcher, Extractor, Renderer, Artifacts, Cache, Runs, Clock, IDs and Log")
+	}
+	token := domain.RobotsProductToken(d.Politeness.UserAgent)
+	if d.Politeness.RespectRobots && token == "" {
+		return nil, errors.New("application: FETCH_USER_AGENT has no product token to match robots.txt groups with")
 	}
 	return &FetchHandler{deps: d, slots: newExtractSlots(d.MaxExtractions),
-		cache: jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
-		runs:  runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},
+		cache:        jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
+		runs:         runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},
+		productToken: token,
 	}, nil
 }
 
@@ -66,7 +77,7 @@ type fetchResult struct {
 }
 
 // Validate checks params as domain.ParseFetchParams says and returns them normalized:
-// {"url", "reader_mode", "store_raw_html"}.
+// {"url", "reader_mode", "store_raw_html", "formats"}.
 func (h *FetchHandler) Validate(params json.RawMessage, limits domain.Limits) (json.RawMessage, error) {
 	p, err := domain.ParseFetchParams(params, limits)
 	if err != nil {
@@ -76,28 +87,40 @@ func (h *FetchHandler) Validate(params json.RawMessage, limits domain.Limits) (j
 }
 
 // Run fetches once, or reuses the artifacts of an identical fetch inside the cache TTL (then
-// cached is true and nothing is fetched).
+// cached is true and nothing is fetched). A fetch robots.txt disallows fails with
+// fetch_disallowed_by_robots; one whose host is busy is deferred (domain.Deferral).
 func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage, error) {
 	var p domain.FetchParams
 	if err := json.Unmarshal(t.Params, &p); err != nil || p.URL == "" {
 		return nil, domain.InvalidParams("params", "stored params of fetch_url task %s are not valid", t.ID)
 	}
-	canon, err := domain.CanonicalURL(p.URL)
-	if err != nil {
+	canon, cerr := domain.CanonicalURL(p.URL)
+	if cerr != nil {
 		canon = p.URL // still a stable key; the fetcher decides whether the URL is usable
 	}
 	key := domain.FetchKey(canon, p.ReaderMode)
 	began := h.deps.Clock.Now()
 	host := hostOf(p.URL)
 
+	formats := p.EffectiveFormats()
 	if e, ok := h.reuse(ctx, key, p); ok {
 		ended := h.deps.Clock.Now()
-		h.runs.record(ctx, fetchRun(key, t.ID, e.ids(p.StoreRawHTML), true, nil, began, ended))
-		h.deps.Log.InfoContext(ctx, "fetch_reused", "task_id", t.ID, "host", host, "artifact_id", e.TextID)
-		return json.Marshal(fetchResult{ArtifactIDs: e.ids(p.StoreRawHTML), Title: e.Title, FinalURL: e.FinalURL, Cached: true})
+		ids := e.ids(formats)
+		h.runs.record(ctx, fetchRun(key, t.ID, ids, true, nil, began, ended))
+		h.deps.Log.InfoContext(ctx, "fetch_reused", "task_id", t.ID, "host", host, "artifact_id", ids[0])
+		return json.Marshal(fetchResult{ArtifactIDs: ids, Title: e.Title, FinalURL: e.FinalURL, Cached: true})
 	}
 
-	out, err := h.fetch(ctx, t.ID, p)
+	err := h.beforeFetch(ctx, t, p.URL)
+	if d, ok := domain.AsDeferral(err); ok {
+		h.deps.Log.InfoContext(ctx, "fetch_deferred", "task_id", t.ID, "host", host, "reason", d.Reason,
+			"until", d.Until.UTC().Format(time.RFC3339Nano))
+		return nil, err
+	}
+	var out fetchedPage
+	if err == nil {
+		out, err = h.fetch(ctx, t.ID, p)
+	}
 	ended := h.deps.Clock.Now()
 	if err != nil {
 		h.runs.record(ctx, failedFetchRun(key, t.ID, err, began, ended))
@@ -106,11 +129,11 @@ func (h *FetchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage,
 		return nil, err
 	}
 	h.cache.set(ctx, domain.FetchCacheKey(key), out.entry)
-	h.runs.record(ctx, fetchRun(key, t.ID, out.entry.ids(p.StoreRawHTML), false, &out, began, ended))
+	h.runs.record(ctx, fetchRun(key, t.ID, out.entry.ids(formats), false, &out, began, ended))
 	h.deps.Log.InfoContext(ctx, "fetch_completed", "task_id", t.ID, "host", host, "status", out.status,
 		"bytes", out.bytes, "text_bytes", out.textBytes, "truncated", out.truncated, "reader_mode", p.ReaderMode,
 		"duration_ms", ended.Sub(began).Milliseconds())
-	return json.Marshal(fetchResult{ArtifactIDs: out.entry.ids(p.StoreRawHTML), Title: out.entry.Title,
+	return json.Marshal(fetchResult{ArtifactIDs: out.entry.ids(formats), Title: out.entry.Title,
 		FinalURL: out.entry.FinalURL, Cached: false})
 }
 

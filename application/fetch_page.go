@@ -2,9 +2,9 @@ package application
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"mime"
+	"strings"
 	"time"
 
 	"taskrunner/domain"
@@ -20,8 +20,16 @@ type fetchedPage struct {
 	fetchTime, extractTime time.Duration
 }
 
-// fetch downloads, extracts and stores. Nothing is stored when the fetch or the extraction
-// fails or the text is over the artifact limit.
+// readPage is a fetched page read in every format asked for, before anything is stored.
+type readPage struct {
+	page     domain.Page
+	ex       domain.Extracted
+	rendered domain.Rendered
+	fetched  time.Time
+}
+
+// fetch downloads, extracts, renders and stores. Nothing is stored when the fetch, the
+// extraction or the rendering fails.
 func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchParams) (fetchedPage, error) {
 	t0 := h.deps.Clock.Now()
 	page, err := h.deps.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.deps.Limits.MaxArtifactBytes()})
@@ -31,52 +39,56 @@ func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchP
 	}
 	t1 := h.deps.Clock.Now()
 	bodyBytes := len(page.Body)
-	if !p.StoreRawHTML {
+	if !p.Wants(domain.FormatHTML) {
 		page.Body = nil // not stored: let it go before the extraction's allocations
 	}
-	var ex domain.Extracted
-	if page.ContentType == "text/plain" {
-		ex.Text = domain.StorableText(page.Text) // nothing to extract from
-	} else if ex, err = h.extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode}); err != nil {
-		if ctx.Err() != nil {
-			return fetchedPage{}, domain.NewError(domain.CodeFetchFailed, "extraction was interrupted").WithCause(err).Transient()
-		}
-		return fetchedPage{}, domain.NewError(domain.CodeInternal, "extraction failed").WithCause(err)
+	r := readPage{page: page, fetched: t1}
+	if r.ex, r.rendered, err = h.read(ctx, page, p); err != nil {
+		return fetchedPage{}, err
 	}
-	page.Text = "" // read: a large page need not stay alive while the text is stored
+	r.page.Text = "" // read: a large page need not stay alive while the artifacts are stored
 	t2 := h.deps.Clock.Now()
-
-	meta, err := json.Marshal(map[string]any{
-		"url": p.URL, "final_url": page.FinalURL, "status": page.StatusCode,
-		"title": ex.Title, "byline": ex.Byline, "excerpt": ex.Excerpt, "site_name": ex.SiteName,
-		"lang": ex.Lang, "fetched_at": t1.UTC().Format(time.RFC3339Nano), "reader_mode": p.ReaderMode,
-		"truncated": ex.Truncated,
-	})
-	if err != nil {
-		return fetchedPage{}, domain.NewError(domain.CodeInternal, "encoding the fetch_text metadata failed").WithCause(err)
-	}
-	text, err := h.deps.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchText,
-		ContentType: "text/plain; charset=utf-8", Data: []byte(ex.Text), Metadata: meta})
+	entry, err := h.store(ctx, taskID, p, r)
 	if err != nil {
 		return fetchedPage{}, err
 	}
-	out := fetchedPage{
-		entry:  fetchEntry{TextID: text.ID, Title: ex.Title, FinalURL: page.FinalURL},
-		status: page.StatusCode, bytes: bodyBytes, textBytes: len(ex.Text), truncated: ex.Truncated,
+	return fetchedPage{
+		entry:  entry,
+		status: page.StatusCode, bytes: bodyBytes, textBytes: len(r.ex.Text), truncated: r.ex.Truncated,
 		fetchTime: t1.Sub(t0), extractTime: t2.Sub(t1),
-	}
-	if p.StoreRawHTML {
-		htmlMeta, _ := json.Marshal(map[string]any{"url": p.URL, "final_url": page.FinalURL,
-			"status": page.StatusCode, "fetched_at": t1.UTC().Format(time.RFC3339Nano)})
-		raw, err := h.deps.Artifacts.Create(ctx, NewArtifact{TaskID: taskID, Type: domain.ArtifactFetchHTML,
-			ContentType: pageContentType(page), Data: page.Body, Metadata: htmlMeta})
-		if err != nil {
-			return fetchedPage{}, err
-		}
-		out.entry.HTMLID = raw.ID
-	}
-	return out, nil
+	}, nil
 }
+
+// read extracts the text (always: the title, byline and word count come from it) and
+// renders what else is asked for, both in extraction slots. A plain-text page is its own
+// text and markdown, and has no links.
+func (h *FetchHandler) read(ctx context.Context, page domain.Page, p domain.FetchParams) (domain.Extracted, domain.Rendered, error) {
+	if page.ContentType == "text/plain" {
+		text := domain.StorableText(page.Text)
+		return domain.Extracted{Text: text}, domain.Rendered{Markdown: text, Links: []domain.PageLink{}}, nil
+	}
+	ex, err := h.extract(ctx, domain.ExtractInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode})
+	if err != nil {
+		return domain.Extracted{}, domain.Rendered{}, readFailed(ctx, "extraction", err)
+	}
+	rendered, err := h.render(ctx, domain.RenderInput{HTML: page.Text, URL: page.FinalURL, ReaderMode: p.ReaderMode,
+		Markdown: p.Wants(domain.FormatMarkdown), Links: p.Wants(domain.FormatLinks)})
+	if err != nil {
+		return domain.Extracted{}, domain.Rendered{}, readFailed(ctx, "rendering", err)
+	}
+	return ex, rendered, nil
+}
+
+// readFailed is the task error of an extraction or rendering that did not finish.
+func readFailed(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return domain.NewError(domain.CodeFetchFailed, "%s was interrupted", what).WithCause(err).Transient()
+	}
+	return domain.NewError(domain.CodeInternal, "%s failed", what).WithCause(err)
+}
+
+// wordCount counts the words of a text: the runs between white space.
+func wordCount(text string) int { return len(strings.Fields(text)) }
 
 // pageContentType is the page's media type with the charset its bytes are in.
 func pageContentType(page domain.Page) string {

@@ -9,68 +9,124 @@ import (
 	"taskrunner/domain"
 )
 
-// fetchEntry is what the cache keeps for a finished fetch.
+// fetchEntry is what the cache keeps for a finished fetch: the artifact of each format it
+// stored. Entries written before formats existed have text and, maybe, html.
 type fetchEntry struct {
-	TextID   string `json:"text_id"`
-	HTMLID   string `json:"html_id,omitempty"`
-	Title    string `json:"title"`
-	FinalURL string `json:"final_url"`
+	TextID     string `json:"text_id,omitempty"`
+	HTMLID     string `json:"html_id,omitempty"`
+	MarkdownID string `json:"markdown_id,omitempty"`
+	LinksID    string `json:"links_id,omitempty"`
+	Title      string `json:"title"`
+	FinalURL   string `json:"final_url"`
 }
 
-// ids are the artifact ids of a result: the text, then the HTML when it was asked for.
-func (e fetchEntry) ids(withHTML bool) []string {
-	if withHTML && e.HTMLID != "" {
-		return []string{e.TextID, e.HTMLID}
+// id is the artifact of format f, or "".
+func (e fetchEntry) id(f domain.FetchFormat) string {
+	switch f {
+	case domain.FormatText:
+		return e.TextID
+	case domain.FormatMarkdown:
+		return e.MarkdownID
+	case domain.FormatLinks:
+		return e.LinksID
+	case domain.FormatHTML:
+		return e.HTMLID
 	}
-	return []string{e.TextID}
+	return ""
 }
 
-// reuse finds the artifacts of an earlier identical fetch through the cache or, when the
-// cache lost them, the latest successful run of the key. They are reused while the text is
-// younger than the TTL and, when raw HTML is asked for, the earlier fetch stored it.
+func (e *fetchEntry) setID(f domain.FetchFormat, id string) {
+	switch f {
+	case domain.FormatText:
+		e.TextID = id
+	case domain.FormatMarkdown:
+		e.MarkdownID = id
+	case domain.FormatLinks:
+		e.LinksID = id
+	case domain.FormatHTML:
+		e.HTMLID = id
+	}
+}
+
+// ids are the artifact ids of formats, in their order (the result order).
+func (e fetchEntry) ids(formats []domain.FetchFormat) []string {
+	out := make([]string, 0, len(formats))
+	for _, f := range formats {
+		if id := e.id(f); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// reuse finds the artifacts of an earlier fetch of the same page and mode through the
+// cache or, when the cache lost them, the latest successful run of the key. The cache key
+// is the page and mode; the entry lists the formats that fetch stored, and it answers
+// only a request for some of them: a text-only fetch does not answer a markdown request,
+// a fetch of every format answers any. Each artifact asked for must still exist and be
+// younger than the TTL.
 func (h *FetchHandler) reuse(ctx context.Context, key string, p domain.FetchParams) (fetchEntry, bool) {
 	if h.deps.CacheTTL <= 0 {
 		return fetchEntry{}, false
 	}
+	formats := p.EffectiveFormats()
 	var e fetchEntry
 	fromRun := false
-	if !h.cache.get(ctx, domain.FetchCacheKey(key), &e) || e.TextID == "" {
-		ids := h.runs.succeededArtifacts(ctx, domain.ScopeFetch, key)
-		if len(ids) == 0 {
+	if !h.cache.get(ctx, domain.FetchCacheKey(key), &e) || len(e.ids(formats)) != len(formats) {
+		var ok bool
+		if e, ok = h.entryFromRun(ctx, key); !ok {
 			return fetchEntry{}, false
-		}
-		e = fetchEntry{TextID: ids[0]}
-		if len(ids) > 1 {
-			e.HTMLID = ids[1]
 		}
 		fromRun = true
 	}
-	if p.StoreRawHTML && e.HTMLID == "" {
-		return fetchEntry{}, false
-	}
-	text, err := h.deps.Artifacts.Get(ctx, e.TextID)
-	if err != nil || text.Type != domain.ArtifactFetchText || h.deps.Clock.Now().Sub(text.CreatedAt) >= h.deps.CacheTTL {
-		return fetchEntry{}, false
-	}
-	if p.StoreRawHTML {
-		if raw, err := h.deps.Artifacts.Get(ctx, e.HTMLID); err != nil || raw.Type != domain.ArtifactFetchHTML {
+	var meta json.RawMessage
+	for _, f := range formats {
+		id := e.id(f)
+		if id == "" {
 			return fetchEntry{}, false
 		}
+		a, err := h.deps.Artifacts.Get(ctx, id)
+		if err != nil || a.Type != f.ArtifactType() || h.deps.Clock.Now().Sub(a.CreatedAt) >= h.deps.CacheTTL {
+			return fetchEntry{}, false
+		}
+		if meta == nil && f != domain.FormatHTML && f != domain.FormatLinks {
+			meta = a.Metadata
+		}
 	}
-	if fromRun {
+	if fromRun && meta != nil {
 		var m struct {
 			Title    string `json:"title"`
 			FinalURL string `json:"final_url"`
 		}
-		_ = json.Unmarshal(text.Metadata, &m)
+		_ = json.Unmarshal(meta, &m)
 		e.Title, e.FinalURL = m.Title, m.FinalURL
 	}
 	return e, true
 }
 
+// entryFromRun rebuilds an entry from the latest successful run of key, telling its
+// artifacts' formats apart by their types.
+func (h *FetchHandler) entryFromRun(ctx context.Context, key string) (fetchEntry, bool) {
+	ids := h.runs.succeededArtifacts(ctx, domain.ScopeFetch, key)
+	if len(ids) == 0 || len(ids) > 8 {
+		return fetchEntry{}, false
+	}
+	var e fetchEntry
+	for _, id := range ids {
+		a, err := h.deps.Artifacts.Get(ctx, id)
+		if err != nil {
+			return fetchEntry{}, false
+		}
+		if f, ok := domain.FormatOfArtifact(a.Type); ok {
+			e.setID(f, id)
+		}
+	}
+	return e, true
+}
+
 // fetchRun is the run of a finished fetch: scope "fetch", key RunKey(fetch, FetchKey), the
-// artifact ids (text first), and the metrics "cached" and, for a real fetch, "status",
-// "bytes", "text_bytes", "fetch_ms", "extract_ms" and "truncated".
+// artifact ids (in format order), and the metrics "cached" and, for a real fetch,
+// "status", "bytes", "text_bytes", "fetch_ms", "extract_ms" and "truncated".
 func fetchRun(key, taskID string, ids []string, cached bool, out *fetchedPage, began, ended time.Time) domain.Run {
 	r := domain.Run{
 		Scope: domain.ScopeFetch, Key: domain.RunKey(domain.ScopeFetch, key), TaskID: taskID,
@@ -85,7 +141,7 @@ func fetchRun(key, taskID string, ids []string, cached bool, out *fetchedPage, b
 			domain.Metric{Name: "fetch_ms", Value: float64(out.fetchTime.Milliseconds())},
 			domain.Metric{Name: "extract_ms", Value: float64(out.extractTime.Milliseconds())},
 			domain.Metric{Name: "truncated", Value: boolMetric(out.truncated)})
-	} else {
+	} else if len(ids) > 0 {
 		r.Notes = append(r.Notes, domain.Note{Text: "reused artifact " + ids[0] + " of an identical fetch", CreatedAt: ended})
 	}
 	return r

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/extract"
+	"taskrunner/adapters/markdown"
 	"taskrunner/adapters/memory"
 	"taskrunner/adapters/web"
 	"taskrunner/application"
@@ -70,7 +71,7 @@ func newFetchRigMB(t *testing.T, site http.Handler, mb int) *fetchRig {
 	r.artifacts = arts
 	r.deps = application.FetchDeps{
 		Fetcher:   web.New(web.Config{AllowPrivateNetworks: true, AllowedPorts: []string{"*"}, UserAgent: "taskrunner-test"}),
-		Extractor: extract.New(extract.Config{}), Artifacts: arts, Cache: r.cache, Runs: r.runs,
+		Extractor: extract.New(extract.Config{}), Renderer: markdown.New(), Artifacts: arts, Cache: r.cache, Runs: r.runs,
 		Clock: clock, IDs: r.ids, CacheTTL: fetchTTL, Limits: r.limits, Log: log,
 	}
 	r.rebuild(t)

@@ -20,7 +20,7 @@ func TestFetchValidate(t *testing.T) {
 	r := newFetchRig(t, h)
 	norm, err := r.handler.Validate(json.RawMessage(`{"url":"https://example.com/a"}`), r.limits)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"url":"https://example.com/a","reader_mode":true,"store_raw_html":false}`, string(norm))
+	require.JSONEq(t, `{"url":"https://example.com/a","reader_mode":true,"store_raw_html":false,"formats":["text"]}`, string(norm))
 
 	limits := r.limits
 	limits.FetchDomainAllowlist = []string{"*.example.org"}

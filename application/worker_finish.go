@@ -36,6 +36,8 @@ func (w *Worker) conclude(lease domain.Lease, task domain.Task, o handlerResult,
 			"timeout_seconds", secs, "ignored_context", o.abandoned)
 		err := domain.NewError(domain.CodeTaskRuntimeExceeded, "the task ran longer than its limit of %d seconds", secs).Transient()
 		w.failOrRetry(lease, task, err, ran)
+	case isDeferral(o.err):
+		w.deferTask(lease, task, o.err, ran)
 	case o.abandoned: // cannot happen: the grace only starts once the context ended
 		w.failOrRetry(lease, task, errors.New("handler abandoned"), ran)
 	default:

@@ -65,6 +65,7 @@ type Config struct {
 	// MemoryMaxFinishedTasks caps the finished tasks memory mode keeps; 0 keeps all.
 	MemoryMaxFinishedTasks int
 	Webhooks               WebhookConfig
+	Politeness             PolitenessConfig
 	// RetentionInterval is the time between retention passes (Limits.TaskRetentionDays);
 	// 0 means application.DefaultRetentionInterval. Not read from the environment: tests
 	// shorten it.
@@ -175,6 +176,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.Webhooks = r.webhooks()
+	c.Politeness = r.politeness()
 	c.DatabaseURL = NormalizeDatabaseURL(c.DatabaseURL)
 	return c, r.err()
 }

@@ -27,5 +27,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("webhook_max_attempts", c.Webhooks.MaxAttempts),
 		slog.Bool("webhook_allow_private_networks", c.Webhooks.AllowPrivateNetworks),
 		slog.Int("task_retention_days", c.Limits.TaskRetentionDays),
+		slog.Int64("fetch_host_min_interval_ms", c.Politeness.HostInterval.Milliseconds()),
+		slog.Bool("fetch_respect_robots", c.Politeness.RespectRobots),
 	)
 }

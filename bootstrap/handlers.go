@@ -20,6 +20,8 @@ type handlerParams struct {
 	Providers application.SearchProviders
 	Fetcher   ports.PageFetcher
 	Extractor ports.Extractor
+	Renderer  ports.PageRenderer
+	Pacer     ports.HostPacer
 	Clock     ports.Clock
 	IDs       *domain.IDGenerator
 	Log       *slog.Logger
@@ -42,9 +44,11 @@ func newHandlers(p handlerParams) (application.Handlers, error) {
 		return nil, err
 	}
 	fetchHandler, err := application.NewFetchHandler(application.FetchDeps{
-		Fetcher: p.Fetcher, Extractor: p.Extractor, Artifacts: p.Artifacts, Cache: p.Cache, Runs: p.Runs,
-		Clock: p.Clock, IDs: p.IDs, CacheTTL: c.FetchCacheTTL, Limits: c.Limits,
+		Fetcher: p.Fetcher, Extractor: p.Extractor, Renderer: p.Renderer, Artifacts: p.Artifacts, Cache: p.Cache,
+		Runs: p.Runs, Clock: p.Clock, IDs: p.IDs, CacheTTL: c.FetchCacheTTL, Limits: c.Limits,
 		MaxExtractions: c.ExtractConcurrency, Log: p.Log,
+		Politeness: application.Politeness{Pacer: p.Pacer, HostInterval: c.Politeness.HostInterval,
+			RespectRobots: c.Politeness.RespectRobots, RobotsTTL: c.Politeness.RobotsTTL, UserAgent: c.FetchUserAgent},
 	})
 	if err != nil {
 		return nil, err

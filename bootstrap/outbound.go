@@ -8,6 +8,7 @@ import (
 	"taskrunner/adapters/brave"
 	"taskrunner/adapters/exa"
 	"taskrunner/adapters/extract"
+	"taskrunner/adapters/markdown"
 	"taskrunner/adapters/web"
 	"taskrunner/ports"
 )
@@ -27,6 +28,7 @@ var outboundModule = fx.Module("outbound",
 		fx.Annotate(newExa, fx.As(new(ports.SearchProvider)), fx.ResultTags(searchProviderGroup)),
 		fx.Annotate(newFetcher, fx.As(new(ports.PageFetcher))),
 		fx.Annotate(newExtractor, fx.As(new(ports.Extractor))),
+		fx.Annotate(markdown.New, fx.As(new(ports.PageRenderer))),
 	),
 )
 

@@ -30,6 +30,8 @@ const (
 	CodeFetchFailed           Code = "fetch_failed"
 	CodeFetchBlocked          Code = "fetch_blocked"
 	CodeFetchUnsupported      Code = "fetch_unsupported_content"
+	// CodeFetchDisallowed: the site's robots.txt disallows the URL for our User-Agent.
+	CodeFetchDisallowed Code = "fetch_disallowed_by_robots"
 )
 
 // Sentinels that adapters return and callers match with errors.Is.

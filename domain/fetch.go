@@ -4,6 +4,9 @@ package domain
 type FetchRequest struct {
 	URL      string
 	MaxBytes int64 // body cap; a larger body fails with artifact_size_exceeded
+	// Truncate keeps the first MaxBytes of a larger body instead of failing (robots.txt:
+	// RFC 9309 has crawlers read the beginning of an oversized file).
+	Truncate bool
 }
 
 // Page is a fetched page. Body holds the original bytes; Text holds the body decoded to

@@ -19,18 +19,25 @@ type FetchParams struct {
 	URL          string `json:"url"`
 	ReaderMode   bool   `json:"reader_mode"`
 	StoreRawHTML bool   `json:"store_raw_html"`
+	// Formats are the renderings to store, deduplicated in result order (text, markdown,
+	// links, html); html is in them exactly when StoreRawHTML is set. Params stored before
+	// formats existed have none: see EffectiveFormats.
+	Formats []FetchFormat `json:"formats,omitempty"`
 }
 
 // fetchInput is the wire shape of fetch params; pointers tell absent from zero.
 type fetchInput struct {
-	URL          *string `json:"url"`
-	ReaderMode   *bool   `json:"reader_mode"`
-	StoreRawHTML *bool   `json:"store_raw_html"`
+	URL          *string         `json:"url"`
+	ReaderMode   *bool           `json:"reader_mode"`
+	StoreRawHTML *bool           `json:"store_raw_html"`
+	Formats      json.RawMessage `json:"formats"`
 }
 
 // ParseFetchParams validates and normalizes the params of a fetch_url task: url required,
 // an absolute http(s) URL without credentials whose host matches FETCH_DOMAIN_ALLOWLIST and
-// whose port FETCH_ALLOWED_PORTS; reader_mode defaults to true, store_raw_html to false.
+// whose port FETCH_ALLOWED_PORTS; reader_mode defaults to true, store_raw_html to false,
+// formats to ["text"] (an empty list or an unknown format is task_rejected_invalid_params
+// naming "params.formats").
 // Unknown fields are ignored, as for search. Wrong JSON types are invalid_request naming the field; bad values are
 // task_rejected_invalid_params naming "params.url".
 func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
@@ -61,6 +68,10 @@ func ParseFetchParams(raw json.RawMessage, l Limits) (FetchParams, error) {
 	if in.StoreRawHTML != nil {
 		p.StoreRawHTML = *in.StoreRawHTML
 	}
+	if p.Formats, err = parseFetchFormats(in.Formats, p.StoreRawHTML); err != nil {
+		return FetchParams{}, err
+	}
+	p.StoreRawHTML = p.Wants(FormatHTML) // formats ["html"] and store_raw_html mean the same
 	return p, nil
 }
 

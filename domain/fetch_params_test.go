@@ -14,11 +14,13 @@ func TestParseFetchParams(t *testing.T) {
 	l := domain.DefaultLimits()
 	p, err := domain.ParseFetchParams(json.RawMessage(`{"url":" https://example.com/a "}`), l)
 	require.NoError(t, err)
-	require.Equal(t, domain.FetchParams{URL: "https://example.com/a", ReaderMode: true, StoreRawHTML: false}, p)
+	require.Equal(t, domain.FetchParams{URL: "https://example.com/a", ReaderMode: true, StoreRawHTML: false,
+		Formats: []domain.FetchFormat{domain.FormatText}}, p)
 
 	p, err = domain.ParseFetchParams(json.RawMessage(`{"url":"http://example.com","reader_mode":false,"store_raw_html":true,"extra":1}`), l)
 	require.NoError(t, err)
-	require.Equal(t, domain.FetchParams{URL: "http://example.com", ReaderMode: false, StoreRawHTML: true}, p)
+	require.Equal(t, domain.FetchParams{URL: "http://example.com", ReaderMode: false, StoreRawHTML: true,
+		Formats: []domain.FetchFormat{domain.FormatText, domain.FormatHTML}}, p)
 
 	invalid := map[string]string{
 		`{}`:                                    "params.url",

@@ -83,6 +83,9 @@ cat >"$work/site/article.html" <<'HTML'
 <p>A second paragraph gives the extractor enough text to recognise an article on the page.</p></article>
 <footer>Copyright</footer></body></html>
 HTML
+# robots.txt of the local site: the fetch of /private/ must be refused.
+printf 'User-agent: *\nDisallow: /private/\n' >"$work/site/robots.txt"
+mkdir -p "$work/site/private" && cp "$work/site/article.html" "$work/site/private/article.html"
 # A stand-in for Brave's endpoint in services mode (demo is a memory-mode source): the
 # adapter's own fixture, served as a static file.
 cp adapters/brave/testdata/brave_web_ok.json "$work/site/brave.json"
@@ -213,6 +216,14 @@ expect 202 "fetch"; fetch_id=$(field .id); wait_task "$fetch_id" succeeded
 [ "$(field .result.title)" = "Smoke Article" ] || fail "fetch result: $body"; ok "POST /fetch succeeded"
 text_id=$(field '.result.artifact_ids[0]')
 req GET "/artifacts/$text_id"; expect 200 "fetch text"; grep -q "reader kept this paragraph" <<<"$body" || fail "fetch text: $body"; ok "fetch_text artifact has the article"
+req POST /fetch "{\"url\":\"http://127.0.0.1:$page_port/article.html\",\"formats\":[\"markdown\",\"links\"]}"
+expect 202 "fetch markdown"; md_fetch_id=$(field .id); wait_task "$md_fetch_id" succeeded
+md_id=$(field '.result.artifact_ids[0]')
+req GET "/artifacts/$md_id"; expect 200 "fetch markdown"; grep -q "^# Smoke Article" <<<"$body" || fail "fetch markdown: $body"; ok "fetch_markdown artifact has the article as markdown"
+req POST /fetch "{\"url\":\"http://127.0.0.1:$page_port/private/article.html\"}"
+expect 202 "fetch disallowed"; robots_id=$(field .id); wait_task "$robots_id" failed
+[ "$(field .error.code)" = fetch_disallowed_by_robots ] || fail "robots: $body"; ok "robots.txt disallow -> fetch_disallowed_by_robots"
+req POST /fetch '{"url":"https://example.com/","formats":["pdf"]}'; expect 422 "bad formats"; ok "unknown format -> 422"
 
 req POST /artifacts "{\"task_id\":\"$echo_id\",\"type\":\"log\",\"content_type\":\"text/plain\",\"data_base64\":\"SGVsbG8gd29ybGQ=\"}"
 expect 201 "create artifact"; art_id=$(field .id); ok "POST /artifacts -> $art_id"

@@ -42,13 +42,15 @@ type searchBatchRequest struct {
 }
 
 type fetchRequest struct {
-	URL            *string `json:"url"`
-	ReaderMode     *bool   `json:"reader_mode"`
-	StoreRawHTML   *bool   `json:"store_raw_html"`
-	TimeoutSeconds *int    `json:"timeout_seconds"`
-	MaxRetries     *int    `json:"max_retries"`
-	IdempotencyKey *string `json:"idempotency_key"`
-	CallbackURL    *string `json:"callback_url"`
+	URL          *string `json:"url"`
+	ReaderMode   *bool   `json:"reader_mode"`
+	StoreRawHTML *bool   `json:"store_raw_html"`
+	// Formats passes through as sent: the task's validation names what is wrong with it.
+	Formats        json.RawMessage `json:"formats"`
+	TimeoutSeconds *int            `json:"timeout_seconds"`
+	MaxRetries     *int            `json:"max_retries"`
+	IdempotencyKey *string         `json:"idempotency_key"`
+	CallbackURL    *string         `json:"callback_url"`
 	scheduleFields
 }
 
@@ -68,9 +70,10 @@ type searchBatchParams struct {
 }
 
 type fetchParams struct {
-	URL          string `json:"url"`
-	ReaderMode   bool   `json:"reader_mode"`
-	StoreRawHTML bool   `json:"store_raw_html"`
+	URL          string          `json:"url"`
+	ReaderMode   bool            `json:"reader_mode"`
+	StoreRawHTML bool            `json:"store_raw_html"`
+	Formats      json.RawMessage `json:"formats,omitempty"`
 }
 
 func (s *Server) searchShortcut(c *fiber.Ctx) error {
@@ -115,7 +118,7 @@ func (s *Server) fetchShortcut(c *fiber.Ctx) error {
 	if req.URL == nil {
 		return domain.InvalidParams("url", "url is required")
 	}
-	p := fetchParams{URL: *req.URL, ReaderMode: true}
+	p := fetchParams{URL: *req.URL, ReaderMode: true, Formats: req.Formats}
 	if req.ReaderMode != nil {
 		p.ReaderMode = *req.ReaderMode
 	}

@@ -120,3 +120,8 @@ func TestTaskEventsContract(t *testing.T) {
 	t.Parallel()
 	contract.TaskEvents(t, func(*testing.T) ports.TaskEvents { return memory.NewTaskEvents(0) })
 }
+
+func TestHostPacerContract(t *testing.T) {
+	t.Parallel()
+	freshAndShared(t, contract.HostPacer, func() ports.HostPacer { return memory.NewHostPacer() })
+}

@@ -82,3 +82,11 @@ func TestTaskEventsContract(t *testing.T) {
 		return must(redis.NewTaskEvents(r.Client, r.Prefix, nil))(t)
 	})
 }
+
+func TestHostPacerContract(t *testing.T) {
+	t.Parallel()
+	contract.HostPacer(t, func(t *testing.T) ports.HostPacer {
+		r := harness.Redis(t)
+		return must(redis.NewHostPacer(r.Client, r.Prefix))(t)
+	})
+}

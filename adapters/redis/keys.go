@@ -55,6 +55,11 @@ func (k keys) cache(key string) string { return k.base + "cache:" + key }
 
 func (k keys) rate(key string) string { return k.base + "rate:" + key }
 
+// pace are a host pacer's keys for host: the next free start, and the kept bookings.
+func (k keys) pace(host string) (next, booked string) {
+	return k.base + "pace:" + host + ":next", k.base + "pace:" + host + ":booked"
+}
+
 // KeyPattern is the SCAN/KEYS glob matching every key under prefix: for cleanup in tests
 // and for operators who want to inspect or drop one deployment's data.
 func KeyPattern(prefix string) string { return "{" + prefix + "}:*" }

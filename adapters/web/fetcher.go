@@ -122,7 +122,8 @@ func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 // Fetch downloads r.URL. Errors are *domain.Error: fetch_blocked (scheme, credentials,
 // allowlist, port, address guard, redirect to any of these), fetch_failed (network,
 // timeout, HTTP 4xx/5xx, too many redirects; Retryable for network errors, timeouts, 429
-// and 5xx), fetch_unsupported_content, artifact_size_exceeded (nothing is returned then).
+// and 5xx), fetch_unsupported_content, artifact_size_exceeded (nothing is returned then;
+// with r.Truncate the first MaxBytes are returned instead).
 func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page, error) {
 	// The earlier of the task's deadline and the fetch timeout: a server that dribbles
 	// bytes must not hold a worker for the task's whole runtime.
@@ -159,7 +160,7 @@ func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page
 	if mediaType != "" && !supported(mediaType) {
 		return domain.Page{}, unsupported(mediaType)
 	}
-	if resp.ContentLength > maxBytes {
+	if resp.ContentLength > maxBytes && !r.Truncate {
 		return domain.Page{}, tooLarge(resp.ContentLength, maxBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
@@ -167,7 +168,10 @@ func (f *Fetcher) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page
 		return domain.Page{}, translate(ctx, err)
 	}
 	if int64(len(body)) > maxBytes {
-		return domain.Page{}, tooLarge(int64(len(body)), maxBytes)
+		if !r.Truncate {
+			return domain.Page{}, tooLarge(int64(len(body)), maxBytes)
+		}
+		body = body[:maxBytes]
 	}
 	if mediaType == "" { // no header: sniff as a browser would
 		mediaType, params = parseContentType(http.DetectContentType(body))

@@ -40,6 +40,9 @@ func Config(t testing.TB, mode bootstrap.Mode) bootstrap.Config {
 	c.ReconcileInterval = time.Second
 	c.FetchAllowPrivate = true
 	c.Limits.FetchAllowedPorts = []string{"*"}
+	// No robots.txt or host pacing: the tests' sites answer every path with their page and
+	// fetch one host many times; the politeness tests turn both on.
+	c.Politeness = bootstrap.PolitenessConfig{}
 	c.LogLevel = "debug" // the per-task events (task_submitted, task_started, ...) are debug
 	return c
 }

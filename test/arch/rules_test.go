@@ -56,13 +56,13 @@ var rules = []rule{
 	{
 		name: "application", pkgs: "taskrunner/application/...",
 		allow: []string{"$std", "taskrunner/domain/...", "taskrunner/ports/...", "taskrunner/application/..."},
-		// The fetch handler's tests drive the real fetcher and extractor against a local
+		// The fetch handler's tests drive the real fetcher, extractor and renderer against a local
 		// server; the scheduler's parse real cron expressions; the webhook deliverer's tests
 		// send through the real sender and encode with the API's own task serializer; the
 		// rest run on the memory adapters.
 		tests: append([]string{
 			"taskrunner/adapters/memory", "taskrunner/adapters/sysclock",
-			"taskrunner/adapters/web", "taskrunner/adapters/extract", "taskrunner/adapters/cronexpr",
+			"taskrunner/adapters/web", "taskrunner/adapters/extract", "taskrunner/adapters/markdown", "taskrunner/adapters/cronexpr",
 			"taskrunner/adapters/httpapi",
 		}, testKit...),
 		why: "use cases do I/O only through ports, so they run unchanged on every adapter",
