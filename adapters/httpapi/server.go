@@ -52,6 +52,8 @@ type Deps struct {
 	Log            *slog.Logger
 	// Clock times the /health cache; nil means the system clock.
 	Clock ports.Clock
+	// Pages are the browser pages (/ui, /docs) mounted beside the API; nil serves none.
+	Pages PageSet
 }
 
 // Config is the HTTP server's configuration. Zero durations take the Default* values.
