@@ -15,11 +15,11 @@ type searchView struct {
 }
 
 type resultView struct {
-	Rank                     int
+	Rank                      int
 	Title, URL, Href, Snippet string
-	Published                string
-	Sources                  []string
-	Score                    string
+	Published                 string
+	Sources                   []string
+	Score                     string
 }
 
 type providerView struct {

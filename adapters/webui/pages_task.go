@@ -16,12 +16,12 @@ import (
 const maxChildrenShown = 200
 
 type taskView struct {
-	Task                        domain.Task
+	Task                          domain.Task
 	Final, Cancellable, Retryable bool
-	Params, Result              string // pretty-printed JSON, "" when absent
-	Artifacts                   []domain.Artifact
-	Children                    []taskRow
-	ChildrenMore                bool
+	Params, Result                string // pretty-printed JSON, "" when absent
+	Artifacts                     []domain.Artifact
+	Children                      []taskRow
+	ChildrenMore                  bool
 }
 
 // taskPage shows one task: what it was asked, what it answered, its artifacts and

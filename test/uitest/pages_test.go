@@ -1,4 +1,4 @@
-package webui_test
+package uitest
 
 import (
 	"encoding/json"
