@@ -4,7 +4,7 @@ BIN       ?= bin/taskrunner
 FUZZTIME  ?= 5s
 COMPOSE   ?= docker compose
 
-.PHONY: run build test test-race test-unit smoke smoke-services bench bench-services fuzz vet fmt lint \
+.PHONY: run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint \
         init-db migrate-down start stop logs clean
 
 ## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000
@@ -27,6 +27,10 @@ test-race:
 ## test-unit: the fast suites only (no PostgreSQL, Redis or S3 needed)
 test-unit:
 	$(GO) test -short -count=1 ./...
+
+## test-ui: the dashboard and /docs in headless chromium (chromedp); writes docs/screenshots/
+test-ui:
+	$(GO) test -tags uitest -count=1 -v ./test/uitest/
 
 ## smoke: build, start the binary in memory mode, run the README's curl examples
 smoke: build

@@ -7,6 +7,7 @@ import (
 
 	"taskrunner/adapters/httpapi"
 	"taskrunner/adapters/metrics"
+	"taskrunner/adapters/webui"
 	"taskrunner/application"
 	"taskrunner/ports"
 )
@@ -39,9 +40,14 @@ type httpServerParams struct {
 }
 
 func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
+	ui, err := webui.New(webui.Deps{Tasks: p.Tasks, Artifacts: p.Artifacts, Schedules: p.Schedules, Log: p.Log},
+		webui.Config{APITokens: p.Config.APITokens, Limits: p.Config.Limits})
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Schedules: p.Schedules, Health: p.Health,
-		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock,
+		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock, Pages: ui,
 		Events: p.Events,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies, EventsKeepAlive: p.Config.EventsKeepAlive})

@@ -303,6 +303,9 @@ req GET /tasks/00000000-0000-7000-8000-000000000000; expect 404 "unknown task"; 
 req GET /openapi.json; expect 200 "openapi"; [ "$(field .openapi | cut -c1-2)" = "3." ] || fail "openapi: $body"; ok "GET /openapi.json"
 req GET /metrics; expect 200 "metrics"; grep -q taskrunner_tasks <<<"$body" || fail "metrics lack taskrunner_tasks"; ok "GET /metrics"
 grep -q taskrunner_retention_tasks_removed_total <<<"$body" || fail "metrics lack the retention counters"; ok "GET /metrics counts retention"
+req GET /docs; expect 200 "docs"; grep -q 'swagger-ui-bundle.js' <<<"$body" || fail "docs page: $body"; ok "GET /docs"
+req GET /ui; expect 200 "dashboard"; grep -q 'id="tasks-table"' <<<"$body" || fail "dashboard: $body"; ok "GET /ui"
+req GET "/ui/tasks/$echo_id"; expect 200 "task page"; grep -q "$echo_id" <<<"$body" || fail "task page lacks $echo_id"; ok "GET /ui/tasks/{id}"
 
 # --- SIGTERM with no grace: running tasks are handed back at once, the process exits 0 ---
 held=()

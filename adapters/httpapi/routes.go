@@ -48,6 +48,7 @@ func (s *Server) routes() {
 		s.patch("/schedules/:id", s.patchSchedule)
 		s.delete("/schedules/:id", s.deleteSchedule)
 	}
+	s.mountPages()
 }
 
 // get registers a protected GET (and, as Fiber does, HEAD) route that labels its requests
@@ -78,4 +79,21 @@ func labelled(path string) fiber.Handler {
 		c.Locals(routeKey, path)
 		return c.Next()
 	}
+}
+
+// PageSet is a set of browser pages (the dashboard, the API docs) served beside the API.
+// It adds its routes through add, which labels them for logs and metrics; its handlers
+// authenticate and read bodies themselves (pages are not bearer-token routes).
+type PageSet interface {
+	Mount(add func(method, path string, h fiber.Handler))
+}
+
+// mountPages adds the pages' routes, after the API's own.
+func (s *Server) mountPages() {
+	if s.deps.Pages == nil {
+		return
+	}
+	s.deps.Pages.Mount(func(method, path string, h fiber.Handler) {
+		s.app.Add(method, path, labelled(path), h)
+	})
 }

@@ -55,6 +55,8 @@ type Deps struct {
 	// Events serves GET /events and GET /tasks/{id}?wait; nil: /events answers 503 and a
 	// wait is not waited.
 	Events *application.EventHub
+	// Pages are the browser pages (/ui, /docs) mounted beside the API; nil serves none.
+	Pages PageSet
 }
 
 // Config is the HTTP server's configuration. Zero durations take the Default* values.

@@ -79,6 +79,12 @@ var rules = []rule{
 		why:   "the HTTP API is the driving adapter: it calls the use cases, and is an adapter otherwise",
 	},
 	{
+		name: "webui", pkgs: "taskrunner/adapters/webui",
+		allow: append([]string{"taskrunner/application"}, adapterBase...), deny: adapterDeny,
+		tests: adapterTests,
+		why:   "the dashboard is a driving adapter like the HTTP API: its pages call the use cases",
+	},
+	{
 		name: "postgres", pkgs: "taskrunner/adapters/postgres",
 		allow: append([]string{"taskrunner/migrations"}, adapterBase...), deny: adapterDeny,
 		tests: adapterTests,
