@@ -29,6 +29,9 @@ type WorkerDeps struct {
 	// CallbackDue is told when an attempt made a task with a callback final (the
 	// deliverer's Nudge); nil when this process delivers none.
 	CallbackDue func()
+	// Identity names this worker process (host and pid) in the attempts it starts; the
+	// zero value leaves them unnamed.
+	Identity domain.WorkerID
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.

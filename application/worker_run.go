@@ -72,9 +72,10 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 // the same write ends it when a cancel was requested or workers have lost it too often.
 func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 	now := w.deps.Clock.Now()
-	start := &domain.StartIntent{Holder: lease.Token, At: now} // Apply below is Start alone when StartIsPlain
+	// Apply below is Start alone when StartIsPlain
+	start := &domain.StartIntent{Holder: lease.Token, At: now, Worker: w.deps.Identity}
 	return w.update(domain.TaskChange{ID: lease.TaskID, Start: start, Apply: func(t *domain.Task) error {
-		if err := t.Start(lease.Token, now); err != nil {
+		if err := t.StartBy(lease.Token, w.deps.Identity, now); err != nil {
 			return err
 		}
 		if t.CancelRequested {
