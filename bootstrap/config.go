@@ -69,6 +69,10 @@ type Config struct {
 	// 0 means application.DefaultRetentionInterval. Not read from the environment: tests
 	// shorten it.
 	RetentionInterval time.Duration
+	// WorkerBeat is how often workers write heartbeat_at and progress of long-running
+	// tasks; 0 means application.DefaultBeatInterval. Not read from the environment, like
+	// RetentionInterval: tests shorten it.
+	WorkerBeat time.Duration
 }
 
 // MinIOConfig is where artifact bytes go in services mode.

@@ -48,6 +48,7 @@ func newWorker(p workerParams) (*application.Worker, error) {
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,
+		Beat:          p.Config.WorkerBeat,
 		RetryBase:     p.Config.RetryBaseDelay,
 		ShutdownGrace: p.Config.ShutdownGrace,
 	})
