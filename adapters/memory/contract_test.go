@@ -115,3 +115,12 @@ func TestRetentionStoreContract(t *testing.T) {
 			Tasks: tasks, Artifacts: arts, Runs: runs}
 	})
 }
+
+// Fresh stores only: the stats count every task.
+func TestTaskStatsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskStats(t, func(*testing.T) contract.TaskStatsStores {
+		s := memory.NewTaskStore()
+		return contract.TaskStatsStores{Stats: s, Tasks: s}
+	})
+}
