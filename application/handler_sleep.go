@@ -62,8 +62,19 @@ func (SleepHandler) Run(ctx context.Context, t domain.Task) (json.RawMessage, er
 		return nil, domain.InvalidParams("params.seconds", "params.seconds must be a number >= 0")
 	}
 	d := time.Duration(math.Min(p.Seconds, float64(math.MaxInt64/int64(time.Second))) * float64(time.Second))
-	if !sleepOrDone(ctx, d) {
-		return nil, ctx.Err()
+	// A second at a time, saying how many have passed: the progress the task shows.
+	total := int64(math.Ceil(p.Seconds))
+	ReportProgress(ctx, 0, total, "seconds slept")
+	for slept := int64(0); d > 0; slept++ {
+		step := min(d, time.Second)
+		if !sleepOrDone(ctx, step) {
+			return nil, ctx.Err()
+		}
+		d -= step
+		ReportProgress(ctx, min(slept+1, total), total, "seconds slept")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return json.Marshal(map[string]float64{"slept_seconds": p.Seconds})
 }

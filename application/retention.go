@@ -220,14 +220,7 @@ func (r *Retention) releaseBlobs(ctx context.Context, pass *RetentionPass) error
 }
 
 func (r *Retention) release(ctx context.Context, sum string, pass *RetentionPass) error {
-	// One deadline for the whole release: the store holds the blob's lock for as long as
-	// remove runs, so remove must not outlive it.
-	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
-	defer done()
-	key := domain.BlobKey(sum)
-	freed, err := r.deps.Store.ReleaseBlob(opCtx, sum, func(ctx context.Context) error {
-		return r.deps.Blobs.Delete(ctx, key)
-	})
+	freed, err := releaseBlob(ctx, r.deps.Store, r.deps.Blobs, sum, r.cfg.OpTimeout)
 	if err != nil {
 		return err
 	}
@@ -236,6 +229,18 @@ func (r *Retention) release(ctx context.Context, sum string, pass *RetentionPass
 		r.observe(0, 0, 1)
 	}
 	return nil
+}
+
+// releaseBlob settles one orphan candidate through the store, deleting its bytes when no
+// artifact references them. One deadline covers the whole release: the store holds the
+// blob's lock for as long as remove runs, so remove must not outlive it.
+func releaseBlob(ctx context.Context, store ports.RetentionStore, blobs ports.BlobStore, sum string, timeout time.Duration) (bool, error) {
+	opCtx, done := context.WithTimeout(ctx, timeout)
+	defer done()
+	key := domain.BlobKey(sum)
+	return store.ReleaseBlob(opCtx, sum, func(ctx context.Context) error {
+		return blobs.Delete(ctx, key)
+	})
 }
 
 func (r *Retention) observe(tasks, artifacts, blobs int) {

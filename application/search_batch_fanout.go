@@ -40,6 +40,12 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 	}
 	sem := make(chan struct{}, h.service.deps.BatchConcurrency)
 	var wg sync.WaitGroup
+	// Progress counts the queries of the request answered so far (a repeated query
+	// counts at each of its positions).
+	var doneMu sync.Mutex
+	var answered int64
+	total := int64(len(p.Queries))
+	ReportProgress(ctx, 0, total, "queries searched")
 	for _, j := range jobs {
 		wg.Add(1)
 		go func() {
@@ -52,6 +58,10 @@ func (h *SearchBatchHandler) searchAll(ctx context.Context, taskID string, p dom
 			}
 			defer func() { <-sem }()
 			j.out, j.err = h.service.search(ctx, taskID, j.params)
+			doneMu.Lock()
+			answered += int64(len(j.indexes))
+			ReportProgress(ctx, answered, total, "queries searched")
+			doneMu.Unlock()
 		}()
 	}
 	wg.Wait()

@@ -29,6 +29,9 @@ type WorkerDeps struct {
 	// CallbackDue is told when an attempt made a task with a callback final (the
 	// deliverer's Nudge); nil when this process delivers none.
 	CallbackDue func()
+	// Identity names this worker process (host and pid) in the attempts it starts; the
+	// zero value leaves them unnamed.
+	Identity domain.WorkerID
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.
@@ -47,6 +50,9 @@ type WorkerConfig struct {
 	ShutdownGrace time.Duration
 	// OpTimeout bounds each store or queue call the worker makes; default 10s.
 	OpTimeout time.Duration
+	// Beat is how often heartbeat_at and progress of long-running tasks are written;
+	// default DefaultBeatInterval.
+	Beat time.Duration
 }
 
 // Worker defaults.
@@ -63,7 +69,7 @@ const (
 func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	for name, d := range map[string]time.Duration{"Lease": c.Lease, "Heartbeat": c.Heartbeat,
 		"RetryBase": c.RetryBase, "RetryMax": c.RetryMax, "KillGrace": c.KillGrace,
-		"ShutdownGrace": c.ShutdownGrace, "OpTimeout": c.OpTimeout} {
+		"ShutdownGrace": c.ShutdownGrace, "OpTimeout": c.OpTimeout, "Beat": c.Beat} {
 		if d < 0 {
 			return c, fmt.Errorf("application: worker %s must not be negative, got %s", name, d)
 		}
@@ -98,6 +104,9 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	}
 	if c.OpTimeout == 0 {
 		c.OpTimeout = DefaultWorkerOpTimeout
+	}
+	if c.Beat == 0 {
+		c.Beat = DefaultBeatInterval
 	}
 	return c, nil
 }
@@ -140,11 +149,14 @@ type Worker struct {
 	loops       sync.WaitGroup
 	completions chan struct{} // one token per outcome being written (worker_run.go)
 	signalsDone chan struct{}
+	stopBeats   context.CancelFunc // ends the beats once the loops are done
+	beatsDone   chan struct{}
 }
 
-// inflight is one running attempt, as the cancel listener sees it.
+// inflight is one running attempt, as the cancel listener and the beats see it.
 type inflight struct {
 	cancel context.CancelCauseFunc
+	view   *attemptView
 }
 
 // NewWorker returns a worker, or an error naming a missing dependency or a bad setting.
@@ -191,6 +203,9 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.batches = w.newWorkerBatches()
 	w.completions = make(chan struct{}, w.cfg.Concurrency)
 	go w.listen(sigCtx, ch)
+	beatCtx, stopBeats := context.WithCancel(base)
+	w.stopBeats, w.beatsDone = stopBeats, make(chan struct{})
+	go w.beats(beatCtx)
 	for i := 0; i < w.cfg.Concurrency; i++ {
 		w.loops.Add(1)
 		go w.loop()
@@ -253,6 +268,8 @@ func (w *Worker) shutdown(ctx context.Context) error {
 		w.abort()
 		<-loopsDone
 	}
+	w.stopBeats()
+	<-w.beatsDone
 	w.abort()
 	w.stopSignals()
 	<-w.signalsDone

@@ -158,6 +158,10 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			if err := t.HeldBy(lease.Token); err != nil {
 				return err
 			}
+			if task.Progress != nil { // the last progress reported (see attemptView.settled)
+				p := *task.Progress
+				t.Progress = &p
+			}
 			return fn(t)
 		}
 	}

@@ -30,7 +30,7 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	// one that lands before is seen by Start itself (CancelRequested).
 	ctx, cancel := context.WithCancelCause(w.hardCtx)
 	defer cancel(nil)
-	hook := &inflight{cancel: cancel}
+	hook := &inflight{cancel: cancel, view: &attemptView{token: lease.Token}}
 	w.inflight.Store(lease.TaskID, hook)
 	defer w.inflight.CompareAndDelete(lease.TaskID, hook)
 
@@ -64,7 +64,8 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 		w.ack(lease)
 		return true
 	}
-	w.run(ctx, cancel, lease, task)
+	hook.view.began(task)
+	w.run(withProgress(ctx, hook.view), cancel, lease, hook.view)
 	return true
 }
 
@@ -72,9 +73,10 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 // the same write ends it when a cancel was requested or workers have lost it too often.
 func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 	now := w.deps.Clock.Now()
-	start := &domain.StartIntent{Holder: lease.Token, At: now} // Apply below is Start alone when StartIsPlain
+	// Apply below is Start alone when StartIsPlain
+	start := &domain.StartIntent{Holder: lease.Token, At: now, Worker: w.deps.Identity}
 	return w.update(domain.TaskChange{ID: lease.TaskID, Start: start, Apply: func(t *domain.Task) error {
-		if err := t.Start(lease.Token, now); err != nil {
+		if err := t.StartBy(lease.Token, w.deps.Identity, now); err != nil {
 			return err
 		}
 		if t.CancelRequested {
@@ -88,7 +90,8 @@ func (w *Worker) start(lease domain.Lease) (domain.Task, error) {
 }
 
 // run executes the handler under the runtime limit and records the outcome.
-func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task) {
+func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, view *attemptView) {
+	task := view.snapshot()
 	h, ok := w.deps.Handlers[task.Type]
 	if !ok {
 		err := domain.NewError(domain.CodeInternal, "this worker has no handler for task type %q", task.Type)
@@ -102,6 +105,9 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 	w.deps.Log.Debug("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 	began := w.deps.Clock.Now()
 	o := w.execute(runCtx, cancel, lease, task, h)
+	// The record as the last beat stored it, and the progress reported since: the finish
+	// writes the outcome over that version, progress included.
+	task = view.settled()
 	w.concludeAsync(lease, task, o, context.Cause(runCtx), w.deps.Clock.Now().Sub(began), limit)
 }
 

@@ -18,6 +18,8 @@ var apiModule = fx.Module("api",
 	fx.Provide(
 		newHTTPServer,
 		newEventHub,
+		newTaskDeletion,
+		newStatsService,
 		fx.Annotate(newHealthChecks, fx.ParamTags(healthGroup)),
 	),
 	fx.Invoke(func(lc fx.Lifecycle, s *httpapi.Server) {
@@ -32,6 +34,8 @@ type httpServerParams struct {
 	Artifacts *application.ArtifactService
 	Runs      *application.RunService
 	Schedules *application.ScheduleService
+	Deletion  *application.TaskDeletion
+	Stats     *application.StatsService
 	Health    map[string]ports.Pinger
 	Metrics   *metrics.Metrics
 	Clock     ports.Clock
@@ -47,8 +51,25 @@ func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 	}
 	return httpapi.New(httpapi.Deps{
 		Tasks: p.Tasks, Artifacts: p.Artifacts, Runs: p.Runs, Schedules: p.Schedules, Health: p.Health,
+		Deletion: p.Deletion, Stats: p.Stats,
 		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock, Pages: ui,
 		Events: p.Events,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
 		TrustedProxies: p.Config.TrustedProxies, EventsKeepAlive: p.Config.EventsKeepAlive})
+}
+
+type taskDeletionParams struct {
+	fx.In
+	Store    ports.RetentionStore
+	Blobs    ports.BlobStore
+	Observer ports.RetentionObserver
+	Log      *slog.Logger
+}
+
+func newTaskDeletion(p taskDeletionParams) (*application.TaskDeletion, error) {
+	return application.NewTaskDeletion(application.TaskDeletionDeps{Store: p.Store, Blobs: p.Blobs, Observer: p.Observer, Log: p.Log})
+}
+
+func newStatsService(store ports.TaskStore, stats ports.TaskStats, clock ports.Clock) (*application.StatsService, error) {
+	return application.NewStatsService(application.StatsDeps{Store: store, Stats: stats, Clock: clock})
 }

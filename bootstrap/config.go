@@ -73,6 +73,10 @@ type Config struct {
 	// EventsKeepAlive is the interval of GET /events' keep-alive comments; 0 means
 	// httpapi.DefaultEventsKeepAlive (15 s). Not read from the environment: tests shorten it.
 	EventsKeepAlive time.Duration
+	// WorkerBeat is how often workers write heartbeat_at and progress of long-running
+	// tasks; 0 means application.DefaultBeatInterval. Not read from the environment, like
+	// RetentionInterval: tests shorten it.
+	WorkerBeat time.Duration
 }
 
 // MinIOConfig is where artifact bytes go in services mode.

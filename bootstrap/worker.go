@@ -2,10 +2,12 @@ package bootstrap
 
 import (
 	"log/slog"
+	"os"
 
 	"go.uber.org/fx"
 
 	"taskrunner/application"
+	"taskrunner/domain"
 	"taskrunner/ports"
 )
 
@@ -42,9 +44,11 @@ func newWorker(p workerParams) (*application.Worker, error) {
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
 		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
 		CallbackDue: callbackNudge(p.Callbacks),
+		Identity:    workerIdentity(),
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,
+		Beat:          p.Config.WorkerBeat,
 		RetryBase:     p.Config.RetryBaseDelay,
 		ShutdownGrace: p.Config.ShutdownGrace,
 	})
@@ -88,4 +92,13 @@ func batchIn[T any](c Config, port T) T {
 	}
 	var none T
 	return none
+}
+
+// workerIdentity names this process in the attempts it starts: its host name and pid.
+func workerIdentity() domain.WorkerID {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	return domain.WorkerID{Host: domain.StorableText(host), PID: os.Getpid()}
 }

@@ -152,3 +152,11 @@ func IsRetryable(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Retryable
 }
+
+// Conflict codes of the operations on finished tasks (API.md "Operations"), answered 409.
+const (
+	// CodeTaskNotRetryable: a retry of a task that neither failed nor was cancelled.
+	CodeTaskNotRetryable Code = "task_not_retryable"
+	// CodeTaskNotFinished: a delete of a task that is not final yet.
+	CodeTaskNotFinished Code = "task_not_finished"
+)

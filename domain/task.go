@@ -97,6 +97,17 @@ type Task struct {
 
 	// ScheduleID is the schedule that fired this task; "" when a client submitted it.
 	ScheduleID string
+
+	// RetryOf is the task this one was submitted again from (POST /tasks/{id}/retry); "".
+	RetryOf string
+	// AttemptLog is every start of the task, oldest first (at most MaxAttemptLog), kept
+	// by the transitions themselves: Start opens an entry, every transition that ends the
+	// attempt closes it.
+	AttemptLog []Attempt
+	// HeartbeatAt is when the running attempt last showed it was alive (its start, then the
+	// worker's periodic beats); Progress is what its handler last reported (nil: nothing).
+	HeartbeatAt *time.Time
+	Progress    *Progress
 }
 
 // Clone returns a deep copy: nothing a caller changes through the copy (the JSON bytes, the
@@ -120,6 +131,19 @@ func (t Task) Clone() Task {
 	if t.RunAt != nil {
 		c.RunAt = timePtr(*t.RunAt)
 	}
+	c.AttemptLog = slices.Clone(t.AttemptLog)
+	for i, a := range c.AttemptLog {
+		if a.FinishedAt != nil {
+			c.AttemptLog[i].FinishedAt = timePtr(*a.FinishedAt)
+		}
+	}
+	if t.HeartbeatAt != nil {
+		c.HeartbeatAt = timePtr(*t.HeartbeatAt)
+	}
+	if t.Progress != nil {
+		p := *t.Progress
+		c.Progress = &p
+	}
 	return c
 }
 
@@ -140,6 +164,13 @@ func conflict(t *Task, action string) error {
 // (the queue only redelivers after expiry), so it is started again and the new holder
 // replaces the old one. Terminal tasks return ErrConflict: the delivery is a duplicate.
 func (t *Task) Start(holder string, now time.Time) error {
+	return t.StartBy(holder, WorkerID{}, now)
+}
+
+// StartBy is Start by the named worker process: the attempt log's new entry names it
+// (and an attempt a vanished worker left open is closed as lost); the heartbeat starts
+// now and the previous attempt's progress is cleared.
+func (t *Task) StartBy(holder string, worker WorkerID, now time.Time) error {
 	if !startable(t.Status) {
 		return conflict(t, "start")
 	}
@@ -148,6 +179,9 @@ func (t *Task) Start(holder string, now time.Time) error {
 	t.Attempts++
 	t.StartedAt = timePtr(now)
 	t.UpdatedAt = now
+	t.HeartbeatAt = timePtr(now)
+	t.Progress = nil
+	t.openAttempt(worker, now)
 	return nil
 }
 
@@ -159,6 +193,7 @@ func (t *Task) Succeed(result json.RawMessage, now time.Time) error {
 	t.Status = StatusSucceeded
 	t.Result = result
 	t.Error = nil
+	t.closeAttempt(AttemptSucceeded, "", now)
 	t.finish(now)
 	return nil
 }
@@ -170,6 +205,7 @@ func (t *Task) Fail(e TaskError, now time.Time) error {
 	}
 	t.Status = StatusFailed
 	t.Error = &e
+	t.closeAttempt(AttemptFailed, e.Code, now)
 	t.finish(now)
 	return nil
 }
@@ -185,8 +221,10 @@ func (t *Task) Requeue(lastErr *TaskError, now time.Time) error {
 	t.Holder = ""
 	if lastErr == nil {
 		t.Attempts--
+		t.closeAttempt(AttemptHandedBack, "", now)
 	} else {
 		t.Error = lastErr
+		t.closeAttempt(AttemptRetried, lastErr.Code, now)
 	}
 	t.UpdatedAt = now
 	return nil
@@ -202,6 +240,7 @@ func (t *Task) ScheduleRetry(lastErr TaskError, at, now time.Time) error {
 	t.Status = StatusScheduled
 	t.Holder = ""
 	t.Error = &lastErr
+	t.closeAttempt(AttemptRetried, lastErr.Code, now)
 	t.RunAt = timePtr(at)
 	t.UpdatedAt = now
 	return nil
@@ -234,6 +273,7 @@ func (t *Task) MarkCancelled(now time.Time) error {
 	}
 	t.Status = StatusCancelled
 	t.Error = &TaskError{Code: CodeTaskCancelled, Message: "cancelled while running"}
+	t.closeAttempt(AttemptCancelled, CodeTaskCancelled, now)
 	t.finish(now)
 	return nil
 }

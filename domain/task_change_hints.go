@@ -13,6 +13,7 @@ import "time"
 type StartIntent struct {
 	Holder string
 	At     time.Time
+	Worker WorkerID // the attempt log names it
 }
 
 // StartableStatuses are the statuses Start accepts.
@@ -24,10 +25,17 @@ const StartsBeyondRetries = 1 + LostLeaseAllowance
 
 // StartIsPlain reports whether a worker's start of t is Start alone: Start accepts t's
 // status, no cancel request waits (that start would end the task instead), and one more
-// start stays within MaxStarts (past it the task is failed instead).
+// start stays within MaxStarts (past it the task is failed instead). A store's one
+// statement also appends to the attempt log, so it takes only starts whose log needs no
+// more than that: the task is not running (a takeover closes the lost attempt first, a
+// rare case left to Apply) and the log has room for one more entry.
 func (t *Task) StartIsPlain() bool {
-	return startable(t.Status) && !t.CancelRequested && t.Attempts < t.MaxRetries+StartsBeyondRetries
+	return startable(t.Status) && t.Status != StatusRunning && !t.CancelRequested &&
+		t.Attempts < t.MaxRetries+StartsBeyondRetries && len(t.AttemptLog) < MaxAttemptLog
 }
+
+// PlainStartStatuses are the statuses from which a start may be plain (StartIsPlain).
+var PlainStartStatuses = []Status{StatusQueued, StatusScheduled}
 
 func startable(s Status) bool {
 	for _, v := range StartableStatuses {

@@ -28,6 +28,12 @@ type RetentionStore interface {
 	// and the note kept for a later pass. A sha256 that is not noted (another caller
 	// settled it) returns false without calling remove.
 	ReleaseBlob(ctx context.Context, sha256 string, remove func(context.Context) error) (freed bool, err error)
+	// DeleteTask deletes the task id as DeleteFinished deletes a batch (artifacts'
+	// metadata and runs with it, their sha256 values noted as orphan candidates, all or
+	// nothing), whenever it finished. It returns what went, Orphans listing the noted
+	// sha256 values; an error matching domain.ErrNotFound when no task has the id; and the
+	// task's Deletable error (matching domain.ErrConflict) when it is not final.
+	DeleteTask(ctx context.Context, id string) (domain.TaskDeletion, error)
 }
 
 // RetentionObserver is told what each retention batch removed, for metrics. It must not

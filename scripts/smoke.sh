@@ -169,6 +169,24 @@ req POST "/tasks/$sleep_id/cancel"; expect 200 "cancel"; ok "POST /tasks/{id}/ca
 wait_task "$sleep_id" cancelled; ok "running sleep task was cancelled"
 req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error.code)" = task_already_finished ] || fail "$body"; ok "second cancel is 409"
 
+# The README's operations on one task: attempts, retry, delete, and GET /stats.
+req GET "/tasks/$echo_id/attempts"; expect 200 "attempts"
+[ "$(field '.attempts | length')/$(field '.attempts[0].outcome')" = 1/succeeded ] || fail "attempts: $body"
+[ "$(field '.attempts[0].worker.pid')" -gt 0 ] || fail "attempt worker: $body"; ok "GET /tasks/{id}/attempts"
+req POST "/tasks/$echo_id/retry"; expect 409 "retry of a succeeded task"
+[ "$(field .error.code)" = task_not_retryable ] || fail "$body"; ok "retry of a succeeded task is 409"
+req POST "/tasks/$sleep_id/retry"; expect 202 "retry"; retry_id=$(field .id)
+[ "$(field .retry_of)/$(field .type)/$(field .params.seconds)" = "$sleep_id/sleep/10" ] || fail "retry: $body"
+ok "POST /tasks/{id}/retry -> $retry_id"
+wait_task "$retry_id" running; ok "the retry runs"
+req DELETE "/tasks/$retry_id"; expect 409 "delete of a running task"
+[ "$(field .error.code)" = task_not_finished ] || fail "$body"; ok "delete of a running task is 409"
+req POST "/tasks/$retry_id/cancel"; expect 200 "cancel the retry"; wait_task "$retry_id" cancelled
+req DELETE "/tasks/$sleep_id"; expect 204 "delete"; ok "DELETE /tasks/{id}"
+req GET "/tasks/$sleep_id"; expect 404 "deleted task"; ok "a deleted task is gone"
+req GET /stats; expect 200 "stats"
+[ "$(field '.by_type.echo')" -ge 1 ] && [ "$(field '.last_hour.finished')" -ge 2 ] || fail "stats: $body"; ok "GET /stats"
+
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
 
 # The README's deferred, prioritized task: scheduled with run_at, then it runs.

@@ -35,6 +35,8 @@ var statusByCode = map[domain.Code]int{
 	codeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	codeRangeNotSatisfiable:         http.StatusRequestedRangeNotSatisfiable,
 	domain.CodeTaskAlreadyFinished:  http.StatusConflict,
+	domain.CodeTaskNotRetryable:     http.StatusConflict,
+	domain.CodeTaskNotFinished:      http.StatusConflict,
 	domain.CodeArtifactSizeExceeded: http.StatusRequestEntityTooLarge,
 	domain.CodeRateLimitExceeded:    http.StatusTooManyRequests,
 	domain.CodeUnavailable:          http.StatusServiceUnavailable,

@@ -84,7 +84,7 @@ func TestUnknownRouteAndMethod(t *testing.T) {
 	require.Equal(t, "not_found", nf.errorCode(t))
 	require.True(t, strings.HasPrefix(nf.Header.Get("Content-Type"), "application/json"))
 
-	na := r.do("DELETE", "/tasks", nil)
+	na := r.do("PUT", "/tasks", nil) // DELETE is served on /tasks/{id}
 	require.Equal(t, http.StatusMethodNotAllowed, na.StatusCode)
 	require.Equal(t, "method_not_allowed", na.errorCode(t))
 }

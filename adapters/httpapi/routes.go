@@ -28,6 +28,14 @@ func (s *Server) routes() {
 	s.get("/tasks/:id", s.getTask)
 	s.post("/tasks/:id/cancel", s.cancelTask)
 	s.get("/tasks/:id/artifacts", s.listTaskArtifacts)
+	s.post("/tasks/:id/retry", s.retryTask)
+	s.get("/tasks/:id/attempts", s.taskAttempts)
+	if s.deps.Deletion != nil {
+		s.delete("/tasks/:id", s.deleteTask)
+	}
+	if s.deps.Stats != nil {
+		s.get("/stats", s.stats)
+	}
 
 	s.post("/search", s.searchShortcut)
 	s.post("/search/batch", s.searchBatchShortcut)

@@ -41,6 +41,9 @@ type Deps struct {
 	Runs      *application.RunService
 	// Schedules serves /schedules; nil leaves those routes out.
 	Schedules *application.ScheduleService
+	// Deletion serves DELETE /tasks/{id}; Stats serves GET /stats. nil leaves the route out.
+	Deletion *application.TaskDeletion
+	Stats    *application.StatsService
 	// Health maps a check name ("store", "queue", "blobs") to its probe for GET /health.
 	Health map[string]ports.Pinger
 	// Requests is told about every answered request; nil records nothing.

@@ -25,8 +25,9 @@ func TestSubmitTaskReturnsTheTaskAsAPIMDShowsIt(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	require.Equal(t, []string{"attempts", "callback", "created_at", "error", "finished_at", "id", "max_retries", "params",
-		"parent_id", "priority", "result", "run_at", "schedule_id", "started_at", "status", "timeout_seconds", "type", "updated_at"}, keys)
+	require.Equal(t, []string{"attempts", "callback", "cancel_requested", "created_at", "error", "finished_at", "heartbeat_at",
+		"id", "max_retries", "params", "parent_id", "priority", "progress", "result", "retry_of", "run_at", "schedule_id",
+		"started_at", "status", "timeout_seconds", "type", "updated_at", "worker"}, keys)
 	require.Nil(t, task["run_at"], "never deferred")
 	require.EqualValues(t, 2, task["priority"], "the default priority")
 	require.Nil(t, task["parent_id"])

@@ -44,6 +44,7 @@ type taskView struct {
 	Priority       int               `json:"priority"`
 	ParentID       *string           `json:"parent_id"`
 	ScheduleID     *string           `json:"schedule_id"`
+	taskOpsView
 }
 
 func newTaskView(t domain.Task) taskView {
@@ -62,7 +63,8 @@ func newTaskView(t domain.Task) taskView {
 		StartedAt: formatTimePtr(t.StartedAt), FinishedAt: formatTimePtr(t.FinishedAt),
 		Callback: newCallbackView(t.Callback),
 		RunAt:    formatTimePtr(t.RunAt), Priority: viewPriority(t.Priority), ParentID: optionalID(t.ParentID),
-		ScheduleID: optionalID(t.ScheduleID),
+		ScheduleID:  optionalID(t.ScheduleID),
+		taskOpsView: newTaskOpsView(t),
 	}
 }
 

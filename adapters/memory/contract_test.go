@@ -125,3 +125,12 @@ func TestHostPacerContract(t *testing.T) {
 	t.Parallel()
 	freshAndShared(t, contract.HostPacer, func() ports.HostPacer { return memory.NewHostPacer() })
 }
+
+// Fresh stores only: the stats count every task.
+func TestTaskStatsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskStats(t, func(*testing.T) contract.TaskStatsStores {
+		s := memory.NewTaskStore()
+		return contract.TaskStatsStores{Stats: s, Tasks: s}
+	})
+}

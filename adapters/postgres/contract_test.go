@@ -58,3 +58,12 @@ func TestRetentionStoreContract(t *testing.T) {
 			Artifacts: postgres.NewArtifactStore(db), Runs: postgres.NewRunStore(db)}
 	})
 }
+
+func TestTaskStatsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskStats(t, func(t *testing.T) contract.TaskStatsStores {
+		db, _ := setup(t)
+		s := postgres.NewTaskStore(db)
+		return contract.TaskStatsStores{Stats: s, Tasks: s}
+	})
+}

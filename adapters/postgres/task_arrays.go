@@ -36,6 +36,9 @@ type taskArrays struct {
 	priority                             []int
 	parentID                             []*string
 	scheduleID                           []*string
+	retryOf                              []*string
+	attemptLog, progress                 [][]byte
+	heartbeatAt                          []*time.Time
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -51,6 +54,8 @@ func newTaskArrays(n int) *taskArrays {
 		cbAttempts: make([]*int32, 0, n), cbNextAt: make([]*time.Time, 0, n),
 		runAt: make([]*time.Time, 0, n), priority: make([]int, 0, n), parentID: make([]*string, 0, n),
 		scheduleID: make([]*string, 0, n),
+		retryOf:    make([]*string, 0, n), attemptLog: make([][]byte, 0, n),
+		heartbeatAt: make([]*time.Time, 0, n), progress: make([][]byte, 0, n),
 	}
 }
 
@@ -88,6 +93,14 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.priority = append(a.priority, t.Priority)
 	a.parentID = append(a.parentID, parentColumn(t))
 	a.scheduleID = append(a.scheduleID, scheduleColumn(t))
+	ops, err := newOpsCols(t)
+	if err != nil {
+		return err
+	}
+	a.retryOf = append(a.retryOf, ops.retryOf)
+	a.attemptLog = append(a.attemptLog, ops.attemptLog)
+	a.heartbeatAt = append(a.heartbeatAt, ops.heartbeatAt)
+	a.progress = append(a.progress, ops.progress)
 	return nil
 }
 
@@ -100,6 +113,7 @@ func (a *taskArrays) args() []any {
 		a.cbURL, a.cbStatus, a.cbAttempts, a.cbLastError, a.cbNextAt,
 		a.runAt, a.priority, a.parentID,
 		a.scheduleID,
+		a.retryOf, a.attemptLog, a.heartbeatAt, a.progress,
 	}
 }
 

@@ -19,6 +19,8 @@ var taskColumns = []string{
 	"callback_url", "callback_status", "callback_attempts", "callback_last_error", "callback_next_at",
 	"run_at", "priority", "parent_id",
 	"schedule_id",
+	// Operations (migration 0011): all NULL for a task that has none.
+	"retry_of", "attempt_log", "heartbeat_at", "progress",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -30,6 +32,7 @@ var taskColumnTypes = []string{
 	"text", "text", "integer", "text", "timestamptz",
 	"timestamptz", "smallint", "uuid",
 	"uuid",
+	"uuid", "jsonb", "timestamptz", "jsonb",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -49,6 +52,7 @@ type taskRow struct {
 	priority                int16
 	parentID                *string
 	scheduleID              *string
+	ops                     opsCols
 }
 
 func (r *taskRow) dest() []any {
@@ -59,6 +63,7 @@ func (r *taskRow) dest() []any {
 		&r.callback.url, &r.callback.status, &r.callback.attempts, &r.callback.lastError, &r.callback.nextAt,
 		&r.runAt, &r.priority, &r.parentID,
 		&r.scheduleID,
+		&r.ops.retryOf, &r.ops.attemptLog, &r.ops.heartbeatAt, &r.ops.progress,
 	}
 }
 
@@ -99,6 +104,9 @@ func (r *taskRow) task() (domain.Task, error) {
 		}
 		t.Error = &e
 	}
+	if err := r.ops.fill(&t); err != nil {
+		return domain.Task{}, err
+	}
 	return t, nil
 }
 
@@ -109,6 +117,10 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		return nil, err
 	}
 	cb := newCallbackCols(t.Callback)
+	ops, err := newOpsCols(t)
+	if err != nil {
+		return nil, err
+	}
 	return []any{
 		t.ID, string(t.Type), string(t.Status), jsonArg(t.Params), jsonArg(t.Result), jsonArg(errJSON),
 		t.Attempts, t.MaxRetries, t.TimeoutSeconds, keyColumn(t), t.ClientID, t.CancelRequested, t.Holder,
@@ -116,6 +128,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		cb.url, cb.status, cb.attempts, cb.lastError, cb.nextAt,
 		t.RunAt, t.Priority, parentColumn(t),
 		scheduleColumn(t),
+		ops.retryOf, jsonArg(ops.attemptLog), ops.heartbeatAt, jsonArg(ops.progress),
 	}, nil
 }
 

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -21,16 +22,23 @@ import (
 // only what a transition can change. A column added later is written unless listed here.
 var immutableTaskColumns = []string{
 	"id", "type", "params", "max_retries", "timeout_seconds", "idempotency_key", "client_id", "created_at",
+	"retry_of",
 }
 
 var (
 	// startTasks is domain.Task.Start over the rows where StartIsPlain holds, in the
-	// same terms: $4 are the startable statuses, $5 is domain.StartsBeyondRetries.
-	startTasks = "UPDATE tasks SET status = $6, holder = v.holder, attempts = tasks.attempts + 1, " +
-		"started_at = v.at, updated_at = v.at " +
-		"FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(id, holder, at) " +
-		"WHERE tasks.id = v.id AND tasks.status = ANY($4::text[]) AND NOT tasks.cancel_requested " +
-		"AND tasks.attempts < tasks.max_retries + $5 " +
+	// same terms: $5 are the statuses a plain start leaves, $6 is
+	// domain.StartsBeyondRetries, $8 domain.MaxAttemptLog. The attempt log's new entry is
+	// built here with the keys of domain.Attempt's JSON form.
+	startTasks = "UPDATE tasks SET status = $7, holder = v.holder, attempts = tasks.attempts + 1, " +
+		"started_at = v.at, updated_at = v.at, heartbeat_at = v.at, progress = NULL, " +
+		"attempt_log = coalesce(tasks.attempt_log, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(" +
+		"'attempt', tasks.attempts + 1, 'worker', v.worker, 'started_at', v.at, 'finished_at', NULL, " +
+		"'outcome', '" + string(domain.AttemptRunning) + "', 'error', '')) " +
+		"FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS v(id, holder, at, worker) " +
+		"WHERE tasks.id = v.id AND tasks.status = ANY($5::text[]) AND NOT tasks.cancel_requested " +
+		"AND tasks.attempts < tasks.max_retries + $6 " +
+		"AND coalesce(jsonb_array_length(tasks.attempt_log), 0) < $8 " +
 		"RETURNING " + qualified("tasks", taskColumns)
 	// swapTasks writes the changed columns of each row of v where the stored row is still
 	// the version the caller saw (the fields domain.SameVersion compares). It returns the
@@ -91,16 +99,19 @@ func sortHinted(changes []domain.TaskChange, results []domain.ChangeResult) hint
 func queueStarts(b *pgx.Batch, changes []domain.TaskChange, idx []int) {
 	idx = slices.Clone(idx)
 	slices.SortFunc(idx, func(x, y int) int { return strings.Compare(changes[x].ID, changes[y].ID) })
-	statuses := make([]string, len(domain.StartableStatuses))
-	for i, s := range domain.StartableStatuses {
+	statuses := make([]string, len(domain.PlainStartStatuses))
+	for i, s := range domain.PlainStartStatuses {
 		statuses[i] = string(s)
 	}
 	for chunk := range slices.Chunk(idx, maxBatchRows) {
 		ids, holders, at := make([]string, len(chunk)), make([]string, len(chunk)), make([]time.Time, len(chunk))
+		workers := make([][]byte, len(chunk))
 		for k, i := range chunk {
 			ids[k], holders[k], at[k] = changes[i].ID, changes[i].Start.Holder, changes[i].Start.At
+			workers[k], _ = json.Marshal(changes[i].Start.Worker) // a string and an int always encode
 		}
-		b.Queue(startTasks, ids, holders, at, statuses, domain.StartsBeyondRetries, string(domain.StatusRunning))
+		b.Queue(startTasks, ids, holders, at, workers, statuses, domain.StartsBeyondRetries,
+			string(domain.StatusRunning), domain.MaxAttemptLog)
 	}
 }
 

@@ -118,6 +118,17 @@ func FullTask(opts ...TaskOption) domain.Task {
 		t.RunAt = &runAt
 		t.Priority = 3
 		t.ParentID = NewID()
+		t.RetryOf = NewID()
+		lostAt := started.Add(-time.Second)
+		t.AttemptLog = []domain.Attempt{
+			{Number: 1, Worker: domain.WorkerID{Host: "host-a", PID: 11}, StartedAt: started.Add(-3 * time.Second),
+				FinishedAt: &lostAt, Outcome: domain.AttemptLost},
+			{Number: 2, Worker: domain.WorkerID{Host: "höst-b", PID: 22}, StartedAt: started,
+				FinishedAt: &finished, Outcome: domain.AttemptFailed, Error: domain.CodeProviderError},
+		}
+		beat := finished.Add(-500 * time.Millisecond)
+		t.HeartbeatAt = &beat
+		t.Progress = &domain.Progress{Done: 3, Total: 7, Message: "queries – searched"}
 	})
 	for _, o := range opts {
 		o(&t)

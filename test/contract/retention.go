@@ -36,6 +36,8 @@ func RetentionStore(t *testing.T, newStores func(t *testing.T) RetentionStores) 
 		{"ReleaseBlob", "SharedBlobLastReferenceFrees", retentionSharedBlob},
 		{"ReleaseBlob", "FreeStandingArtifactKeepsBlob", retentionFreeStanding},
 		{"ReleaseBlob", "FailedRemoveKeepsNote", retentionRemoveFails},
+		{"DeleteTask", "FinishedWithArtifactsAndRuns", retentionDeleteTask},
+		{"DeleteTask", "RefusesUnfinishedAndUnknown", retentionDeleteTaskRefused},
 	})
 }
 

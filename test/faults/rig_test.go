@@ -200,6 +200,8 @@ func (s *services) startWorker(t *testing.T, p *process, h application.Handler, 
 		Log: s.log.With("process", p.name),
 		// As bootstrap wires it: dequeues, starts, finishes and acks are batched.
 		Batch: p.store, BatchQueue: p.queue,
+		// Each process names itself in the attempts it starts, as bootstrap's host/pid does.
+		Identity: domain.WorkerID{Host: p.name, PID: os.Getpid()},
 	}, cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -88,6 +88,18 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	for _, id := range held {
 		require.Equal(t, []string{"worker-b"}, led.get(led.completed, id), "task %s, held by A at its death, must be finished by B", id)
 		require.Equal(t, 2, tasks[id].Attempts, "task %s: A's lost attempt and B's", id)
+		// The attempt log says so: A's attempt lost (closed when B took the task over),
+		// then B's, succeeded.
+		log := tasks[id].AttemptLog
+		require.Len(t, log, 2, "task %s: attempt log %+v", id, log)
+		require.Equal(t, domain.AttemptLost, log[0].Outcome, "task %s", id)
+		require.Equal(t, "worker-a", log[0].Worker.Host)
+		require.Equal(t, 1, log[0].Number)
+		require.NotNil(t, log[0].FinishedAt)
+		require.Equal(t, domain.AttemptSucceeded, log[1].Outcome, "task %s", id)
+		require.Equal(t, "worker-b", log[1].Worker.Host)
+		require.Equal(t, 2, log[1].Number)
+		require.False(t, log[1].StartedAt.Before(*log[0].FinishedAt), "B's attempt starts when A's is found lost")
 	}
 	require.GreaterOrEqual(t, led.count(led.completed, "worker-a"), aDone)
 	require.Equal(t, led.count(led.completed, "worker-a"), led.count(led.written, "worker-a"),

@@ -36,7 +36,8 @@ const okReport = `{"status":"ok","result_count":0,"latency_ms":0,"attempts":1}`
 func taskJSON(typ, result string) string {
 	return `{"id":"` + taskID + `","type":"` + typ + `","status":"succeeded","params":{"query":"go"},"result":` + result +
 		`,"error":null,"attempts":1,"max_retries":0,"timeout_seconds":600,"created_at":"2025-01-02T03:04:05.123456Z",` +
-		`"updated_at":"2025-01-02T03:04:05.123456Z","started_at":null,"finished_at":null,"run_at":null,"priority":2,"parent_id":null,"callback":null,"schedule_id":null}`
+		`"updated_at":"2025-01-02T03:04:05.123456Z","started_at":null,"finished_at":null,"run_at":null,"priority":2,"parent_id":null,"callback":null,"schedule_id":null,` +
+		`"retry_of":null,"worker":null,"heartbeat_at":null,"cancel_requested":false,"progress":null}`
 }
 
 func exchange(method, path, reqBody string, status int, respBody string, headers ...string) (*http.Request, *http.Response) {
@@ -88,7 +89,7 @@ func TestCheck(t *testing.T) {
 			`{"error":{"code":"rate_limit_exceeded","message":"m","details":{}}}`, nil, "Retry-After"},
 		"unknown route answered 404": {"GET", "/nope", "", 404, `{"error":{"code":"not_found","message":"m","details":{}}}`, nil, ""},
 		"unknown route answered 200": {"GET", "/nope", "", 200, `{}`, nil, "no such operation"},
-		"wrong method answered 405":  {"DELETE", "/tasks", "", 405, `{"error":{"code":"method_not_allowed","message":"m","details":{}}}`, nil, ""},
+		"wrong method answered 405":  {"PUT", "/tasks", "", 405, `{"error":{"code":"method_not_allowed","message":"m","details":{}}}`, nil, ""},
 	} {
 		req, resp := exchange(tc.method, tc.path, tc.reqBody, tc.status, tc.respBody, tc.headers...)
 		rec := &recorder{TB: t}
