@@ -29,6 +29,9 @@ type WorkerDeps struct {
 	// CallbackDue is told when an attempt made a task with a callback final (the
 	// deliverer's Nudge); nil when this process delivers none.
 	CallbackDue func()
+	// FanIn wakes a parked parent when its last child ends and cancels a cancelled
+	// parent's children; nil when no handler spawns children.
+	FanIn *FanIn
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.

@@ -26,7 +26,11 @@ func (s *TaskStore) PromoteDue(ctx context.Context, now time.Time, limit int) (i
 	defer s.mu.Unlock()
 	var due []*domain.Task
 	for id := range s.scheduled {
-		if t := s.tasks[id]; t.RunAt == nil || !t.RunAt.After(now) {
+		t := s.tasks[id]
+		if t.AwaitingChildren {
+			continue // a parked parent is due when its children end, not at a time
+		}
+		if t.RunAt == nil || !t.RunAt.After(now) {
 			due = append(due, t)
 		}
 	}

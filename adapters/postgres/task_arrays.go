@@ -36,6 +36,7 @@ type taskArrays struct {
 	priority                             []int
 	parentID                             []*string
 	scheduleID                           []*string
+	awaitingChildren                     []bool
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -50,7 +51,8 @@ func newTaskArrays(n int) *taskArrays {
 		cbURL: make([]*string, 0, n), cbStatus: make([]*string, 0, n), cbLastError: make([]*string, 0, n),
 		cbAttempts: make([]*int32, 0, n), cbNextAt: make([]*time.Time, 0, n),
 		runAt: make([]*time.Time, 0, n), priority: make([]int, 0, n), parentID: make([]*string, 0, n),
-		scheduleID: make([]*string, 0, n),
+		scheduleID:       make([]*string, 0, n),
+		awaitingChildren: make([]bool, 0, n),
 	}
 }
 
@@ -88,6 +90,7 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.priority = append(a.priority, t.Priority)
 	a.parentID = append(a.parentID, parentColumn(t))
 	a.scheduleID = append(a.scheduleID, scheduleColumn(t))
+	a.awaitingChildren = append(a.awaitingChildren, t.AwaitingChildren)
 	return nil
 }
 
@@ -100,6 +103,7 @@ func (a *taskArrays) args() []any {
 		a.cbURL, a.cbStatus, a.cbAttempts, a.cbLastError, a.cbNextAt,
 		a.runAt, a.priority, a.parentID,
 		a.scheduleID,
+		a.awaitingChildren,
 	}
 }
 

@@ -19,6 +19,7 @@ var taskColumns = []string{
 	"callback_url", "callback_status", "callback_attempts", "callback_last_error", "callback_next_at",
 	"run_at", "priority", "parent_id",
 	"schedule_id",
+	"awaiting_children",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -30,6 +31,7 @@ var taskColumnTypes = []string{
 	"text", "text", "integer", "text", "timestamptz",
 	"timestamptz", "smallint", "uuid",
 	"uuid",
+	"boolean",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -49,6 +51,7 @@ type taskRow struct {
 	priority                int16
 	parentID                *string
 	scheduleID              *string
+	awaitingChildren        bool
 }
 
 func (r *taskRow) dest() []any {
@@ -59,6 +62,7 @@ func (r *taskRow) dest() []any {
 		&r.callback.url, &r.callback.status, &r.callback.attempts, &r.callback.lastError, &r.callback.nextAt,
 		&r.runAt, &r.priority, &r.parentID,
 		&r.scheduleID,
+		&r.awaitingChildren,
 	}
 }
 
@@ -82,6 +86,8 @@ func (r *taskRow) task() (domain.Task, error) {
 		Callback:        r.callback.domain(),
 		RunAt:           utcPtr(r.runAt),
 		Priority:        int(r.priority),
+		// Migration 0012: a parent parked until its children end.
+		AwaitingChildren: r.awaitingChildren,
 	}
 	if r.parentID != nil {
 		t.ParentID = *r.parentID
@@ -116,6 +122,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		cb.url, cb.status, cb.attempts, cb.lastError, cb.nextAt,
 		t.RunAt, t.Priority, parentColumn(t),
 		scheduleColumn(t),
+		t.AwaitingChildren,
 	}, nil
 }
 
