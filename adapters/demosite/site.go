@@ -16,12 +16,15 @@ import (
 	"regexp"
 	"strings"
 
-	"taskrunner/adapters/demo"
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
 
 var _ ports.PageFetcher = (*Site)(nil)
+
+// Host is the site's host: the host of every URL the demo search source returns
+// (adapters/Host; bootstrap's tests check the two agree).
+const Host = "demo.taskrunner.invalid"
 
 // Site serves the demo host and passes everything else to next.
 type Site struct {
@@ -39,7 +42,7 @@ var articlePath = regexp.MustCompile(`^/([a-z0-9-]{1,64})/([0-9]{1,2})-([0-9a-f]
 // fetcher reports one) for any other path. Other hosts go to the wrapped fetcher.
 func (s *Site) Fetch(ctx context.Context, r domain.FetchRequest) (domain.Page, error) {
 	u, err := url.Parse(r.URL)
-	if err != nil || !strings.EqualFold(u.Hostname(), demo.Host) {
+	if err != nil || !strings.EqualFold(u.Hostname(), Host) {
 		return s.next.Fetch(ctx, r)
 	}
 	if err := ctx.Err(); err != nil {
