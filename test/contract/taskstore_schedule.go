@@ -69,6 +69,7 @@ func DuePromoter(t *testing.T, newStore func(t *testing.T) PromotingStore) {
 	runSuite(t, newStore, []suiteCase[PromotingStore]{
 		{"PromoteDue", "QueuesOnlyDueScheduledTasks", promoteOnlyDue},
 		{"PromoteDue", "EarliestFirstWithinLimit", promoteEarliestFirst},
+		{"PromoteDue", "LeavesParkedParents", promoteLeavesParked},
 	})
 }
 
@@ -114,4 +115,31 @@ func promoteEarliestFirst(t *testing.T, s PromotingStore) {
 	require.Equal(t, domain.StatusScheduled, getTask(t, s, tasks[0].ID).Status, "the latest waits for the next batch")
 	require.Equal(t, domain.StatusQueued, getTask(t, s, tasks[1].ID).Status)
 	require.Equal(t, domain.StatusQueued, getTask(t, s, tasks[2].ID).Status)
+}
+
+// promoteLeavesParked: a parent parked for its children (scheduled, AwaitingChildren, no
+// RunAt) is due when they end, never by time; the flag round-trips through the store.
+func promoteLeavesParked(t *testing.T, s PromotingStore) {
+	task := createTask(t, s, NewTask())
+	parked, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
+		if err := cur.Start("holder-1", epoch); err != nil {
+			return err
+		}
+		return cur.AwaitChildren("holder-1", epoch)
+	})
+	require.NoError(t, err)
+	require.True(t, parked.AwaitingChildren)
+	RequireSameTask(t, parked, getTask(t, s, task.ID))
+
+	n, err := s.PromoteDue(t.Context(), epoch.Add(time.Hour), 1000)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	got := getTask(t, s, task.ID)
+	require.Equal(t, domain.StatusScheduled, got.Status)
+	require.True(t, got.AwaitingChildren)
+
+	woken, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error { return cur.WakeFromChildren(epoch) })
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusQueued, woken.Status)
+	require.False(t, getTask(t, s, task.ID).AwaitingChildren)
 }
