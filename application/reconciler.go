@@ -17,6 +17,9 @@ type ReconcilerDeps struct {
 	Queue ports.Queue
 	Clock ports.Clock
 	Log   *slog.Logger
+	// FanIn wakes parked parents whose children have all ended (a child's worker that
+	// died before it could); nil when no handler spawns children.
+	FanIn *FanIn
 }
 
 // ReconcilerConfig tunes the reconciler. Zero values take the defaults named on each field.
@@ -195,6 +198,10 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 	if task.Status != t.Status || !task.UpdatedAt.Equal(t.UpdatedAt) {
 		return false, nil
 	}
+	if task.Status == domain.StatusScheduled && task.AwaitingChildren {
+		// A parked parent is off the queue on purpose: it is due when its children end.
+		return r.wakeParked(ctx, task)
+	}
 	if task.Status == domain.StatusRunning && task.Attempts >= task.MaxStarts() {
 		return false, r.giveUp(ctx, task)
 	}
@@ -207,6 +214,21 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 	r.deps.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),
 		"status", string(task.Status), "attempts", task.Attempts, "stale_ms", r.deps.Clock.Now().Sub(task.UpdatedAt).Milliseconds())
 	return true, nil
+}
+
+// wakeParked wakes a parked parent whose children have all ended.
+func (r *Reconciler) wakeParked(ctx context.Context, t domain.Task) (bool, error) {
+	if r.deps.FanIn == nil {
+		return false, nil
+	}
+	opCtx, done := context.WithTimeout(ctx, r.cfg.OpTimeout)
+	defer done()
+	woken, err := r.deps.FanIn.WakeIfDone(opCtx, t.ID)
+	if woken {
+		r.deps.Log.Info("task_requeued_by_reconciler", "task_id", t.ID, "type", string(t.Type),
+			"status", string(t.Status), "attempts", t.Attempts, "stale_ms", r.deps.Clock.Now().Sub(t.UpdatedAt).Milliseconds())
+	}
+	return woken, err
 }
 
 // giveUp fails a running task whose next start would exceed its allowance anyway.

@@ -73,6 +73,9 @@ type TaskDeps struct {
 	// CallbackDue is told when a cancel made a task with a callback final (the
 	// deliverer's Nudge); nil when this process delivers none.
 	CallbackDue func()
+	// FanIn carries a parent's cancel to its children and wakes a parent whose last child
+	// a cancel ended; nil when no handler spawns children.
+	FanIn *FanIn
 }
 
 // TaskService is the API side of tasks: submit, read, list, cancel.
@@ -291,6 +294,13 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 		}
 	}
 	s.deps.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
+	if running && t.Type.SpawnsChildren() && s.deps.FanIn != nil {
+		// Children made so far stop now, not only once the parent's worker winds down.
+		if err := s.deps.FanIn.CancelChildren(ctx, id); err != nil {
+			s.deps.Log.WarnContext(ctx, "children_cancel_failed", "task_id", id, "error", err.Error())
+		}
+	}
+	s.deps.FanIn.Ended(ctx, t)
 	return t, nil
 }
 

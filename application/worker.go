@@ -32,6 +32,9 @@ type WorkerDeps struct {
 	// Identity names this worker process (host and pid) in the attempts it starts; the
 	// zero value leaves them unnamed.
 	Identity domain.WorkerID
+	// FanIn wakes a parked parent when its last child ends and cancels a cancelled
+	// parent's children; nil when no handler spawns children.
+	FanIn *FanIn
 }
 
 // WorkerConfig tunes the worker. Zero values take the defaults named on each field.

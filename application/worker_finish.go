@@ -40,6 +40,8 @@ func (w *Worker) conclude(lease domain.Lease, task domain.Task, o handlerResult,
 		w.deferTask(lease, task, o.err, ran)
 	case o.abandoned: // cannot happen: the grace only starts once the context ended
 		w.failOrRetry(lease, task, errors.New("handler abandoned"), ran)
+	case errors.Is(o.err, ErrAwaitChildren):
+		w.park(lease, task, ran)
 	default:
 		w.failOrRetry(lease, task, o.err, ran)
 	}
@@ -176,6 +178,7 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 			if t.Callback.Due() && w.deps.CallbackDue != nil {
 				w.deps.CallbackDue()
 			}
+			w.ended(t)
 			return t, true
 		}
 		if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {

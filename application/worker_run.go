@@ -51,6 +51,7 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 		w.release(lease, w.deps.Clock.Now().Add(w.cfg.RetryBase))
 		return false
 	}
+	w.ended(task)
 	switch task.Status {
 	case domain.StatusCancelled:
 		w.deps.Log.Info("task_cancelled", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)

@@ -16,6 +16,7 @@ import (
 var coreModule = fx.Module("core",
 	fx.Provide(
 		newHandlers,
+		newFanIn,
 		newTaskService,
 		newArtifactService,
 		application.NewRunService,
@@ -40,6 +41,7 @@ type taskServiceParams struct {
 	Log      *slog.Logger
 	// Callbacks, in a process that runs workers, is nudged when a cancel finishes a task.
 	Callbacks *application.CallbackDeliverer `optional:"true"`
+	FanIn     *application.FanIn
 }
 
 func newTaskService(p taskServiceParams) (*application.TaskService, error) {
@@ -47,7 +49,7 @@ func newTaskService(p taskServiceParams) (*application.TaskService, error) {
 		Store: p.Store, Queue: p.Queue, Limiter: p.Limiter, Signals: p.Signals, Clock: p.Clock,
 		IDs: p.IDs, Handlers: p.Handlers, Limits: p.Config.Limits, Log: p.Log,
 		Batch: p.Batch, BatchQueue: p.BatchQ, GroupCommit: p.Config.Mode == ModeServices,
-		CallbackDue: callbackNudge(p.Callbacks),
+		CallbackDue: callbackNudge(p.Callbacks), FanIn: p.FanIn,
 	})
 }
 

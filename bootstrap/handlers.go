@@ -25,10 +25,14 @@ type handlerParams struct {
 	Clock     ports.Clock
 	IDs       *domain.IDGenerator
 	Log       *slog.Logger
+	// Tasks, Batch and BatchQueue let a research create and push its children.
+	Tasks      ports.TaskStore
+	Batch      ports.TaskBatchStore
+	BatchQueue ports.BatchQueue
 }
 
 // newHandlers registers every task type: echo, sleep, search and search_batch (over the
-// providers the graph holds), fetch_url.
+// providers the graph holds), fetch_url, research.
 func newHandlers(p handlerParams) (application.Handlers, error) {
 	c := p.Config
 	search := application.SearchDeps{
@@ -53,7 +57,12 @@ func newHandlers(p handlerParams) (application.Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
+	researchHandler, err := newResearchHandler(p, search, fetchHandler)
+	if err != nil {
+		return nil, err
+	}
 	return application.Handlers{
+		domain.TaskResearch:    researchHandler,
 		domain.TaskEcho:        application.NewEchoHandler(),
 		domain.TaskSleep:       application.NewSleepHandler(),
 		domain.TaskSearch:      searchHandler,

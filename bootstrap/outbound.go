@@ -6,6 +6,7 @@ import (
 	"go.uber.org/fx"
 
 	"taskrunner/adapters/brave"
+	"taskrunner/adapters/demosite"
 	"taskrunner/adapters/exa"
 	"taskrunner/adapters/extract"
 	"taskrunner/adapters/markdown"
@@ -26,7 +27,7 @@ var outboundModule = fx.Module("outbound",
 	fx.Provide(
 		fx.Annotate(newBrave, fx.As(new(ports.SearchProvider)), fx.ResultTags(searchProviderGroup)),
 		fx.Annotate(newExa, fx.As(new(ports.SearchProvider)), fx.ResultTags(searchProviderGroup)),
-		fx.Annotate(newFetcher, fx.As(new(ports.PageFetcher))),
+		newPageFetcher,
 		fx.Annotate(newExtractor, fx.As(new(ports.Extractor))),
 		fx.Annotate(markdown.New, fx.As(new(ports.PageRenderer))),
 	),
@@ -38,6 +39,16 @@ func newBrave(c Config, clock ports.Clock) (*brave.Client, error) {
 
 func newExa(c Config, clock ports.Clock) (*exa.Client, error) {
 	return exa.New(exa.Config{APIKey: c.ExaAPIKey, URL: c.ExaAPIURL, Timeout: c.ProviderTimeout, Clock: clock})
+}
+
+// newPageFetcher is the web fetcher, behind the offline demo site in memory mode only
+// (DESIGN.md: like the demo search source, the demo pages exist only there).
+func newPageFetcher(lc fx.Lifecycle, c Config) ports.PageFetcher {
+	f := newFetcher(lc, c)
+	if c.Mode == ModeServices {
+		return f
+	}
+	return demosite.New(f)
 }
 
 // newFetcher is the page fetcher with its SSRF guard; its idle connections close on stop.

@@ -37,14 +37,15 @@ type workerParams struct {
 	Log      *slog.Logger
 	// Callbacks is nudged when a worker finishes a task with a callback.
 	Callbacks *application.CallbackDeliverer `optional:"true"`
+	FanIn     *application.FanIn
 }
 
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
 		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
-		CallbackDue: callbackNudge(p.Callbacks),
-		Identity:    workerIdentity(),
+		CallbackDue: callbackNudge(p.Callbacks), FanIn: p.FanIn,
+		Identity: workerIdentity(),
 	}, application.WorkerConfig{
 		Concurrency:   p.Config.WorkerConcurrency,
 		Lease:         p.Config.WorkerLease,
@@ -61,11 +62,12 @@ type reconcilerParams struct {
 	Queue  ports.Queue
 	Clock  ports.Clock
 	Log    *slog.Logger
+	FanIn  *application.FanIn
 }
 
 func newReconciler(p reconcilerParams) (*application.Reconciler, error) {
 	return application.NewReconciler(application.ReconcilerDeps{
-		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log,
+		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log, FanIn: p.FanIn,
 	}, application.ReconcilerConfig{Interval: p.Config.ReconcileInterval, Lease: p.Config.WorkerLease})
 }
 

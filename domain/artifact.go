@@ -12,6 +12,9 @@ const (
 	ArtifactSearchBatchResults = "search_batch_results"
 	ArtifactFetchText          = "fetch_text"
 	ArtifactFetchHTML          = "fetch_html"
+	ArtifactResearchRanking    = "research_ranking"
+	ArtifactResearchReport     = "research_report"
+	ArtifactResearchReportMD   = "research_report_md"
 )
 
 // Artifact is the metadata of stored bytes. The bytes live in the blob store under

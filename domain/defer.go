@@ -39,6 +39,7 @@ func (t *Task) Defer(at, now time.Time) error {
 	t.Status = StatusScheduled
 	t.Holder = ""
 	t.Attempts--
+	t.closeAttempt(AttemptDeferred, "", now)
 	t.RunAt = timePtr(at)
 	t.UpdatedAt = now
 	return nil

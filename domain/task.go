@@ -16,10 +16,11 @@ const (
 	TaskSearch      TaskType = "search"
 	TaskSearchBatch TaskType = "search_batch"
 	TaskFetchURL    TaskType = "fetch_url"
+	TaskResearch    TaskType = "research"
 )
 
 // KnownTaskTypes lists every type of the contract, whether or not this build runs it.
-var KnownTaskTypes = []TaskType{TaskEcho, TaskSleep, TaskSearch, TaskSearchBatch, TaskFetchURL}
+var KnownTaskTypes = []TaskType{TaskEcho, TaskSleep, TaskSearch, TaskSearchBatch, TaskFetchURL, TaskResearch}
 
 // Status is where a task stands in its life.
 type Status string
@@ -108,6 +109,9 @@ type Task struct {
 	// worker's periodic beats); Progress is what its handler last reported (nil: nothing).
 	HeartbeatAt *time.Time
 	Progress    *Progress
+	// AwaitingChildren is set while the task waits, scheduled and without a worker, for
+	// the children it spawned to end (see task_children.go).
+	AwaitingChildren bool
 }
 
 // Clone returns a deep copy: nothing a caller changes through the copy (the JSON bytes, the
@@ -294,6 +298,7 @@ func (t *Task) HeldBy(holder string) error {
 
 func (t *Task) finish(now time.Time) {
 	t.Holder = ""
+	t.AwaitingChildren = false
 	t.FinishedAt = timePtr(now)
 	t.UpdatedAt = now
 	// The duty to deliver is written with the final state, in the same record: the outbox.

@@ -29,6 +29,11 @@ const (
 	AttemptCancelled  AttemptOutcome = "cancelled"   // the worker carried out a cancel
 	AttemptHandedBack AttemptOutcome = "handed_back" // the worker shut down; not counted
 	AttemptLost       AttemptOutcome = "lost"        // the worker vanished mid-attempt
+	// AttemptDeferred: the handler asked to run later (a host's turn, robots.txt out of
+	// reach); AttemptAwaitingChildren: the task parked until its children end. Neither
+	// is counted.
+	AttemptDeferred         AttemptOutcome = "deferred"
+	AttemptAwaitingChildren AttemptOutcome = "awaiting_children"
 )
 
 // Attempt is one entry of a task's attempt log: every start of the task, in order. The

@@ -12,6 +12,7 @@ type DuePromoter interface {
 	// PromoteDue sets up to limit tasks that are scheduled with RunAt at or before now to
 	// queued (UpdatedAt = now), earliest RunAt first, and returns how many it changed. A
 	// task changed meanwhile by another writer (started, cancelled) is left as that writer
-	// left it. Nothing due: 0 and nil.
+	// left it. A task parked for its children (AwaitingChildren, no RunAt) is never due.
+	// Nothing due: 0 and nil.
 	PromoteDue(ctx context.Context, now time.Time, limit int) (int, error)
 }

@@ -243,6 +243,22 @@ expect 202 "fetch disallowed"; robots_id=$(field .id); wait_task "$robots_id" fa
 [ "$(field .error.code)" = fetch_disallowed_by_robots ] || fail "robots: $body"; ok "robots.txt disallow -> fetch_disallowed_by_robots"
 req POST /fetch '{"url":"https://example.com/","formats":["pdf"]}'; expect 422 "bad formats"; ok "unknown format -> 422"
 
+if [ "$mode" = memory ]; then # the README's offline research: the demo source and the demo site
+  req POST /research '{"query":"durable task queues","sources":["demo"],"fetch_top":3}'
+  expect 202 "research"; research_id=$(field .id); [ "$(field .type)" = research ] || fail "research: $body"
+  wait_task "$research_id" succeeded
+  [ "$(field .result.fetched)/$(field .result.failed)" = 3/0 ] || fail "research result: $body"
+  report_id=$(field '.result.artifact_ids[0]'); digest_id=$(field '.result.artifact_ids[1]')
+  req GET "/artifacts/$report_id/meta"; [ "$(field .type)" = research_report ] || fail "report meta: $body"
+  req GET "/artifacts/$report_id"; expect 200 "research report"
+  [ "$(field '[.results[] | select(.fetch != null) | .fetch.status] | join(",")')" = succeeded,succeeded,succeeded ] || fail "report: $body"
+  req GET "/artifacts/$digest_id/meta"; [ "$(field .type)/$(field .content_type)" = "research_report_md/text/markdown; charset=utf-8" ] || fail "digest meta: $body"
+  req GET "/artifacts/$digest_id"; expect 200 "research digest"
+  grep -q '^# Research: durable task queues' <<<"$body" || fail "digest: $body"
+  req GET "/tasks?parent_id=$research_id"; [ "$(field '.tasks | length')" = 3 ] || fail "children: $body"
+  ok "POST /research (demo, offline) succeeded with research_report and research_report_md; 3 children"
+fi
+
 req POST /artifacts "{\"task_id\":\"$echo_id\",\"type\":\"log\",\"content_type\":\"text/plain\",\"data_base64\":\"SGVsbG8gd29ybGQ=\"}"
 expect 201 "create artifact"; art_id=$(field .id); ok "POST /artifacts -> $art_id"
 req GET "/artifacts/$art_id/meta"; expect 200 "meta"; [ "$(field .size_bytes)" = 11 ] || fail "meta: $body"; ok "GET /artifacts/{id}/meta"

@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	s.post("/search", s.searchShortcut)
 	s.post("/search/batch", s.searchBatchShortcut)
 	s.post("/fetch", s.fetchShortcut)
+	s.post("/research", s.researchShortcut)
 
 	s.post("/artifacts", s.createArtifact, s.gateUpload)
 	s.get("/artifacts/:id/meta", s.getArtifactMeta)

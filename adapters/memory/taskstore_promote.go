@@ -35,7 +35,11 @@ func (s *TaskStore) PromoteDueTasks(ctx context.Context, now time.Time, limit in
 	defer s.mu.Unlock()
 	var due []*domain.Task
 	for id := range s.scheduled {
-		if t := s.tasks[id]; t.RunAt == nil || !t.RunAt.After(now) {
+		t := s.tasks[id]
+		if t.AwaitingChildren {
+			continue // a parked parent is due when its children end, not at a time
+		}
+		if t.RunAt == nil || !t.RunAt.After(now) {
 			due = append(due, t)
 		}
 	}

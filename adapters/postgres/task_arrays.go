@@ -39,6 +39,7 @@ type taskArrays struct {
 	retryOf                              []*string
 	attemptLog, progress                 [][]byte
 	heartbeatAt                          []*time.Time
+	awaitingChildren                     []bool
 }
 
 func newTaskArrays(n int) *taskArrays {
@@ -56,6 +57,7 @@ func newTaskArrays(n int) *taskArrays {
 		scheduleID: make([]*string, 0, n),
 		retryOf:    make([]*string, 0, n), attemptLog: make([][]byte, 0, n),
 		heartbeatAt: make([]*time.Time, 0, n), progress: make([][]byte, 0, n),
+		awaitingChildren: make([]bool, 0, n),
 	}
 }
 
@@ -101,6 +103,7 @@ func (a *taskArrays) add(t *domain.Task) error {
 	a.attemptLog = append(a.attemptLog, ops.attemptLog)
 	a.heartbeatAt = append(a.heartbeatAt, ops.heartbeatAt)
 	a.progress = append(a.progress, ops.progress)
+	a.awaitingChildren = append(a.awaitingChildren, t.AwaitingChildren)
 	return nil
 }
 
@@ -114,6 +117,7 @@ func (a *taskArrays) args() []any {
 		a.runAt, a.priority, a.parentID,
 		a.scheduleID,
 		a.retryOf, a.attemptLog, a.heartbeatAt, a.progress,
+		a.awaitingChildren,
 	}
 }
 

@@ -21,6 +21,7 @@ var taskColumns = []string{
 	"schedule_id",
 	// Operations (migration 0011): all NULL for a task that has none.
 	"retry_of", "attempt_log", "heartbeat_at", "progress",
+	"awaiting_children",
 }
 
 // taskColumnTypes are the SQL types of taskColumns, in the same order: the batch
@@ -33,6 +34,7 @@ var taskColumnTypes = []string{
 	"timestamptz", "smallint", "uuid",
 	"uuid",
 	"uuid", "jsonb", "timestamptz", "jsonb",
+	"boolean",
 }
 
 // taskRow is a tasks row as pgx scans it; task() maps it to the domain.
@@ -53,6 +55,7 @@ type taskRow struct {
 	parentID                *string
 	scheduleID              *string
 	ops                     opsCols
+	awaitingChildren        bool
 }
 
 func (r *taskRow) dest() []any {
@@ -64,6 +67,7 @@ func (r *taskRow) dest() []any {
 		&r.runAt, &r.priority, &r.parentID,
 		&r.scheduleID,
 		&r.ops.retryOf, &r.ops.attemptLog, &r.ops.heartbeatAt, &r.ops.progress,
+		&r.awaitingChildren,
 	}
 }
 
@@ -87,6 +91,8 @@ func (r *taskRow) task() (domain.Task, error) {
 		Callback:        r.callback.domain(),
 		RunAt:           utcPtr(r.runAt),
 		Priority:        int(r.priority),
+		// Migration 0012: a parent parked until its children end.
+		AwaitingChildren: r.awaitingChildren,
 	}
 	if r.parentID != nil {
 		t.ParentID = *r.parentID
@@ -129,6 +135,7 @@ func taskArgs(t *domain.Task) ([]any, error) {
 		t.RunAt, t.Priority, parentColumn(t),
 		scheduleColumn(t),
 		ops.retryOf, jsonArg(ops.attemptLog), ops.heartbeatAt, jsonArg(ops.progress),
+		t.AwaitingChildren,
 	}, nil
 }
 

@@ -68,6 +68,7 @@ func RequireSameTask(t *testing.T, want, got domain.Task) {
 	requireSameTimePtr(t, want.RunAt, got.RunAt, "RunAt")
 	require.Equal(t, want.Priority, got.Priority, "Priority")
 	require.Equal(t, want.ParentID, got.ParentID, "ParentID")
+	require.Equal(t, want.AwaitingChildren, got.AwaitingChildren, "AwaitingChildren")
 }
 
 // RequireSameArtifact fails unless every field of got matches want.

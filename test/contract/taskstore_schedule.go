@@ -70,6 +70,7 @@ func DuePromoter(t *testing.T, newStore func(t *testing.T) PromotingStore) {
 		{"PromoteDue", "QueuesOnlyDueScheduledTasks", promoteOnlyDue},
 		{"PromoteDue", "EarliestFirstWithinLimit", promoteEarliestFirst},
 		{"PromoteDueTasks", "ReturnsThePromotedAsStored", promoteReturnsTasks},
+		{"PromoteDue", "LeavesParkedParents", promoteLeavesParked},
 	})
 }
 
@@ -131,4 +132,31 @@ func promoteReturnsTasks(t *testing.T, s PromotingStore) {
 	got, err = p.PromoteDueTasks(t.Context(), epoch.Add(time.Minute), 1000)
 	require.NoError(t, err)
 	require.Empty(t, got, "nothing left due")
+}
+
+// promoteLeavesParked: a parent parked for its children (scheduled, AwaitingChildren, no
+// RunAt) is due when they end, never by time; the flag round-trips through the store.
+func promoteLeavesParked(t *testing.T, s PromotingStore) {
+	task := createTask(t, s, NewTask())
+	parked, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error {
+		if err := cur.Start("holder-1", epoch); err != nil {
+			return err
+		}
+		return cur.AwaitChildren("holder-1", epoch)
+	})
+	require.NoError(t, err)
+	require.True(t, parked.AwaitingChildren)
+	RequireSameTask(t, parked, getTask(t, s, task.ID))
+
+	n, err := s.PromoteDue(t.Context(), epoch.Add(time.Hour), 1000)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	got := getTask(t, s, task.ID)
+	require.Equal(t, domain.StatusScheduled, got.Status)
+	require.True(t, got.AwaitingChildren)
+
+	woken, err := s.Update(t.Context(), task.ID, func(cur *domain.Task) error { return cur.WakeFromChildren(epoch) })
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusQueued, woken.Status)
+	require.False(t, getTask(t, s, task.ID).AwaitingChildren)
 }

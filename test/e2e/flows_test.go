@@ -33,6 +33,9 @@ var flows = map[string]func(t *testing.T, start starter){
 	"nul":                          flowNUL,
 	"fetch_nul":                    flowFetchNUL,
 	"schedule_every_second":        flowScheduleEverySecond,
+	"research":                     flowResearch,
+	"research_all_fail":            flowResearchAllFail,
+	"research_cancel":              flowResearchCancel,
 }
 
 func runFlows(t *testing.T, start starter) {
