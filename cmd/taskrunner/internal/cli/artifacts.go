@@ -29,7 +29,7 @@ func runArtifacts(r *runner, args []string) error {
 			"A task's artifact ids are in its result.artifact_ids."}
 	fs := r.flags(s)
 	var file string
-	fs.StringVar(&file, "o", "", "write the bytes to this file (replaced whole, never half-written) instead of stdout")
+	fs.StringVar(&file, "o", "", "write the bytes to this `file` (replaced whole, never half-written) instead of stdout")
 	fs.StringVar(&file, "output", "", "the same as -o")
 	pos, err := r.parse(s, fs, args[1:])
 	if err != nil {

@@ -45,9 +45,30 @@ func printTaskTable(w io.Writer, raw json.RawMessage) error {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", name, cell(v))
+		value := cell(v)
+		switch name {
+		case "error":
+			value = errorText(v)
+		case "progress":
+			if p := progressText(v); p != "" {
+				value = p
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", name, value)
 	}
 	return tw.Flush()
+}
+
+// errorText renders a task's error as "code: message".
+func errorText(v json.RawMessage) string {
+	var e struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(v, &e) != nil || e.Code == "" {
+		return cell(v)
+	}
+	return e.Code + ": " + oneLine(e.Message)
 }
 
 // printTask writes a task in the run's format.

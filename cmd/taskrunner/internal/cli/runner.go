@@ -38,11 +38,11 @@ func (r *runner) flags(s spec) *flag.FlagSet {
 	fs := flag.NewFlagSet(s.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors and usage are printed by parse, once
 	if !s.offline {
-		fs.StringVar(&r.server, "server", "", "the API's base URL (default: $TASKRUNNER_URL, else "+defaultServer+")")
-		fs.StringVar(&r.token, "token", "", "bearer token for an API with auth on (default: $TASKRUNNER_TOKEN)")
+		fs.StringVar(&r.server, "server", "", "the API's base `URL` (default: $TASKRUNNER_URL, else "+defaultServer+")")
+		fs.StringVar(&r.token, "token", "", "bearer `token` for an API with auth on (default: $TASKRUNNER_TOKEN)")
 	}
 	if s.format {
-		const usage = "output format: table or json (default: table on a terminal, else json)"
+		const usage = "output `format`: table or json (default: table on a terminal, else json)"
 		fs.StringVar(&r.format, "o", "", usage)
 		fs.StringVar(&r.format, "output", "", usage)
 	}

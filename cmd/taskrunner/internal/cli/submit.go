@@ -14,10 +14,10 @@ type taskOptions struct {
 }
 
 func (o *taskOptions) register(fs *flag.FlagSet) {
-	fs.Var(&o.timeout, "timeout", "the task's timeout in seconds (timeout_seconds; default: the server's TASK_MAX_RUNTIME_SECONDS)")
-	fs.Var(&o.retries, "retries", "retries after a failed attempt (max_retries, 0..10; default 0)")
-	fs.Var(&o.priority, "priority", "1 (highest) .. 4 (default 2)")
-	fs.Var(&o.delay, "delay", "seconds to wait before the task is due (delay_seconds)")
+	fs.Var(&o.timeout, "timeout", "the task's timeout in `seconds` (timeout_seconds; default: the server's TASK_MAX_RUNTIME_SECONDS)")
+	fs.Var(&o.retries, "retries", "`N` retries after a failed attempt (max_retries, 0..10; default 0)")
+	fs.Var(&o.priority, "priority", "`priority`: 1 (highest) .. 4 (default 2)")
+	fs.Var(&o.delay, "delay", "`seconds` to wait before the task is due (delay_seconds)")
 	fs.BoolVar(&o.wait, "wait", false, "wait until the task is final, print it, and exit 1 unless it succeeded (progress on a terminal)")
 }
 
@@ -58,8 +58,8 @@ func runSubmit(r *runner, args []string) error {
 	var o taskOptions
 	o.register(fs)
 	var params paramFlag
-	paramsJSON := fs.String("params", "", "the task's params as a JSON object")
-	fs.Var(&params, "p", "one param as key=value, repeatable; a value that is valid JSON is taken as JSON (n=2, ok=true), else as a string")
+	paramsJSON := fs.String("params", "", "the task's params as a `JSON` object")
+	fs.Var(&params, "p", "one param as `key=value`, repeatable; a value that is valid JSON is taken as JSON (n=2, ok=true), else as a string")
 	pos, err := r.parse(s, fs, args)
 	if err != nil {
 		return err
@@ -82,9 +82,9 @@ func runSearch(r *runner, args []string) error {
 	o.register(fs)
 	var sources listFlag
 	var recency, maxResults optInt
-	fs.Var(&sources, "source", "a search source (repeatable or comma-separated; default: the server's)")
-	fs.Var(&recency, "recency-days", "only results from the last N days (default 7)")
-	fs.Var(&maxResults, "max-results", "results per source (default: the server's SEARCH_MAX_RESULTS)")
+	fs.Var(&sources, "source", "a search `source` (repeatable or comma-separated; default: the server's)")
+	fs.Var(&recency, "recency-days", "only results from the last `N` days (default 7)")
+	fs.Var(&maxResults, "max-results", "`N` results per source (default: the server's SEARCH_MAX_RESULTS)")
 	pos, err := r.parse(s, fs, args)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func runFetch(r *runner, args []string) error {
 	o.register(fs)
 	var formats listFlag
 	raw := fs.Bool("raw", false, "keep the text of the whole page, not only the article (reader_mode=false)")
-	fs.Var(&formats, "format", "an artifact format: text, markdown, links, html (repeatable or comma-separated; default: the server's)")
+	fs.Var(&formats, "format", "an artifact `format`: text, markdown, links, html (repeatable or comma-separated; default: the server's)")
 	pos, err := r.parse(s, fs, args)
 	if err != nil {
 		return err

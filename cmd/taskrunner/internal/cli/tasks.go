@@ -54,11 +54,11 @@ func runTasksList(r *runner, args []string) error {
 			"cursor of the next page goes to stderr."}
 	fs := r.flags(s)
 	var statuses, types listFlag
-	fs.Var(&statuses, "status", "only tasks in these statuses (repeatable or comma-separated)")
-	fs.Var(&types, "type", "only tasks of these types (repeatable or comma-separated)")
+	fs.Var(&statuses, "status", "only tasks in these `statuses` (repeatable or comma-separated)")
+	fs.Var(&types, "type", "only tasks of these `types` (repeatable or comma-separated)")
 	var limit optInt
-	fs.Var(&limit, "limit", "tasks per page, 1..500 (default 50)")
-	cursor := fs.String("cursor", "", "the next_cursor of an earlier page")
+	fs.Var(&limit, "limit", "`N` tasks per page, 1..500 (default 50)")
+	cursor := fs.String("cursor", "", "the next_cursor of an earlier page (`cursor`)")
 	if _, err := r.parse(s, fs, args); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func runTasksWait(r *runner, args []string) error {
 			"unless it succeeded. On a terminal, a progress line shows on stderr meanwhile."}
 	fs := r.flags(s)
 	var limit optInt
-	fs.Var(&limit, "timeout", "give up after this many seconds (exit 1); default: wait until the task is final")
+	fs.Var(&limit, "timeout", "give up after this many `seconds` (exit 1); default: wait until the task is final")
 	pos, err := r.parse(s, fs, args)
 	if err != nil {
 		return err

@@ -34,10 +34,10 @@ func runWatch(r *runner, args []string) error {
 			"the task JSON, one object per line. A dropped stream is resumed (Last-Event-ID)."}
 	fs := r.flags(s)
 	var statuses, types listFlag
-	task := fs.String("task", "", "only this task's changes (task_id)")
-	parent := fs.String("parent", "", "only the changes of this task's children (parent_id)")
-	fs.Var(&statuses, "status", "only changes to these statuses (repeatable or comma-separated)")
-	fs.Var(&types, "type", "only tasks of these types (repeatable or comma-separated)")
+	task := fs.String("task", "", "only this task's changes (task_id: `ID`)")
+	parent := fs.String("parent", "", "only the changes of this task's children (parent_id: `ID`)")
+	fs.Var(&statuses, "status", "only changes to these `statuses` (repeatable or comma-separated)")
+	fs.Var(&types, "type", "only tasks of these `types` (repeatable or comma-separated)")
 	if _, err := r.parse(s, fs, args); err != nil {
 		return err
 	}
