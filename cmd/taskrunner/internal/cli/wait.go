@@ -55,7 +55,7 @@ func (r *runner) waitTask(id string, limit time.Duration) (json.RawMessage, poll
 		asked := time.Now()
 		wait := pollWait
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			wait = max(time.Until(dl).Truncate(time.Second), 0)
+			wait = max(time.Until(dl).Round(time.Second), 0)
 		}
 		path := "/tasks/" + url.PathEscape(id) + "?wait=" + strconv.Itoa(int(wait/time.Second))
 		raw, err := r.cl.callWithin(ctx, wait+requestTimeout, http.MethodGet, path, nil)

@@ -188,10 +188,8 @@ func (r *runner) printEvent(data []byte) error {
 	if code := errorCode(t.Error); code != "-" {
 		detail = code
 	}
-	line := strings.Join([]string{cell(t.UpdatedAt), t.ID, t.Type, t.Status}, "  ")
-	if detail != "" {
-		line += "  " + detail
-	}
-	_, err := fmt.Fprintln(r.env.Stdout, line)
+	// Fixed widths for type and status keep a stream of lines in columns.
+	line := fmt.Sprintf("%s  %s  %-12s  %-9s  %s", cell(t.UpdatedAt), t.ID, t.Type, t.Status, detail)
+	_, err := fmt.Fprintln(r.env.Stdout, strings.TrimRight(line, " "))
 	return err
 }
