@@ -275,6 +275,10 @@ req GET /openapi.json; expect 200 "openapi"; [ "$(field .openapi | cut -c1-2)" =
 req GET /metrics; expect 200 "metrics"; grep -q taskrunner_tasks <<<"$body" || fail "metrics lack taskrunner_tasks"; ok "GET /metrics"
 grep -q taskrunner_retention_tasks_removed_total <<<"$body" || fail "metrics lack the retention counters"; ok "GET /metrics counts retention"
 
+# --- the command-line client: the README's CLI examples and its exit statuses ---
+# shellcheck source=scripts/smoke_cli.sh
+source scripts/smoke_cli.sh
+
 # --- SIGTERM with no grace: running tasks are handed back at once, the process exits 0 ---
 held=()
 for _ in 1 2 3; do

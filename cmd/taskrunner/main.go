@@ -65,12 +65,18 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "taskrunner:", err)
+		fmt.Fprintln(stderr, "taskrunner:", oneLine(err))
 		return 2
 	default:
-		fmt.Fprintln(stderr, "taskrunner:", err)
+		fmt.Fprintln(stderr, "taskrunner:", oneLine(err))
 		return 1
 	}
+}
+
+// oneLine prints an error on one line: a configuration error lists one bad variable per
+// line, joined here with "; ".
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 }
 
 // isTerminal reports whether w is a character device (a terminal), which picks the
@@ -156,8 +162,7 @@ func serverFlags(name, synopsis, about string, stdout io.Writer) *flag.FlagSet {
 func parseServerFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return err
+			return err // Parse has printed the usage
 		}
 		return fmt.Errorf("%w: %s: %w (see taskrunner %s --help)", errUsage, fs.Name(), err, fs.Name())
 	}
