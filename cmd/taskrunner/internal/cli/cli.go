@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"sort"
 )
 
 // Env is what one run of the CLI reads from its process; tests supply their own.
@@ -52,16 +51,6 @@ var commands = map[string]func(r *runner, args []string) error{
 func IsCommand(name string) bool {
 	_, ok := commands[name]
 	return ok
-}
-
-// Names lists the client commands, for the binary's own usage text.
-func Names() []string {
-	out := make([]string, 0, len(commands))
-	for n := range commands {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Run runs the client command args[0] with its arguments and returns the exit status.

@@ -3,11 +3,22 @@ package cli
 import (
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
+
+// names lists the keys of a command table, sorted.
+func names[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // noServer is a server that fails the test on any request: --help and usage errors must
 // not reach the API.
@@ -27,12 +38,12 @@ func TestHelpOfEveryCommand(t *testing.T) {
 	tm := noServer(t)
 	var runs []result
 	commandLines := [][]string{{"tasks", "--help"}, {"artifacts", "--help"}, {"artifacts", "get", "--help"}}
-	for _, name := range Names() {
+	for _, name := range names(commands) {
 		if name != "tasks" && name != "artifacts" {
 			commandLines = append(commandLines, []string{name, "--help"})
 		}
 	}
-	for _, sub := range tasksSubcommands() {
+	for _, sub := range names(tasksCommands) {
 		commandLines = append(commandLines, []string{"tasks", sub, "-h"})
 	}
 	for _, args := range commandLines {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -186,14 +185,4 @@ func runTasksDelete(r *runner, args []string) error {
 	}
 	_, err = fmt.Fprintf(r.env.Stdout, "deleted %s\n", id)
 	return err
-}
-
-// tasksSubcommands lists the tasks subcommands, for tests and help.
-func tasksSubcommands() []string {
-	out := make([]string, 0, len(tasksCommands))
-	for n := range tasksCommands {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -55,13 +55,14 @@ func (r *runner) waitTask(id string, limit time.Duration) (json.RawMessage, poll
 		asked := time.Now()
 		wait := pollWait
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			wait = max(time.Until(dl).Round(time.Second), 0)
+			// Ask for a little less than is left, so the answer arrives before the deadline.
+			wait = max((time.Until(dl) - 500*time.Millisecond).Truncate(time.Second), 0)
 		}
 		path := "/tasks/" + url.PathEscape(id) + "?wait=" + strconv.Itoa(int(wait/time.Second))
 		raw, err := r.cl.callWithin(ctx, wait+requestTimeout, http.MethodGet, path, nil)
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) && r.ctx.Err() == nil {
-				return nil, last, fmt.Errorf("task %s is still %s after %s", id, last.Status, limit)
+				return nil, last, notFinal(id, last.Status, limit)
 			}
 			return nil, last, err
 		}
@@ -78,12 +79,20 @@ func (r *runner) waitTask(id string, limit time.Duration) (json.RawMessage, poll
 		}
 		if err := sleepCtx(ctx, pause); err != nil {
 			if r.ctx.Err() == nil {
-				return nil, last, fmt.Errorf("task %s is still %s after %s", id, last.Status, limit)
+				return nil, last, notFinal(id, last.Status, limit)
 			}
 			return nil, last, err
 		}
 		pause = min(2*pause, maxPause)
 	}
+}
+
+// notFinal is the error of a wait that gave up.
+func notFinal(id, status string, limit time.Duration) error {
+	if status == "" {
+		return fmt.Errorf("task %s is not final after %s", id, limit)
+	}
+	return fmt.Errorf("task %s is still %s after %s", id, status, limit)
 }
 
 // waitAndPrint waits for a task, prints it, and fails unless it succeeded.

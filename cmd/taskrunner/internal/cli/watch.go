@@ -77,6 +77,8 @@ func (r *runner) watch(path string) error {
 		}
 		if opened {
 			pause = minPause
+		} else {
+			fmt.Fprintf(r.env.Stderr, "watch: %s; trying again in %s\n", oneLine(err.Error()), pause)
 		}
 		if err := sleepCtx(r.ctx, pause); err != nil {
 			return err
