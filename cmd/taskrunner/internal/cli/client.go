@@ -88,10 +88,13 @@ func (c *client) call(ctx context.Context, method, path string, body any) (json.
 
 // callWithin is call with its own deadline (a long-poll needs longer than requestTimeout).
 func (c *client) callWithin(ctx context.Context, limit time.Duration, method, path string, body any) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	reqCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	resp, err := c.request(ctx, method, path, body, "application/json")
+	resp, err := c.request(reqCtx, method, path, body, "application/json")
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("no answer from %s within %s (%s %s)", c.base, limit, method, path)
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
