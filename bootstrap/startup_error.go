@@ -48,7 +48,7 @@ func cause(err error) string {
 	}
 	var parent error
 	for {
-		switch err.(type) {
+		switch err.(type) { //nolint:errorlint // each link of the chain is looked at in turn
 		case *net.OpError, *net.DNSError:
 			return err.Error()
 		}
@@ -67,7 +67,7 @@ func cause(err error) string {
 // unwrapOne follows one link of the chain; of several joined errors it follows the one
 // whose message the parent shows (domain.Unavailable's cause), else the first.
 func unwrapOne(err error) error {
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // one link of the chain, not what it wraps
 	case interface{ Unwrap() error }:
 		return u.Unwrap()
 	case interface{ Unwrap() []error }:
