@@ -3,17 +3,27 @@ GO        ?= go
 BIN       ?= bin/taskrunner
 FUZZTIME  ?= 5s
 COMPOSE   ?= docker compose
+# VERSION is what `taskrunner version` prints first; the commit comes from Go's build info.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GOLANGCI_LINT_VERSION ?= v2.15.0
+GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo bin/tools/golangci-lint)
 
-.PHONY: run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint \
+.PHONY: help run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint \
         init-db migrate-down start stop logs clean
 
-## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000
-run:
-	$(GO) run ./cmd/taskrunner dev
+## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000 (Ctrl-C stops it)
+# exec: the binary replaces the shell, so Ctrl-C reaches it alone and its clean exit is
+# make's (`go run` would report the interrupt as "Error 1").
+run: build
+	exec $(BIN) dev
 
-## build: compile the binary into bin/
+## help: list the targets
+help:
+	@awk 'sub(/^## /, "") { split($$0, p, ": "); printf "  %-22s %s\n", p[1], substr($$0, length(p[1]) + 3) }' $(MAKEFILE_LIST)
+
+## build: compile the binary into bin/ (with VERSION and the git commit)
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/taskrunner
+	$(GO) build -trimpath -buildvcs=auto -ldflags "-X taskrunner/bootstrap.Version=$(VERSION)" -o $(BIN) ./cmd/taskrunner
 
 ## test: vet + every test; integration suites use TEST_*_URL, local services, or Docker
 test:
@@ -52,15 +62,24 @@ bench-services: build
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
 
+## vet: go vet on every package
 vet:
 	$(GO) vet ./...
 
+## fmt: gofmt every Go file
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## lint: golangci-lint with the layering rules in .golangci.yml (install it first)
+## lint: golangci-lint with the layering rules in .golangci.yml (installed into bin/tools when missing)
 lint:
-	golangci-lint run ./...
+	@if [ ! -x "$(GOLANGCI_LINT)" ]; then \
+	  echo "lint: golangci-lint is not installed: installing $(GOLANGCI_LINT_VERSION) into bin/tools with go install"; \
+	  GOBIN="$(CURDIR)/bin/tools" $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) || { \
+	    echo "lint: could not install golangci-lint. Install it (https://golangci-lint.run/welcome/install/)" \
+	      "or set GOLANGCI_LINT=/path/to/golangci-lint. make test checks the layering rules without it (test/arch)." >&2; \
+	    exit 1; }; \
+	fi
+	$(GOLANGCI_LINT) run ./...
 
 ## init-db: apply every migration: to DATABASE_URL when it is set, else in the compose stack
 init-db:
@@ -78,15 +97,18 @@ else
 	$(COMPOSE) run --rm migrate migrate down 1
 endif
 
-## start / stop / logs: the docker compose deployment
+## start: start the docker compose deployment
 start:
 	$(COMPOSE) up -d --build
 
+## stop: stop the docker compose deployment
 stop:
 	$(COMPOSE) down
 
+## logs: follow the compose api and worker logs
 logs:
 	$(COMPOSE) logs -f api worker
 
+## clean: remove bin/
 clean:
 	rm -rf bin

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"go.uber.org/dig"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
@@ -53,7 +52,10 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 		),
 		fx.WithLogger(func(l *slog.Logger) fxevent.Logger {
 			fl := &fxevent.SlogLogger{Logger: l}
-			fl.UseLogLevel(slog.LevelDebug) // fx's own chatter only at debug; errors stay errors
+			fl.UseLogLevel(slog.LevelDebug) // fx's own chatter only at debug
+			// Every error fx logs it also returns, and Serve prints that once, as one line
+			// (startupFailure): at info level the three lines fx adds would only repeat it.
+			fl.UseErrorLevel(slog.LevelDebug)
 			return fl
 		}),
 		fx.StartTimeout(startTimeout),
@@ -93,7 +95,7 @@ func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 	if err := app.Err(); err != nil {
 		// The root cause ("Redis (REDIS_URL): redis URL is not valid ..."), not fx's chain of
 		// every constructor that needed it.
-		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
+		return startupFailure(err)
 	}
 	// Backing services are reached in OnStart hooks, within startCtx: SIGINT or SIGTERM
 	// while one is slow to answer ends start-up at once.
@@ -105,7 +107,7 @@ func Serve(ctx context.Context, cfg Config, role Role, logOut io.Writer) error {
 		}
 		// A hook's own error ("PostgreSQL (DATABASE_URL): ... connection refused"): fx
 		// returns it unwrapped, and RootCause leaves anything that is not dig's as it is.
-		return fmt.Errorf("start-up failed: %w", dig.RootCause(err))
+		return startupFailure(err)
 	}
 	<-ctx.Done()
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), app.StopTimeout())

@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -55,7 +54,7 @@ func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
 	// context is needed yet.
 	db, err := postgres.New(context.Background(), postgres.Config{URL: c.DatabaseURL, MaxConns: c.DatabaseMaxConns})
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL (DATABASE_URL): %w", err)
+		return nil, &serviceError{service: "PostgreSQL (DATABASE_URL)", err: err}
 	}
 	// The close hook comes first so that it also runs when the check fails.
 	lc.Append(fx.StopHook(db.Close))
@@ -72,7 +71,7 @@ func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Clien
 	useRedisLog(log)
 	cl, err := redis.NewClient(redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
 	if err != nil {
-		return nil, fmt.Errorf("Redis (REDIS_URL): %w", err)
+		return nil, &serviceError{service: "Redis (REDIS_URL)", err: err}
 	}
 	lc.Append(fx.StopHook(cl.Close))
 	reachOnStart(lc, "Redis (REDIS_URL)", func(ctx context.Context) error { return redis.Ping(ctx, cl) })
@@ -87,7 +86,7 @@ func newBlobStore(lc fx.Lifecycle, c Config) (*minio.BlobStore, error) {
 		Bucket: c.MinIO.Bucket, Secure: c.MinIO.Secure,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("MinIO (MINIO_ENDPOINT): %w", err)
+		return nil, &serviceError{service: "MinIO (MINIO_ENDPOINT)", err: err}
 	}
 	reachOnStart(lc, "MinIO (MINIO_ENDPOINT)", b.EnsureBucket)
 	return b, nil
@@ -102,7 +101,7 @@ func reachOnStart(lc fx.Lifecycle, service string, checks ...func(context.Contex
 		defer cancel()
 		for _, check := range checks {
 			if err := check(ctx); err != nil {
-				return fmt.Errorf("%s: %w", service, err)
+				return &serviceError{service: service, err: err}
 			}
 		}
 		return nil

@@ -341,6 +341,10 @@ req GET /docs; expect 200 "docs"; grep -q 'swagger-ui-bundle.js' <<<"$body" || f
 req GET /ui; expect 200 "dashboard"; grep -q 'id="tasks-table"' <<<"$body" || fail "dashboard: $body"; ok "GET /ui"
 req GET "/ui/tasks/$echo_id"; expect 200 "task page"; grep -q "$echo_id" <<<"$body" || fail "task page lacks $echo_id"; ok "GET /ui/tasks/{id}"
 
+# --- the command-line client: the README's CLI examples and its exit statuses ---
+# shellcheck source=scripts/smoke_cli.sh
+source scripts/smoke_cli.sh
+
 # --- SIGTERM with no grace: running tasks are handed back at once, the process exits 0 ---
 held=()
 for _ in 1 2 3; do

@@ -8,7 +8,9 @@
 // driver and other libraries, and the libraries adapters share under adapters/internal,
 // never another adapter, the application, bootstrap, a test rig or fx (the HTTP API, the
 // driving adapter, also imports the application; PostgreSQL the embedded migrations);
-// bootstrap imports every layer; cmd imports only bootstrap. Tests may use more: require
+// bootstrap imports every layer; cmd imports only bootstrap and its own packages, of
+// which the command-line client (cmd/taskrunner/internal/cli) imports only the standard
+// library: it speaks the REST API. Tests may use more: require
 // (never assert), rapid, goleak and test/; an adapter's tests also the memory adapters,
 // the system clock and the demo provider as fixtures; the application's tests also the
 // real fetcher and extractor.

@@ -101,9 +101,17 @@ var rules = []rule{
 	},
 	{
 		name: "cmd", pkgs: "taskrunner/cmd/...",
-		allow: []string{"$std", "$external", "taskrunner/bootstrap"},
+		allow: []string{"$std", "$external", "taskrunner/bootstrap", "taskrunner/cmd/..."},
 		tests: testKit,
-		why:   "a command parses its arguments and calls bootstrap, which owns the wiring",
+		why:   "a command parses its arguments and calls bootstrap, which owns the wiring, or its own internal packages",
+	},
+	{
+		// The client's tests start a real stack (test/apptest, configured through bootstrap)
+		// to run every command against.
+		name: "cli", pkgs: "taskrunner/cmd/taskrunner/internal/cli",
+		allow: []string{"$std"},
+		tests: append([]string{"taskrunner/bootstrap"}, testKit...),
+		why:   "the command-line client speaks only the REST API, so it imports nothing of the server",
 	},
 	{
 		name: "migrations", pkgs: "taskrunner/migrations",
