@@ -63,6 +63,8 @@ var (
 	latencyRE = regexp.MustCompile(`"latency_ms":( ?)\d+`)
 	cursorRE  = regexp.MustCompile(`--cursor \S+`)
 	tmpRE     = regexp.MustCompile(regexp.QuoteMeta(os.TempDir()) + `/[^/\s]+/\d+`)
+	// How far a sleep got before its limit ended it depends on the machine's load.
+	sleptRE = regexp.MustCompile(`\d+/(\d+) seconds slept`)
 )
 
 func mask(s string, ids map[string]string) string {
@@ -81,6 +83,7 @@ func mask(s string, ids map[string]string) string {
 	})
 	s = cursorRE.ReplaceAllString(s, "--cursor <cursor>")
 	s = tmpRE.ReplaceAllString(s, "<tmpdir>")
+	s = sleptRE.ReplaceAllString(s, "<n>/$1 seconds slept")
 	return latencyRE.ReplaceAllString(s, `"latency_ms":$1<n>`)
 }
 
