@@ -12,6 +12,7 @@ import (
 	"taskrunner/adapters/demo"
 	"taskrunner/adapters/demosite"
 	"taskrunner/adapters/extract"
+	"taskrunner/adapters/markdown"
 	"taskrunner/adapters/memory"
 	"taskrunner/adapters/postgres"
 	"taskrunner/adapters/sysclock"
@@ -77,7 +78,7 @@ func (s *services) researchHandlers(t *testing.T, p *process, w *researchWorld, 
 	runs := postgres.NewRunStore(p.db)
 	cache := memory.NewCache(sysclock.Clock{})
 	fetch, err := application.NewFetchHandler(application.FetchDeps{Fetcher: fetcher, Extractor: extract.New(extract.Config{Log: log}),
-		Artifacts: arts, Cache: cache, Runs: runs, Clock: sysclock.Clock{}, IDs: ids, Limits: limits(), Log: log})
+		Renderer: markdown.New(), Artifacts: arts, Cache: cache, Runs: runs, Clock: sysclock.Clock{}, IDs: ids, Limits: limits(), Log: log})
 	require.NoError(t, err)
 	research, err := application.NewResearchHandler(application.ResearchDeps{
 		Search: application.SearchDeps{Providers: providers, Cache: cache, Runs: runs, Artifacts: arts, Clock: sysclock.Clock{},
