@@ -39,19 +39,6 @@ type SubmitInput struct {
 	ScheduleID string
 }
 
-// ListInput is a listing request as the API received it (strings, validated here).
-type ListInput struct {
-	Status   string
-	Type     string
-	ParentID string
-	Limit    *int
-	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
-	// for the first page. How a client carries it between pages is the API's business.
-	After string
-	// ScheduleID lists only the tasks that schedule fired; "" for any.
-	ScheduleID string
-}
-
 // TaskDeps are the ports the task service needs.
 type TaskDeps struct {
 	Store    ports.TaskStore
@@ -224,43 +211,6 @@ func (s *TaskService) Get(ctx context.Context, id string) (domain.Task, error) {
 		return domain.Task{}, taskNotFound(id)
 	}
 	return t, err
-}
-
-// List returns one page of tasks, newest first.
-func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, error) {
-	f := domain.TaskFilter{Limit: defaultListLimit}
-	if in.Status != "" {
-		if !domain.Status(in.Status).Valid() {
-			return domain.TaskPage{}, domain.InvalidRequest("status", "unknown status %q", in.Status)
-		}
-		f.Status = domain.Status(in.Status)
-	}
-	if in.Type != "" {
-		if !isKnownType(domain.TaskType(in.Type)) {
-			return domain.TaskPage{}, domain.InvalidRequest("type", "unknown task type %q", in.Type)
-		}
-		f.Type = domain.TaskType(in.Type)
-	}
-	if in.ParentID != "" {
-		if !domain.ValidID(in.ParentID) {
-			return domain.TaskPage{}, domain.InvalidRequest("parent_id", "parent_id must be a task id (a UUID), got %q", in.ParentID)
-		}
-		f.ParentID = in.ParentID
-	}
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > maxListLimit {
-			return domain.TaskPage{}, domain.InvalidRequest("limit", "limit must be between 1 and %d", maxListLimit)
-		}
-		f.Limit = *in.Limit
-	}
-	f.After = in.After
-	if in.ScheduleID != "" {
-		if !domain.ValidID(in.ScheduleID) {
-			return domain.TaskPage{}, domain.InvalidRequest("schedule_id", "schedule_id must be a schedule id (a UUID)")
-		}
-		f.ScheduleID = in.ScheduleID
-	}
-	return s.deps.Store.List(ctx, f)
 }
 
 // Cancel cancels a queued or scheduled task at once; a running task is flagged and every worker is told,
