@@ -81,7 +81,8 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 // Submit validates a task, applies the client's rate limit, records it as queued and puts
 // its id on the queue. created is false when an idempotency key matched an earlier task,
 // which is returned instead. Validation happens before anything is written, so a rejected
-// submission leaves no record. A replay of a known key creates nothing, so it takes no
+// submission leaves no record. A known key with a different request is
+// idempotency_key_conflict (see replay). A replay of a known key creates nothing, so it takes no
 // slot of the rate limit (and is answered even when the client has none left): a client
 // retrying after a lost response must get its task, not a 429.
 func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
@@ -98,7 +99,7 @@ func (s *TaskService) submit(ctx context.Context, in SubmitInput, metered bool) 
 	if t.IdempotencyKey != "" {
 		prior, err := s.deps.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
 		if err == nil {
-			return prior, false, nil
+			return replay(prior, t)
 		}
 		if !errors.Is(err, domain.ErrNotFound) {
 			return domain.Task{}, false, err
@@ -110,8 +111,11 @@ func (s *TaskService) submit(ctx context.Context, in SubmitInput, metered bool) 
 		}
 	}
 	stored, created, err := s.create(ctx, t)
-	if err != nil || !created {
-		return stored, created, err
+	if err != nil {
+		return domain.Task{}, false, err
+	}
+	if !created { // a concurrent submit took the key since the lookup above
+		return replay(stored, t)
 	}
 	// Debug: one line per task is a real share of the hot path's CPU at thousands a second.
 	s.deps.Log.DebugContext(ctx, "task_submitted", "task_id", stored.ID, "type", string(stored.Type))
@@ -242,6 +246,17 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 	}
 	s.deps.Log.InfoContext(ctx, "task_cancel_requested", "task_id", id, "was_running", running)
 	return t, nil
+}
+
+// replay answers a submit whose idempotency key an earlier task holds: with that task
+// when the request is the same, else idempotency_key_conflict (domain.SameRequest). The
+// tasks a schedule fires are keyed by due time: whatever task holds a slot's key is that
+// slot's, even when the schedule's request changed in between.
+func replay(prior, t domain.Task) (domain.Task, bool, error) {
+	if t.ScheduleID == "" && !domain.SameRequest(&prior, &t) {
+		return domain.Task{}, false, domain.IdempotencyConflict(&prior)
+	}
+	return prior, false, nil
 }
 
 // scopedKey is the stored idempotency key: the caller's key within its scope. The

@@ -30,6 +30,11 @@ const (
 	CodeFetchFailed           Code = "fetch_failed"
 	CodeFetchBlocked          Code = "fetch_blocked"
 	CodeFetchUnsupported      Code = "fetch_unsupported_content"
+	// CodeIdempotencyKeyConflict: an idempotency key reused with a different request.
+	CodeIdempotencyKeyConflict Code = "idempotency_key_conflict"
+	// CodeUnsupportedMediaType: a request body in a Content-Type or Content-Encoding the
+	// route does not read.
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
 )
 
 // Sentinels that adapters return and callers match with errors.Is.

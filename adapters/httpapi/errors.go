@@ -25,20 +25,22 @@ const (
 // statusByCode is THE table from error code to HTTP status (API.md). A code missing here
 // (a task error code such as provider_error that leaked into a request) is a bug: 500.
 var statusByCode = map[domain.Code]int{
-	domain.CodeInvalidRequest:       http.StatusBadRequest,
-	domain.CodeInvalidParams:        http.StatusUnprocessableEntity,
-	domain.CodeUnauthorized:         http.StatusUnauthorized,
-	domain.CodeTaskNotFound:         http.StatusNotFound,
-	domain.CodeArtifactNotFound:     http.StatusNotFound,
-	domain.CodeScheduleNotFound:     http.StatusNotFound,
-	codeNotFound:                    http.StatusNotFound,
-	codeMethodNotAllowed:            http.StatusMethodNotAllowed,
-	codeRangeNotSatisfiable:         http.StatusRequestedRangeNotSatisfiable,
-	domain.CodeTaskAlreadyFinished:  http.StatusConflict,
-	domain.CodeArtifactSizeExceeded: http.StatusRequestEntityTooLarge,
-	domain.CodeRateLimitExceeded:    http.StatusTooManyRequests,
-	domain.CodeUnavailable:          http.StatusServiceUnavailable,
-	domain.CodeInternal:             http.StatusInternalServerError,
+	domain.CodeInvalidRequest:         http.StatusBadRequest,
+	domain.CodeInvalidParams:          http.StatusUnprocessableEntity,
+	domain.CodeUnauthorized:           http.StatusUnauthorized,
+	domain.CodeTaskNotFound:           http.StatusNotFound,
+	domain.CodeArtifactNotFound:       http.StatusNotFound,
+	domain.CodeScheduleNotFound:       http.StatusNotFound,
+	codeNotFound:                      http.StatusNotFound,
+	codeMethodNotAllowed:              http.StatusMethodNotAllowed,
+	codeRangeNotSatisfiable:           http.StatusRequestedRangeNotSatisfiable,
+	domain.CodeTaskAlreadyFinished:    http.StatusConflict,
+	domain.CodeIdempotencyKeyConflict: http.StatusConflict,
+	domain.CodeUnsupportedMediaType:   http.StatusUnsupportedMediaType,
+	domain.CodeArtifactSizeExceeded:   http.StatusRequestEntityTooLarge,
+	domain.CodeRateLimitExceeded:      http.StatusTooManyRequests,
+	domain.CodeUnavailable:            http.StatusServiceUnavailable,
+	domain.CodeInternal:               http.StatusInternalServerError,
 }
 
 // errPanic stands for a recovered panic; the panic itself is logged where it is caught.
