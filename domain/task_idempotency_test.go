@@ -27,15 +27,23 @@ func TestSameRequestComparesWhatWasAskedFor(t *testing.T) {
 		require.True(t, domain.SameRequest(&first, &again), name)
 	}
 	for name, change := range map[string]func(*domain.Task){
-		"type":          func(x *domain.Task) { x.Type = domain.TaskSearchBatch },
-		"a param value": func(x *domain.Task) { x.Params = json.RawMessage(`{"query":"rust","sources":["demo"],"max_results":5}`) },
-		"a param more":  func(x *domain.Task) { x.Params = json.RawMessage(`{"query":"go","sources":["demo"],"max_results":5,"x":null}`) },
-		"array order":   func(x *domain.Task) { x.Params = json.RawMessage(`{"query":"go","sources":["demo","brave"],"max_results":5}`) },
-		"a big integer": func(x *domain.Task) { x.Params = json.RawMessage(`{"query":"go","sources":["demo"],"max_results":5000000000000000001}`) },
-		"timeout":       func(x *domain.Task) { x.TimeoutSeconds = 61 },
-		"retries":       func(x *domain.Task) { x.MaxRetries = 0 },
-		"priority":      func(x *domain.Task) { x.Priority = 1 },
-		"callback":      func(x *domain.Task) { x.Callback = nil },
+		"type": func(x *domain.Task) { x.Type = domain.TaskSearchBatch },
+		"a param value": func(x *domain.Task) {
+			x.Params = json.RawMessage(`{"query":"rust","sources":["demo"],"max_results":5}`)
+		},
+		"a param more": func(x *domain.Task) {
+			x.Params = json.RawMessage(`{"query":"go","sources":["demo"],"max_results":5,"x":null}`)
+		},
+		"array order": func(x *domain.Task) {
+			x.Params = json.RawMessage(`{"query":"go","sources":["demo","brave"],"max_results":5}`)
+		},
+		"a big integer": func(x *domain.Task) {
+			x.Params = json.RawMessage(`{"query":"go","sources":["demo"],"max_results":5000000000000000001}`)
+		},
+		"timeout":  func(x *domain.Task) { x.TimeoutSeconds = 61 },
+		"retries":  func(x *domain.Task) { x.MaxRetries = 0 },
+		"priority": func(x *domain.Task) { x.Priority = 1 },
+		"callback": func(x *domain.Task) { x.Callback = nil },
 	} {
 		again := base()
 		change(&again)
