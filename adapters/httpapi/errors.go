@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -137,7 +136,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if ae.payload.Details == nil {
 		ae.payload.Details = map[string]any{}
 	}
-	body, mErr := json.Marshal(errorBody{Error: ae.payload})
+	body, mErr := marshalJSON(errorBody{Error: ae.payload})
 	if mErr != nil { // details hold only plain values; this is a bug, not a client error
 		s.log.ErrorContext(c.UserContext(), "http_internal_error", "request_id", requestID(c), "error", mErr.Error())
 		body = []byte(`{"error":{"code":"internal","message":"internal error","details":{}}}`)

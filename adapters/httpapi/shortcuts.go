@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"maps"
 	"strings"
@@ -128,7 +127,7 @@ func (s *Server) fetchShortcut(c *fiber.Ctx) error {
 // submitShortcut submits like POST /tasks; a validation error that names "params.x" is
 // renamed to "x", the field as this client sent it.
 func (s *Server) submitShortcut(c *fiber.Ctx, typ domain.TaskType, params any, opt submitOptions) error {
-	raw, err := json.Marshal(params)
+	raw, err := marshalJSON(params)
 	if err != nil {
 		return err
 	}

@@ -89,3 +89,16 @@ func TestUnknownQueryParametersAreRefusedByName(t *testing.T) {
 	resp := authed.do("GET", "/tasks?bogus=1", nil)
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 }
+
+func TestAnswersAreNotHTMLEscaped(t *testing.T) {
+	t.Parallel()
+	r := setup(t)
+	task := r.do("POST", "/tasks", map[string]any{"type": "echo", "params": map[string]any{"msg": "a <b> & c >= d"}})
+	require.Equal(t, http.StatusAccepted, task.StatusCode)
+	require.Contains(t, string(task.body), `"msg":"a <b> & c >= d"`)
+
+	refused := r.do("GET", "/tasks?a%3Cb%3E%26c=1", nil)
+	require.Equal(t, http.StatusBadRequest, refused.StatusCode)
+	require.Contains(t, string(refused.body), `unknown query parameter \"a<b>&c\"`)
+	require.NotContains(t, string(refused.body), `\u003c`)
+}
