@@ -167,6 +167,21 @@ wait_task "$sleep_id" cancelled; ok "running sleep task was cancelled"
 req POST "/tasks/$sleep_id/cancel"; expect 409 "cancel twice"; [ "$(field .error.code)" = task_already_finished ] || fail "$body"; ok "second cancel is 409"
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
+req GET "/tasks?status=succeeded,cancelled&type=echo,sleep&created_after=2025-01-01T00:00:00Z"; expect 200 "multi-status list"
+[ "$(field "[.tasks[].id] | (index(\"$echo_id\") != null) and (index(\"$sleep_id\") != null)")" = true ] || fail "multi-status list: $body"
+[ "$(field '[.tasks[].status] | all(. == "succeeded" or . == "cancelled")')" = true ] || fail "multi-status list: $body"
+ok "GET /tasks?status=succeeded,cancelled&type=echo,sleep lists both tasks"
+req GET "/tasks?stauts=failed"; expect 400 "unknown query parameter"
+[ "$(field .error.details.field)" = stauts ] || fail "$body"; ok "an unknown query parameter is 400 naming it"
+status=$(curl -s -o "$work/body" -w '%{http_code}' -X POST "$base/tasks" -H 'Content-Type: text/plain' -d '{"type":"echo"}'); body=$(cat "$work/body")
+expect 415 "text/plain body"; [ "$(field .error.code)" = unsupported_media_type ] || fail "$body"; ok "a text/plain body is 415 unsupported_media_type"
+req POST /tasks '{"type":"echo","params":{"msg":"a <b> & c"},"idempotency_key":"smoke-key"}'; expect 202 "keyed task"; keyed_id=$(field .id)
+grep -qF '"msg":"a <b> & c"' <<<"$body" || fail "answer is HTML-escaped: $body"; ok "answers are not HTML-escaped"
+req POST /tasks '{"type":"echo","params":{"msg":"a <b> & c"},"idempotency_key":"smoke-key"}'; expect 200 "same keyed request"
+[ "$(field .id)" = "$keyed_id" ] || fail "replay: $body"; ok "the same request under a key replays (200)"
+req POST /tasks '{"type":"echo","params":{"msg":"other"},"idempotency_key":"smoke-key"}'; expect 409 "key reused"
+[ "$(field .error.code)/$(field .error.details.task_id)" = "idempotency_key_conflict/$keyed_id" ] || fail "$body"
+ok "a key reused with other params is 409 idempotency_key_conflict"
 
 # The README's deferred, prioritized task: scheduled with run_at, then it runs.
 req POST /tasks '{"type":"echo","params":{"msg":"later"},"delay_seconds":5,"priority":1}'
