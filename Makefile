@@ -4,7 +4,7 @@ BIN       ?= bin/taskrunner
 FUZZTIME  ?= 5s
 COMPOSE   ?= docker compose
 
-.PHONY: run build test test-race test-unit smoke smoke-services bench bench-services fuzz vet fmt lint \
+.PHONY: run build test test-race test-unit smoke smoke-services bench bench-services fuzz vet fmt lint lint-openapi \
         init-db migrate-down start stop logs clean
 
 ## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000
@@ -53,6 +53,10 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+## lint-openapi: Redocly CLI's recommended rules on the OpenAPI document (installs the CLI via npm)
+lint-openapi:
+	scripts/lint-openapi.sh
 
 ## lint: golangci-lint with the layering rules in .golangci.yml (install it first)
 lint:
