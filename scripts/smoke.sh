@@ -218,6 +218,10 @@ ok "an invalid task refuses the batch, naming its index and field"
 req POST /search "{\"query\":\"open source task runner\",\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "search"; search_id=$(field .id); wait_task "$search_id" succeeded
 [ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search ($source_name) succeeded"
+req POST /search '{"query":"which sources answer"}'
+expect 202 "search without sources"; plain_id=$(field .id); wait_task "$plain_id" succeeded
+[ "$(field '.params.sources | join(",")')" = "$source_name" ] || fail "default sources: $body"
+ok "POST /search without sources asks the source that can answer ($source_name)"
 
 req POST /search/batch "{\"queries\":[\"task runner open source\",\"queue worker redis\"],\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "batch"; batch_id=$(field .id); wait_task "$batch_id" succeeded
