@@ -49,7 +49,7 @@ func TestOpenAPILintFindsMistakes(t *testing.T) {
 	  "paths": {"/a/{id}/": {"get": {"operationId": "a b", "tags": ["u"], "parameters": [{"name": "x", "in": "path", "required": true, "schema": {"type": "string"}}],
 	    "responses": {"500": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/U"}}}}}}}},
 	  "components": {"schemas": {
-	    "Unused": {"type": "string", "format": "uuuid", "enum": [1]},
+	    "Unused": {"type": "string", "format": "uuuid", "enum": [1], "properties": {"n": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/C"}]}}},
 	    "A": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a"]}}},
 	    "B": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["b"]}}},
 	    "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
@@ -59,6 +59,7 @@ func TestOpenAPILintFindsMistakes(t *testing.T) {
 	for _, rule := range []string{"no-server-trailing-slash", "no-server-example.com", "tag-description", "operation-operationId-url-safe",
 		"operation-summary", "operation-tag-defined", "operation-2xx-response", "operation-4xx-response", "path-parameters-defined",
 		"no-path-trailing-slash", "no-unused-components] components.schemas.Unused", "known-format", "no-enum-type-mismatch",
+		"nullable-type-sibling",
 		"discriminator] components.schemas.U: oneOf member #/components/schemas/B has no entry",
 		"discriminator] components.schemas.U: mapping \"c\""} {
 		require.Contains(t, got, "["+rule, "the linter misses %s in:\n%s", rule, got)
@@ -311,10 +312,14 @@ func (l *linter) pins(schema any, prop, value string) bool {
 	return false
 }
 
-// enums: no-enum-type-mismatch, and known-format, walking every schema.
+// enums: no-enum-type-mismatch, nullable-type-sibling and known-format, walking every
+// schema.
 func (l *linter) enums(v any, where string) {
 	switch x := v.(type) {
 	case map[string]any:
+		if x["nullable"] == true && str(x["type"]) == "" {
+			l.add("nullable-type-sibling", where, "nullable needs a type beside it (for a nullable $ref, make the referenced schema nullable)")
+		}
 		if f, ok := x["format"].(string); ok && !slices.Contains(knownFormats, f) {
 			l.add("known-format", where, "format %q is not one tools know (%s)", f, strings.Join(knownFormats, ", "))
 		}
