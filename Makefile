@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 GOLANGCI_LINT_VERSION ?= v2.15.0
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo bin/tools/golangci-lint)
 
-.PHONY: help run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint \
+.PHONY: help run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint lint-openapi \
         init-db migrate-down start stop logs clean
 
 ## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000 (Ctrl-C stops it)
@@ -69,6 +69,10 @@ vet:
 ## fmt: gofmt every Go file
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+## lint-openapi: Redocly CLI's recommended rules on the OpenAPI document (installs the CLI via npm)
+lint-openapi:
+	scripts/lint-openapi.sh
 
 ## lint: golangci-lint with the layering rules in .golangci.yml (installed into bin/tools when missing)
 lint:

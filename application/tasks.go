@@ -39,19 +39,6 @@ type SubmitInput struct {
 	ScheduleID string
 }
 
-// ListInput is a listing request as the API received it (strings, validated here).
-type ListInput struct {
-	Status   string
-	Type     string
-	ParentID string
-	Limit    *int
-	// After is the id of the last task of the previous page (its TaskPage.NextAfter), ""
-	// for the first page. How a client carries it between pages is the API's business.
-	After string
-	// ScheduleID lists only the tasks that schedule fired; "" for any.
-	ScheduleID string
-}
-
 // TaskDeps are the ports the task service needs.
 type TaskDeps struct {
 	Store    ports.TaskStore
@@ -97,7 +84,8 @@ func NewTaskService(d TaskDeps) (*TaskService, error) {
 // Submit validates a task, applies the client's rate limit, records it as queued and puts
 // its id on the queue. created is false when an idempotency key matched an earlier task,
 // which is returned instead. Validation happens before anything is written, so a rejected
-// submission leaves no record. A replay of a known key creates nothing, so it takes no
+// submission leaves no record. A known key with a different request is
+// idempotency_key_conflict (see replay). A replay of a known key creates nothing, so it takes no
 // slot of the rate limit (and is answered even when the client has none left): a client
 // retrying after a lost response must get its task, not a 429.
 func (s *TaskService) Submit(ctx context.Context, in SubmitInput) (domain.Task, bool, error) {
@@ -114,7 +102,7 @@ func (s *TaskService) submit(ctx context.Context, in SubmitInput, metered bool) 
 	if t.IdempotencyKey != "" {
 		prior, err := s.deps.Store.GetByIdempotencyKey(ctx, t.IdempotencyKey)
 		if err == nil {
-			return prior, false, nil
+			return replay(prior, t)
 		}
 		if !errors.Is(err, domain.ErrNotFound) {
 			return domain.Task{}, false, err
@@ -126,8 +114,11 @@ func (s *TaskService) submit(ctx context.Context, in SubmitInput, metered bool) 
 		}
 	}
 	stored, created, err := s.create(ctx, t)
-	if err != nil || !created {
-		return stored, created, err
+	if err != nil {
+		return domain.Task{}, false, err
+	}
+	if !created { // a concurrent submit took the key since the lookup above
+		return replay(stored, t)
 	}
 	// Debug: one line per task is a real share of the hot path's CPU at thousands a second.
 	s.deps.Log.DebugContext(ctx, "task_submitted", "task_id", stored.ID, "type", string(stored.Type))
@@ -229,43 +220,6 @@ func (s *TaskService) Get(ctx context.Context, id string) (domain.Task, error) {
 	return t, err
 }
 
-// List returns one page of tasks, newest first.
-func (s *TaskService) List(ctx context.Context, in ListInput) (domain.TaskPage, error) {
-	f := domain.TaskFilter{Limit: defaultListLimit}
-	if in.Status != "" {
-		if !domain.Status(in.Status).Valid() {
-			return domain.TaskPage{}, domain.InvalidRequest("status", "unknown status %q", in.Status)
-		}
-		f.Status = domain.Status(in.Status)
-	}
-	if in.Type != "" {
-		if !isKnownType(domain.TaskType(in.Type)) {
-			return domain.TaskPage{}, domain.InvalidRequest("type", "unknown task type %q", in.Type)
-		}
-		f.Type = domain.TaskType(in.Type)
-	}
-	if in.ParentID != "" {
-		if !domain.ValidID(in.ParentID) {
-			return domain.TaskPage{}, domain.InvalidRequest("parent_id", "parent_id must be a task id (a UUID), got %q", in.ParentID)
-		}
-		f.ParentID = in.ParentID
-	}
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > maxListLimit {
-			return domain.TaskPage{}, domain.InvalidRequest("limit", "limit must be between 1 and %d", maxListLimit)
-		}
-		f.Limit = *in.Limit
-	}
-	f.After = in.After
-	if in.ScheduleID != "" {
-		if !domain.ValidID(in.ScheduleID) {
-			return domain.TaskPage{}, domain.InvalidRequest("schedule_id", "schedule_id must be a schedule id (a UUID)")
-		}
-		f.ScheduleID = in.ScheduleID
-	}
-	return s.deps.Store.List(ctx, f)
-}
-
 // Cancel cancels a queued or scheduled task at once; a running task is flagged and every worker is told,
 // and the task is returned still running while the holder winds it down.
 func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error) {
@@ -302,6 +256,17 @@ func (s *TaskService) Cancel(ctx context.Context, id string) (domain.Task, error
 	}
 	s.deps.FanIn.Ended(ctx, t)
 	return t, nil
+}
+
+// replay answers a submit whose idempotency key an earlier task holds: with that task
+// when the request is the same, else idempotency_key_conflict (domain.SameRequest). The
+// tasks a schedule fires are keyed by due time: whatever task holds a slot's key is that
+// slot's, even when the schedule's request changed in between.
+func replay(prior, t domain.Task) (domain.Task, bool, error) {
+	if t.ScheduleID == "" && !domain.SameRequest(&prior, &t) {
+		return domain.Task{}, false, domain.IdempotencyConflict(&prior)
+	}
+	return prior, false, nil
 }
 
 // scopedKey is the stored idempotency key: the caller's key within its scope. The

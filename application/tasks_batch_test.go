@@ -278,7 +278,7 @@ func TestSubmitBatchHonoursIdempotencyKeysPerTask(t *testing.T) {
 
 	// k-a is stored; k-b repeats within the batch: two new tasks, taking the last two slots.
 	res, err := r.svc.SubmitBatch(t.Context(), []application.SubmitInput{
-		echo("again", "k-a"), echo("b", "k-b"), echo("b again", "k-b"), echo("plain", ""),
+		echo("first", "k-a"), echo("b", "k-b"), echo("b", "k-b"), echo("plain", ""),
 	})
 	require.NoError(t, err)
 	require.Len(t, res, 4)
@@ -291,7 +291,7 @@ func TestSubmitBatchHonoursIdempotencyKeysPerTask(t *testing.T) {
 	require.Equal(t, 3, r.count(t))
 
 	// Every slot is used, yet a batch of replays is answered: it creates nothing.
-	again, err := r.svc.SubmitBatch(t.Context(), []application.SubmitInput{echo("x", "k-b"), echo("y", "k-a")})
+	again, err := r.svc.SubmitBatch(t.Context(), []application.SubmitInput{echo("b", "k-b"), echo("first", "k-a")})
 	require.NoError(t, err)
 	require.Equal(t, []domain.CreateResult{{Task: res[1].Task}, {Task: earlier}}, again)
 	require.Equal(t, []int{2}, r.store.callSizes()[before:], "replays write nothing")

@@ -66,6 +66,7 @@ func appOptions(cfg Config, role Role, logOut io.Writer, extra ...fx.Option) []f
 		metricsModule,
 		fx.Invoke(func(l *slog.Logger, c Config) {
 			l.Info("taskrunner_starting", "version", Version, "config", c) // Config.LogValue hides secrets
+			warnSearchSources(l, c)
 		}),
 	}
 	switch cfg.Mode {

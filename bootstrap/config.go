@@ -179,6 +179,7 @@ func Load(getenv func(string) string) (Config, error) {
 			r.fail("WORKER_METRICS_ADDR", "must be host:port, got %q", c.WorkerMetricsAddr)
 		}
 	}
+	r.checkSearchSources(c.Limits.SearchSourceAllowlist)
 	c.Webhooks = r.webhooks()
 	c.Politeness = r.politeness()
 	c.DatabaseURL = NormalizeDatabaseURL(c.DatabaseURL)
@@ -201,12 +202,14 @@ func (c Config) RedisPool() int {
 }
 
 // WithMode returns the config for the given mode: memory mode adds the offline "demo"
-// search source to the allowlist (DESIGN.md), so search works with no keys and no network.
+// search source to the allowlist (DESIGN.md), so search works with no keys and no network,
+// and the default sources of a search follow from the mode and keys (defaultSearchSources).
 func (c Config) WithMode(m Mode) Config {
 	c.Mode = m
 	if m == ModeMemory && !contains(c.Limits.SearchSourceAllowlist, "demo") {
 		c.Limits.SearchSourceAllowlist = append(append([]string(nil), c.Limits.SearchSourceAllowlist...), "demo")
 	}
+	c.Limits.SearchDefaultSources = c.defaultSearchSources()
 	return c
 }
 

@@ -68,8 +68,7 @@ func newPostgres(lc fx.Lifecycle, c Config) (*postgres.DB, error) {
 
 // newRedisClient builds the client; OnStart checks that Redis answers.
 func newRedisClient(lc fx.Lifecycle, c Config, log *slog.Logger) (*goredis.Client, error) {
-	useRedisLog(log)
-	cl, err := redis.NewClient(redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool()})
+	cl, err := redis.NewClient(redis.Config{URL: c.RedisURL, Prefix: c.RedisPrefix, PoolSize: c.RedisPool(), Log: log})
 	if err != nil {
 		return nil, &serviceError{service: "Redis (REDIS_URL)", err: err}
 	}

@@ -32,6 +32,11 @@ const (
 	CodeFetchUnsupported      Code = "fetch_unsupported_content"
 	// CodeFetchDisallowed: the site's robots.txt disallows the URL for our User-Agent.
 	CodeFetchDisallowed Code = "fetch_disallowed_by_robots"
+	// CodeIdempotencyKeyConflict: an idempotency key reused with a different request.
+	CodeIdempotencyKeyConflict Code = "idempotency_key_conflict"
+	// CodeUnsupportedMediaType: a request body in a Content-Type or Content-Encoding the
+	// route does not read.
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
 )
 
 // Sentinels that adapters return and callers match with errors.Is.

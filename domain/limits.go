@@ -22,6 +22,9 @@ type Limits struct {
 	FetchAllowedPorts     []string // ports a fetch may reach: "80", "443", or "*" for any
 	MaxBatchSize          int      // queries per search_batch
 	TaskRetentionDays     int      // finished tasks older than this are deleted; 0 keeps all
+	// SearchDefaultSources are the sources of a search that names none; empty means
+	// [DefaultSearchSource]. The bootstrap picks the allowed sources that can answer.
+	SearchDefaultSources []string
 }
 
 // DefaultLimits are the defaults of API.md.

@@ -196,11 +196,15 @@ func ValidateQuery(field, q string) (string, error) {
 	return n, nil
 }
 
-// ResolveSources applies the source rules: nil (absent or null) → [DefaultSearchSource];
-// otherwise at least one name, each a known source and on the allowlist. Names are
-// trimmed and lower-cased; the result is deduplicated and sorted.
+// ResolveSources applies the source rules: nil (absent or null) → l.SearchDefaultSources,
+// or [DefaultSearchSource] when that is empty; otherwise at least one name, each a known
+// source and on the allowlist. Names are trimmed and lower-cased; the result is
+// deduplicated and sorted.
 func ResolveSources(sources *[]string, l Limits) ([]string, error) {
 	names := []string{DefaultSearchSource}
+	if len(l.SearchDefaultSources) > 0 {
+		names = l.SearchDefaultSources
+	}
 	if sources != nil {
 		names = *sources
 	}

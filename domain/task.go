@@ -321,6 +321,14 @@ type TaskFilter struct {
 	After string
 	// ScheduleID selects the tasks one schedule fired; "" for any.
 	ScheduleID string
+	// Statuses and Types keep only tasks whose status (type) is one of them; empty for
+	// any. They narrow together with Status and Type (a task must pass every filter set).
+	Statuses []Status
+	Types    []TaskType
+	// CreatedAfter and CreatedBefore keep only tasks created strictly after (before) that
+	// instant; the zero time for no bound.
+	CreatedAfter  time.Time
+	CreatedBefore time.Time
 }
 
 // TaskPage is one page of a listing. NextAfter is the id of its last task, to pass as the

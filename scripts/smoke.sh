@@ -188,6 +188,21 @@ req GET /stats; expect 200 "stats"
 [ "$(field '.by_type.echo')" -ge 1 ] && [ "$(field '.last_hour.finished')" -ge 2 ] || fail "stats: $body"; ok "GET /stats"
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
+req GET "/tasks?status=succeeded,cancelled&type=echo,sleep&created_after=2025-01-01T00:00:00Z"; expect 200 "multi-status list"
+[ "$(field "[.tasks[].id] | (index(\"$echo_id\") != null) and (index(\"$sleep_id\") != null)")" = true ] || fail "multi-status list: $body"
+[ "$(field '[.tasks[].status] | all(. == "succeeded" or . == "cancelled")')" = true ] || fail "multi-status list: $body"
+ok "GET /tasks?status=succeeded,cancelled&type=echo,sleep lists both tasks"
+req GET "/tasks?stauts=failed"; expect 400 "unknown query parameter"
+[ "$(field .error.details.field)" = stauts ] || fail "$body"; ok "an unknown query parameter is 400 naming it"
+status=$(curl -s -o "$work/body" -w '%{http_code}' -X POST "$base/tasks" -H 'Content-Type: text/plain' -d '{"type":"echo"}'); body=$(cat "$work/body")
+expect 415 "text/plain body"; [ "$(field .error.code)" = unsupported_media_type ] || fail "$body"; ok "a text/plain body is 415 unsupported_media_type"
+req POST /tasks '{"type":"echo","params":{"msg":"a <b> & c"},"idempotency_key":"smoke-key"}'; expect 202 "keyed task"; keyed_id=$(field .id)
+grep -qF '"msg":"a <b> & c"' <<<"$body" || fail "answer is HTML-escaped: $body"; ok "answers are not HTML-escaped"
+req POST /tasks '{"type":"echo","params":{"msg":"a <b> & c"},"idempotency_key":"smoke-key"}'; expect 200 "same keyed request"
+[ "$(field .id)" = "$keyed_id" ] || fail "replay: $body"; ok "the same request under a key replays (200)"
+req POST /tasks '{"type":"echo","params":{"msg":"other"},"idempotency_key":"smoke-key"}'; expect 409 "key reused"
+[ "$(field .error.code)/$(field .error.details.task_id)" = "idempotency_key_conflict/$keyed_id" ] || fail "$body"
+ok "a key reused with other params is 409 idempotency_key_conflict"
 
 # The README's deferred, prioritized task: scheduled with run_at, then it runs.
 req POST /tasks '{"type":"echo","params":{"msg":"later"},"delay_seconds":5,"priority":1}'
@@ -224,6 +239,10 @@ ok "an invalid task refuses the batch, naming its index and field"
 req POST /search "{\"query\":\"open source task runner\",\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "search"; search_id=$(field .id); wait_task "$search_id" succeeded
 [ "$(field '.result.result_count > 0')" = true ] || fail "search result: $body"; ok "POST /search ($source_name) succeeded"
+req POST /search '{"query":"which sources answer"}'
+expect 202 "search without sources"; plain_id=$(field .id); wait_task "$plain_id" succeeded
+[ "$(field '.params.sources | join(",")')" = "$source_name" ] || fail "default sources: $body"
+ok "POST /search without sources asks the source that can answer ($source_name)"
 
 req POST /search/batch "{\"queries\":[\"task runner open source\",\"queue worker redis\"],\"sources\":[\"$source_name\"],\"recency_days\":7}"
 expect 202 "batch"; batch_id=$(field .id); wait_task "$batch_id" succeeded

@@ -28,17 +28,18 @@ func decodeBody(c *fiber.Ctx, dst any) error {
 
 // checkJSONHeaders accepts application/json (any parameters) or no Content-Type at all
 // (curl without -H), and only identity encoding: a compressed body would dodge the body
-// limit once inflated.
+// limit once inflated. Anything else is 415 unsupported_media_type (RFC 9110 15.5.16
+// covers both the type and the coding), details.header naming the header.
 func checkJSONHeaders(c *fiber.Ctx) error {
 	if ct := c.Get(fiber.HeaderContentType); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != fiber.MIMEApplicationJSON {
-			return domain.InvalidRequest("", "Content-Type must be application/json, got %q", ct).
+			return domain.NewError(domain.CodeUnsupportedMediaType, "Content-Type must be application/json, got %q", ct).
 				WithDetail("header", fiber.HeaderContentType)
 		}
 	}
 	if ce := c.Get(fiber.HeaderContentEncoding); ce != "" && !strings.EqualFold(ce, "identity") {
-		return domain.InvalidRequest("", "Content-Encoding %q is not supported; send the body uncompressed", ce).
+		return domain.NewError(domain.CodeUnsupportedMediaType, "Content-Encoding %q is not supported; send the body uncompressed", ce).
 			WithDetail("header", fiber.HeaderContentEncoding)
 	}
 	return nil

@@ -47,19 +47,23 @@ func TestMalformedBodiesAre400NamingTheField(t *testing.T) {
 	}
 }
 
-func TestNonJSONContentTypeIs400(t *testing.T) {
+func TestNonJSONContentTypeIs415(t *testing.T) {
 	t.Parallel()
 	r := setup(t)
 	resp := r.do("POST", "/tasks", `{"type":"echo"}`, "Content-Type", "text/plain")
-	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
-	require.Equal(t, "invalid_request", resp.errorCode(t))
+	require.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
+	require.Equal(t, "unsupported_media_type", resp.errorCode(t))
 	require.Contains(t, resp.errorMessage(t), "Content-Type")
+	require.Equal(t, "Content-Type", resp.json(t)["error"].(map[string]any)["details"].(map[string]any)["header"])
 
-	form := r.do("POST", "/tasks", `{"type":"echo"}`, "Content-Type", "application/x-www-form-urlencoded")
-	require.Equal(t, http.StatusBadRequest, form.StatusCode)
+	for _, path := range []string{"/tasks", "/tasks/batch", "/search", "/search/batch", "/fetch", "/artifacts", "/schedules"} {
+		form := r.do("POST", path, `{"type":"echo"}`, "Content-Type", "application/x-www-form-urlencoded")
+		require.Equal(t, http.StatusUnsupportedMediaType, form.StatusCode, path)
+		require.Equal(t, "unsupported_media_type", form.errorCode(t), path)
+	}
 
 	gz := r.do("POST", "/tasks", `{"type":"echo"}`, "Content-Encoding", "gzip")
-	require.Equal(t, http.StatusBadRequest, gz.StatusCode)
+	require.Equal(t, http.StatusUnsupportedMediaType, gz.StatusCode)
 	require.Contains(t, gz.errorMessage(t), "Content-Encoding")
 }
 
@@ -78,5 +82,5 @@ func TestJSONMediaTypesAndMissingContentTypeAreAccepted(t *testing.T) {
 	require.NoError(t, res.Body.Close())
 
 	plus := r.do("POST", "/tasks", `{"type":"echo"}`, "Content-Type", "application/vnd.other+json")
-	require.Equal(t, http.StatusBadRequest, plus.StatusCode)
+	require.Equal(t, http.StatusUnsupportedMediaType, plus.StatusCode)
 }

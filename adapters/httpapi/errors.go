@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -25,22 +24,24 @@ const (
 // statusByCode is THE table from error code to HTTP status (API.md). A code missing here
 // (a task error code such as provider_error that leaked into a request) is a bug: 500.
 var statusByCode = map[domain.Code]int{
-	domain.CodeInvalidRequest:       http.StatusBadRequest,
-	domain.CodeInvalidParams:        http.StatusUnprocessableEntity,
-	domain.CodeUnauthorized:         http.StatusUnauthorized,
-	domain.CodeTaskNotFound:         http.StatusNotFound,
-	domain.CodeArtifactNotFound:     http.StatusNotFound,
-	domain.CodeScheduleNotFound:     http.StatusNotFound,
-	codeNotFound:                    http.StatusNotFound,
-	codeMethodNotAllowed:            http.StatusMethodNotAllowed,
-	codeRangeNotSatisfiable:         http.StatusRequestedRangeNotSatisfiable,
-	domain.CodeTaskAlreadyFinished:  http.StatusConflict,
-	domain.CodeTaskNotRetryable:     http.StatusConflict,
-	domain.CodeTaskNotFinished:      http.StatusConflict,
-	domain.CodeArtifactSizeExceeded: http.StatusRequestEntityTooLarge,
-	domain.CodeRateLimitExceeded:    http.StatusTooManyRequests,
-	domain.CodeUnavailable:          http.StatusServiceUnavailable,
-	domain.CodeInternal:             http.StatusInternalServerError,
+	domain.CodeInvalidRequest:         http.StatusBadRequest,
+	domain.CodeInvalidParams:          http.StatusUnprocessableEntity,
+	domain.CodeUnauthorized:           http.StatusUnauthorized,
+	domain.CodeTaskNotFound:           http.StatusNotFound,
+	domain.CodeArtifactNotFound:       http.StatusNotFound,
+	domain.CodeScheduleNotFound:       http.StatusNotFound,
+	codeNotFound:                      http.StatusNotFound,
+	codeMethodNotAllowed:              http.StatusMethodNotAllowed,
+	codeRangeNotSatisfiable:           http.StatusRequestedRangeNotSatisfiable,
+	domain.CodeTaskAlreadyFinished:    http.StatusConflict,
+	domain.CodeIdempotencyKeyConflict: http.StatusConflict,
+	domain.CodeTaskNotRetryable:       http.StatusConflict,
+	domain.CodeTaskNotFinished:        http.StatusConflict,
+	domain.CodeUnsupportedMediaType:   http.StatusUnsupportedMediaType,
+	domain.CodeArtifactSizeExceeded:   http.StatusRequestEntityTooLarge,
+	domain.CodeRateLimitExceeded:      http.StatusTooManyRequests,
+	domain.CodeUnavailable:            http.StatusServiceUnavailable,
+	domain.CodeInternal:               http.StatusInternalServerError,
 }
 
 // errPanic stands for a recovered panic; the panic itself is logged where it is caught.
@@ -137,7 +138,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if ae.payload.Details == nil {
 		ae.payload.Details = map[string]any{}
 	}
-	body, mErr := json.Marshal(errorBody{Error: ae.payload})
+	body, mErr := marshalJSON(errorBody{Error: ae.payload})
 	if mErr != nil { // details hold only plain values; this is a bug, not a client error
 		s.log.ErrorContext(c.UserContext(), "http_internal_error", "request_id", requestID(c), "error", mErr.Error())
 		body = []byte(`{"error":{"code":"internal","message":"internal error","details":{}}}`)

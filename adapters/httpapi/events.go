@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"encoding/json"
 	"net"
 	"net/http"
 	"time"
@@ -107,11 +106,11 @@ func (w *eventWriter) comment(text string) error {
 }
 
 func (w *eventWriter) event(ev application.HubEvent) error {
-	body, err := json.Marshal(newTaskView(ev.Task))
+	body, err := marshalJSON(newTaskView(ev.Task))
 	if err != nil {
 		return err
 	}
-	// The task JSON is one line (json.Marshal never emits a newline), so one data line.
+	// The task JSON is one line (marshalJSON emits no newline inside it), so one data line.
 	w.bw.WriteString("event: task\nid: ")
 	w.bw.WriteString(ev.ID)
 	w.bw.WriteString("\ndata: ")

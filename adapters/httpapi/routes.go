@@ -24,8 +24,9 @@ func (s *Server) routes() {
 
 	s.post("/tasks", s.submitTask)
 	s.post("/tasks/batch", s.submitBatch)
-	s.get("/tasks", s.listTasks)
-	s.get("/tasks/:id", s.getTask)
+	s.get("/tasks", s.listTasks, allowQuery("status", "type", "parent_id", "schedule_id",
+		"created_after", "created_before", "limit", "cursor"))
+	s.get("/tasks/:id", s.getTask, allowQuery("wait"))
 	s.post("/tasks/:id/cancel", s.cancelTask)
 	s.get("/tasks/:id/artifacts", s.listTaskArtifacts)
 	s.post("/tasks/:id/retry", s.retryTask)
@@ -46,9 +47,9 @@ func (s *Server) routes() {
 	s.get("/artifacts/:id/meta", s.getArtifactMeta)
 	s.get("/artifacts/:id", s.downloadArtifact)
 
-	s.get("/runs", s.lookupRuns)
+	s.get("/runs", s.lookupRuns, allowQuery("scope", "key"))
 
-	s.get("/events", s.streamEvents)
+	s.get("/events", s.streamEvents, allowQuery("task_id", "type", "status", "parent_id"))
 
 	if s.deps.Schedules != nil {
 		s.post("/schedules", s.createSchedule)
@@ -61,9 +62,11 @@ func (s *Server) routes() {
 }
 
 // get registers a protected GET (and, as Fiber does, HEAD) route that labels its requests
-// with the route template for logs and metrics.
-func (s *Server) get(path string, h fiber.Handler) {
-	s.app.Get(path, labelled(path), s.authenticate, h)
+// with the route template for logs and metrics. A route that takes query parameters
+// passes allowQuery(its parameters) among the gates, which run after authentication.
+func (s *Server) get(path string, h fiber.Handler, gates ...fiber.Handler) {
+	chain := append([]fiber.Handler{labelled(path), s.authenticate}, gates...)
+	s.app.Get(path, append(chain, h)...)
 }
 
 // post registers a protected POST route. Its body is read (readBody) only after

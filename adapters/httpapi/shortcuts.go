@@ -11,9 +11,9 @@ import (
 	"taskrunner/domain"
 )
 
-// defaultSearchSources and defaultRecencyDays are the defaults API.md gives POST /search.
-var defaultSearchSources = []string{"brave"}
-
+// defaultRecencyDays is the default API.md gives POST /search. (Its sources are left
+// out when the client names none: the search task's own default, the allowed sources
+// that can answer, then applies; see domain.ResolveSources.)
 const defaultRecencyDays = 7
 
 // The shortcut bodies: their own fields plus the submit options. Shapes (types, unknown
@@ -57,10 +57,10 @@ type fetchRequest struct {
 // The params each shortcut builds. Absent optional fields stay absent (omitempty on
 // pointers) unless API.md gives the shortcut a default.
 type searchParams struct {
-	Query       string   `json:"query"`
-	Sources     []string `json:"sources"`
-	RecencyDays int      `json:"recency_days"`
-	MaxResults  int      `json:"max_results"`
+	Query       string    `json:"query"`
+	Sources     *[]string `json:"sources,omitempty"`
+	RecencyDays int       `json:"recency_days"`
+	MaxResults  int       `json:"max_results"`
 }
 
 type searchBatchParams struct {
@@ -84,11 +84,8 @@ func (s *Server) searchShortcut(c *fiber.Ctx) error {
 	if req.Query == nil {
 		return domain.InvalidParams("query", "query is required")
 	}
-	p := searchParams{Query: *req.Query, Sources: defaultSearchSources, RecencyDays: defaultRecencyDays,
+	p := searchParams{Query: *req.Query, Sources: req.Sources, RecencyDays: defaultRecencyDays,
 		MaxResults: s.cfg.Limits.SearchMaxResults}
-	if req.Sources != nil {
-		p.Sources = *req.Sources
-	}
 	if req.RecencyDays != nil {
 		p.RecencyDays = *req.RecencyDays
 	}
@@ -131,7 +128,7 @@ func (s *Server) fetchShortcut(c *fiber.Ctx) error {
 // submitShortcut submits like POST /tasks; a validation error that names "params.x" is
 // renamed to "x", the field as this client sent it.
 func (s *Server) submitShortcut(c *fiber.Ctx, typ domain.TaskType, params any, opt submitOptions) error {
-	raw, err := json.Marshal(params)
+	raw, err := marshalJSON(params)
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,19 @@ func TestSearchShortcutAppliesAPIDefaults(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(resp.body))
 	task := resp.json(t)
 	require.Equal(t, "search", task["type"])
-	require.Equal(t, map[string]any{"query": "golang", "sources": []any{"brave"}, "recency_days": float64(7),
-		"max_results": float64(10)}, task["params"])
+	require.Equal(t, map[string]any{"query": "golang", "recency_days": float64(7),
+		"max_results": float64(10)}, task["params"], "sources stay absent: the search task's default applies")
+
+	// With the real search handler the default sources are the allowed ones that can
+	// answer, as the bootstrap computed them (demo, say, in memory mode without keys).
+	real := setup(t, func(c *rigConfig) {
+		c.realSearch = true
+		c.limits.SearchSourceAllowlist = []string{"brave", "demo"}
+		c.limits.SearchDefaultSources = []string{"demo"}
+	})
+	resp = real.do("POST", "/search", map[string]any{"query": "golang"})
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(resp.body))
+	require.Equal(t, []any{"demo"}, resp.json(t)["params"].(map[string]any)["sources"])
 }
 
 func TestSearchShortcutPassesFieldsAndOptions(t *testing.T) {

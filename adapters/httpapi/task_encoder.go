@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
-
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
@@ -36,4 +34,4 @@ type TaskEncoder struct{}
 var _ ports.TaskEncoder = TaskEncoder{}
 
 // EncodeTask returns the task JSON.
-func (TaskEncoder) EncodeTask(t domain.Task) ([]byte, error) { return json.Marshal(newTaskView(t)) }
+func (TaskEncoder) EncodeTask(t domain.Task) ([]byte, error) { return marshalJSON(newTaskView(t)) }

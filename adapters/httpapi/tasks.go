@@ -123,8 +123,8 @@ func (s *Server) getTask(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTasks(c *fiber.Ctx) error {
-	in := application.ListInput{Status: c.Query("status"), Type: c.Query("type"), ParentID: c.Query("parent_id"),
-		ScheduleID: c.Query("schedule_id")}
+	in := application.ListInput{Status: queryList(c, "status"), Type: queryList(c, "type"), ParentID: c.Query("parent_id"),
+		ScheduleID: c.Query("schedule_id"), CreatedAfter: c.Query("created_after"), CreatedBefore: c.Query("created_before")}
 	if raw := c.Query("cursor"); raw != "" {
 		after, err := decodeCursor(raw)
 		if err != nil {

@@ -128,7 +128,7 @@ func newArtifactViews(as []domain.Artifact) []artifactView {
 
 // writeJSON sends v as the JSON body with the status.
 func writeJSON(c *fiber.Ctx, status int, v any) error {
-	body, err := json.Marshal(v)
+	body, err := marshalJSON(v)
 	if err != nil {
 		return err
 	}

@@ -121,11 +121,7 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 	page := domain.TaskPage{Tasks: []domain.Task{}}
 	for ; i >= 0; i-- {
 		t := s.tasks[s.ids[i]]
-		if (f.Status != "" && t.Status != f.Status) || (f.Type != "" && t.Type != f.Type) ||
-			(f.ParentID != "" && t.ParentID != f.ParentID) {
-			continue
-		}
-		if f.ScheduleID != "" && t.ScheduleID != f.ScheduleID {
+		if !f.Matches(t) {
 			continue
 		}
 		if len(page.Tasks) == limit {

@@ -119,6 +119,7 @@ func (s *TaskStore) List(ctx context.Context, f domain.TaskFilter) (domain.TaskP
 		}
 		q = q.Where(sq.Eq{"schedule_id": f.ScheduleID})
 	}
+	q = whereAnyOf(q, f)
 	if f.After != "" {
 		if !domain.ValidID(f.After) {
 			return domain.TaskPage{}, domain.InvalidRequest("cursor", "cursor is not a task id")

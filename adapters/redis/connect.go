@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -31,6 +32,9 @@ type Config struct {
 	// consumer blocked in Dequeue holds a connection, so a worker process needs at least
 	// its concurrency plus a few for acks, heartbeats and the API.
 	PoolSize int
+	// Log receives go-redis's own messages as event redis_client (see clientlog.go); nil
+	// keeps them out of every output.
+	Log *slog.Logger
 }
 
 // Connect opens a client for cfg and checks that the server answers, so a wrong URL
@@ -55,6 +59,7 @@ func NewClient(cfg Config) (*goredis.Client, error) {
 	if err := ValidatePrefix(cfg.Prefix); err != nil {
 		return nil, err
 	}
+	routeClientLog(cfg.Log)
 	opt, err := goredis.ParseURL(cfg.URL)
 	if err != nil {
 		// ParseURL errors can echo the URL, password included: keep them out.

@@ -58,7 +58,10 @@ func (r *keyRecorder) record(args []any) {
 		r.keys = append(r.keys, str(1), str(2))
 	case "get", "set", "sismember", "hexists", "llen", "zcard", "publish":
 		r.keys = append(r.keys, str(1))
-	case "ping", "multi", "exec", "script", "hello", "client": // no keys
+	// No keys. A connection opened after the hook was added runs its set-up through the
+	// hook as well: HELLO, CLIENT SETNAME, and SELECT when the URL names a database other
+	// than 0 (TEST_REDIS_URL=redis://host:6379/3), AUTH with a password.
+	case "ping", "multi", "exec", "script", "hello", "client", "select", "auth":
 	default:
 		r.unknown = append(r.unknown, name)
 	}
@@ -72,6 +75,13 @@ func TestKeysStayUnderPrefix(t *testing.T) {
 	c := process(t, r)
 	c.AddHook(rec)
 	ctx := t.Context()
+
+	// Hold the pool's one connection so the next command opens another: its set-up runs
+	// through the hook, as it does whenever a busy process grows its pool.
+	held := c.Conn()
+	t.Cleanup(func() { _ = held.Close() })
+	require.NoError(t, held.Ping(ctx).Err())
+	require.NoError(t, c.Ping(ctx).Err())
 
 	q := queueOn(t, c, r.Prefix)
 	cache, err := redis.NewCache(c, r.Prefix)

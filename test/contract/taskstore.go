@@ -42,6 +42,8 @@ func TaskStore(t *testing.T, newStore func(t *testing.T) ports.TaskStore) {
 		{"CountByTypeStatus", "Counts", taskCount},
 		{"Create", "StoresSchedulingFields", taskScheduleFieldsRoundTrip},
 		{"List", "FiltersScheduledAndParent", taskListScheduledAndParent},
+		{"List", "FiltersAnyOfStatusesAndTypes", taskListAnyOf},
+		{"List", "FiltersCreatedRange", taskListCreatedRange},
 	})
 }
 

@@ -44,6 +44,12 @@ func flowSearch(t *testing.T, start starter) {
 	require.True(t, r2.Cached)
 	require.Equal(t, r.ArtifactIDs, r2.ArtifactIDs)
 
+	// A search naming no source asks the allowed sources that can answer: in memory mode
+	// without keys demo, not Brave, which would fail provider_not_configured.
+	unnamed := s.wait(t, s.submit(t, "/search", map[string]any{"query": "default sources"}).ID, "succeeded")
+	require.Equal(t, []any{s.source}, decode[map[string]any](t, unnamed.Params)["sources"])
+	require.Contains(t, decode[searchResult](t, unnamed.Result).Providers, s.source)
+
 	// An allowed source without a key: the task fails, saying so.
 	noKey := s.wait(t, s.submit(t, "/search", map[string]any{"query": "x", "sources": []string{s.noKeySource}}).ID, "failed")
 	require.Equal(t, "provider_not_configured", noKey.Error.Code)
