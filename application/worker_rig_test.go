@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"taskrunner/adapters/memory"
-	"taskrunner/adapters/metrics"
 	"taskrunner/adapters/sysclock"
 	"taskrunner/application"
 	"taskrunner/domain"
@@ -35,7 +34,7 @@ type workerRig struct {
 	worker  *application.Worker
 	outage  *outageStore // the worker's view of store; can be switched off
 	logs    *logcapture.Buffer
-	metrics *metrics.Metrics // the worker's ports.WorkObserver
+	work    *recordedWork // the worker's ports.WorkObserver
 }
 
 // outageStore is a task store whose Update fails as unavailable while down is set.
@@ -138,7 +137,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 		queue:   memory.NewQueue(clock),
 		signals: memory.NewCancelSignals(),
 		logs:    logs,
-		metrics: metrics.New(metrics.Config{}),
+		work:    newRecordedWork(),
 	}
 	var err error
 	r.tasks, err = application.NewTaskService(application.TaskDeps{
@@ -152,7 +151,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	r.worker, err = application.NewWorker(application.WorkerDeps{
 		Store: r.outage, Queue: r.queue, Signals: r.signals, Clock: clock,
 		Handlers: handlers, Limits: limits, Log: log, Batch: r.outage, BatchQueue: r.queue,
-		Work: r.metrics,
+		Work: r.work,
 	}, cfg)
 	require.NoError(t, err)
 	return r
