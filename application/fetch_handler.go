@@ -34,6 +34,8 @@ type FetchDeps struct {
 	// Politeness is robots.txt and host pacing; the zero value is neither.
 	Politeness Politeness
 	Log        *slog.Logger
+	// Observer times the downloads and counts their bytes; nil: no metrics.
+	Observer ports.WorkObserver
 }
 
 // FetchHandler runs `fetch_url` tasks: ask the site's robots.txt and wait for the host's
@@ -61,6 +63,7 @@ func NewFetchHandler(d FetchDeps) (*FetchHandler, error) {
 	if d.Politeness.RespectRobots && token == "" {
 		return nil, errors.New("application: FETCH_USER_AGENT has no product token to match robots.txt groups with")
 	}
+	d.Observer = workObserverOr(d.Observer)
 	return &FetchHandler{deps: d, slots: newExtractSlots(d.MaxExtractions),
 		cache:        jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "fetch_cache_failed"},
 		runs:         runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "fetch_run_record_failed"},

@@ -33,11 +33,12 @@ type readPage struct {
 func (h *FetchHandler) fetch(ctx context.Context, taskID string, p domain.FetchParams) (fetchedPage, error) {
 	t0 := h.deps.Clock.Now()
 	page, err := h.deps.Fetcher.Fetch(ctx, domain.FetchRequest{URL: p.URL, MaxBytes: h.deps.Limits.MaxArtifactBytes()})
+	t1 := h.deps.Clock.Now()
+	h.deps.Observer.PageFetched(callOutcome(err), len(page.Body), t1.Sub(t0))
 	if err != nil {
 		h.noteOversize(ctx, taskID, err)
 		return fetchedPage{}, err
 	}
-	t1 := h.deps.Clock.Now()
 	bodyBytes := len(page.Body)
 	if !p.Wants(domain.FormatHTML) {
 		page.Body = nil // not stored: let it go before the extraction's allocations

@@ -20,6 +20,8 @@ type ReconcilerDeps struct {
 	// FanIn wakes parked parents whose children have all ended (a child's worker that
 	// died before it could); nil when no handler spawns children.
 	FanIn *FanIn
+	// Observer counts the re-queues; nil: no metrics.
+	Observer ports.WorkObserver
 }
 
 // ReconcilerConfig tunes the reconciler. Zero values take the defaults named on each field.
@@ -111,6 +113,7 @@ func NewReconciler(d ReconcilerDeps, cfg ReconcilerConfig) (*Reconciler, error) 
 	if err != nil {
 		return nil, err
 	}
+	d.Observer = workObserverOr(d.Observer)
 	return &Reconciler{deps: d, cfg: c, positions: map[domain.Status]*position{}}, nil
 }
 
@@ -211,6 +214,7 @@ func (r *Reconciler) repair(ctx context.Context, t domain.Task) (bool, error) {
 	if err := r.deps.Queue.Enqueue(enqCtx, task.QueueItem()); err != nil {
 		return false, err
 	}
+	r.deps.Observer.TaskRequeued(task.Type)
 	r.deps.Log.Info("task_requeued_by_reconciler", "task_id", task.ID, "type", string(task.Type),
 		"status", string(task.Status), "attempts", task.Attempts, "stale_ms", r.deps.Clock.Now().Sub(task.UpdatedAt).Milliseconds())
 	return true, nil
@@ -225,6 +229,7 @@ func (r *Reconciler) wakeParked(ctx context.Context, t domain.Task) (bool, error
 	defer done()
 	woken, err := r.deps.FanIn.WakeIfDone(opCtx, t.ID)
 	if woken {
+		r.deps.Observer.TaskRequeued(t.Type)
 		r.deps.Log.Info("task_requeued_by_reconciler", "task_id", t.ID, "type", string(t.Type),
 			"status", string(t.Status), "attempts", t.Attempts, "stale_ms", r.deps.Clock.Now().Sub(t.UpdatedAt).Milliseconds())
 	}

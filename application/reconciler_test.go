@@ -17,6 +17,7 @@ import (
 
 // reconcilerRig is a reconciler on memory adapters and a fake clock.
 type reconcilerRig struct {
+	work  *recordedWork
 	clock *memory.FakeClock
 	store *memory.TaskStore
 	queue *memory.Queue
@@ -27,9 +28,9 @@ type reconcilerRig struct {
 func newReconcilerRig(t *testing.T) *reconcilerRig {
 	t.Helper()
 	clock := memory.NewFakeClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
-	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logcapture.Buffer{}}
+	r := &reconcilerRig{clock: clock, store: memory.NewTaskStore(), queue: memory.NewQueue(clock), logs: &logcapture.Buffer{}, work: newRecordedWork()}
 	rec, err := application.NewReconciler(application.ReconcilerDeps{
-		Store: r.store, Queue: r.queue, Clock: clock, Log: slog.New(slog.NewJSONHandler(r.logs, nil)),
+		Store: r.store, Queue: r.queue, Clock: clock, Log: slog.New(slog.NewJSONHandler(r.logs, nil)), Observer: r.work,
 	}, application.ReconcilerConfig{QueuedGrace: 5 * time.Second, Lease: 30 * time.Second})
 	require.NoError(t, err)
 	r.rec = rec
@@ -78,6 +79,7 @@ func TestReconcilerRequeuesQueuedTaskMissingFromQueue(t *testing.T) {
 	require.Zero(t, r.runOnce(t), "already back on the queue")
 	require.Len(t, r.logs.TaskEvents("task_requeued_by_reconciler", lost.ID), 1)
 	require.Empty(t, r.logs.TaskEvents("task_requeued_by_reconciler", held.ID))
+	require.Equal(t, 1, r.work.count("requeued", lost.Type))
 }
 
 func TestReconcilerRequeuesRunningTaskWhoseHolderVanished(t *testing.T) {

@@ -21,6 +21,7 @@ type aggregator struct {
 	cache        jsonCache
 	clock        ports.Clock
 	log          *slog.Logger
+	obs          ports.WorkObserver
 	timeout      time.Duration
 	attempts     int
 	retryBase    time.Duration
@@ -112,11 +113,14 @@ func (g *aggregator) askSource(ctx context.Context, src string, q domain.SearchQ
 	began := g.clock.Now()
 	for attempt := 1; ; attempt++ {
 		callCtx, cancel := context.WithTimeout(ctx, g.timeout)
+		called := g.clock.Now()
 		res, err := p.Search(callCtx, q)
 		timedOut := errors.Is(callCtx.Err(), context.DeadlineExceeded)
 		cancel()
-		latency := g.clock.Now().Sub(began).Milliseconds()
+		now := g.clock.Now()
+		latency := now.Sub(began).Milliseconds()
 		if err == nil {
+			g.obs.ProviderCalled(src, "ok", now.Sub(called))
 			if res == nil {
 				res = []domain.SearchResult{}
 			}
@@ -125,6 +129,7 @@ func (g *aggregator) askSource(ctx context.Context, src string, q domain.SearchQ
 				report: ProviderReport{Status: ProviderOK, ResultCount: len(res), LatencyMS: latency, Attempts: attempt}}
 		}
 		de := asProviderError(src, err, timedOut && ctx.Err() == nil, g.timeout)
+		g.obs.ProviderCalled(src, string(de.Code), now.Sub(called))
 		if ctx.Err() == nil {
 			g.log.WarnContext(ctx, "search_provider_failed", "source", src, "attempt", attempt,
 				"code", string(de.Code), "retryable", de.Retryable, "retry_after_s", domain.WholeSeconds(de.RetryAfter), "message", de.Message)

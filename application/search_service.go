@@ -47,6 +47,8 @@ type SearchDeps struct {
 	// BatchConcurrency bounds the queries of one batch searched at once, to stay under
 	// providers' per-second limits (0: DefaultSearchBatchConcurrency).
 	BatchConcurrency int
+	// Observer times the provider calls; nil: no metrics.
+	Observer ports.WorkObserver
 }
 
 // searchService is the use case shared by both handlers: one search request, deduplicated
@@ -80,7 +82,7 @@ func newSearchService(d SearchDeps) (*searchService, error) {
 	cache := jsonCache{cache: d.Cache, ttl: d.CacheTTL, log: d.Log, event: "search_cache_failed"}
 	return &searchService{deps: d, cache: cache,
 		runs: runRecords{runs: d.Runs, ids: d.IDs, log: d.Log, event: "search_run_record_failed"},
-		agg: &aggregator{providers: d.Providers, cache: cache, clock: d.Clock, log: d.Log,
+		agg: &aggregator{providers: d.Providers, cache: cache, clock: d.Clock, log: d.Log, obs: workObserverOr(d.Observer),
 			timeout: d.ProviderTimeout, attempts: d.ProviderAttempts, retryBase: d.RetryBase, maxRetryWait: d.MaxRetryWait},
 	}, nil
 }

@@ -20,8 +20,10 @@ type WorkerDeps struct {
 	Clock    ports.Clock
 	Handlers Handlers
 	Observer ports.TaskObserver // nil: no metrics
-	Limits   domain.Limits
-	Log      *slog.Logger
+	// Work counts retries, redeliveries and the tasks in flight; nil: no metrics.
+	Work   ports.WorkObserver
+	Limits domain.Limits
+	Log    *slog.Logger
 	// Batch and BatchQueue, when both are set, batch the worker's round trips
 	// (worker_batch.go); without them each call goes alone.
 	Batch      ports.TaskBatchStore
@@ -129,6 +131,7 @@ type Worker struct {
 	deps WorkerDeps
 	cfg  WorkerConfig
 	obs  ports.TaskObserver
+	work ports.WorkObserver
 
 	inflight sync.Map       // task id → *inflight
 	batches  *workerBatches // nil: every store and queue call goes alone
@@ -171,7 +174,7 @@ func NewWorker(d WorkerDeps, cfg WorkerConfig) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{deps: d, cfg: c, obs: d.Observer, stopped: make(chan struct{})}
+	w := &Worker{deps: d, cfg: c, obs: d.Observer, work: workObserverOr(d.Work), stopped: make(chan struct{})}
 	if w.obs == nil {
 		w.obs = noObserver{}
 	}

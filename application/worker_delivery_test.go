@@ -84,6 +84,7 @@ func TestWorkerRestartsTaskWhoseWorkerVanished(t *testing.T) {
 	clock.Advance(2 * time.Minute) // its lease runs out: the queue delivers it again
 	final := r.waitStatus(t, task.ID, domain.StatusSucceeded)
 	require.Equal(t, 2, final.Attempts)
+	require.Equal(t, 1, r.work.count("redelivered", domain.TaskEcho))
 }
 
 func TestWorkerAbandonsLostLease(t *testing.T) {

@@ -103,6 +103,7 @@ func (w *Worker) failOrRetry(lease domain.Lease, task domain.Task, err error, ra
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	switch t.Status {
 	case domain.StatusScheduled:
+		w.work.TaskRetried(t.Type)
 		w.deps.Log.Info("task_retry_scheduled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts,
 			"code", string(te.Code), "delay_ms", delay.Milliseconds(), "error", err.Error())
 		w.release(lease, *t.RunAt)

@@ -34,6 +34,7 @@ type workerRig struct {
 	worker  *application.Worker
 	outage  *outageStore // the worker's view of store; can be switched off
 	logs    *logcapture.Buffer
+	work    *recordedWork // the worker's ports.WorkObserver
 }
 
 // outageStore is a task store whose Update fails as unavailable while down is set.
@@ -136,6 +137,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 		queue:   memory.NewQueue(clock),
 		signals: memory.NewCancelSignals(),
 		logs:    logs,
+		work:    newRecordedWork(),
 	}
 	var err error
 	r.tasks, err = application.NewTaskService(application.TaskDeps{
@@ -149,6 +151,7 @@ func newWorkerRigClock(t *testing.T, handlers application.Handlers, cfg applicat
 	r.worker, err = application.NewWorker(application.WorkerDeps{
 		Store: r.outage, Queue: r.queue, Signals: r.signals, Clock: clock,
 		Handlers: handlers, Limits: limits, Log: log, Batch: r.outage, BatchQueue: r.queue,
+		Work: r.work,
 	}, cfg)
 	require.NoError(t, err)
 	return r

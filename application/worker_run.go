@@ -51,6 +51,9 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 		w.release(lease, w.deps.Clock.Now().Add(w.cfg.RetryBase))
 		return false
 	}
+	if tookOver(task) {
+		w.work.TaskRedelivered(task.Type)
+	}
 	w.ended(task)
 	switch task.Status {
 	case domain.StatusCancelled:
@@ -105,7 +108,9 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 	// Debug: a line per task costs the hot path real CPU at thousands a second.
 	w.deps.Log.Debug("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 	began := w.deps.Clock.Now()
+	w.work.TasksInFlight(task.Type, 1)
 	o := w.execute(runCtx, cancel, lease, task, h)
+	w.work.TasksInFlight(task.Type, -1)
 	// The record as the last beat stored it, and the progress reported since: the finish
 	// writes the outcome over that version, progress included.
 	task = view.settled()

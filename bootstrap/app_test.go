@@ -19,6 +19,7 @@ func testConfig(t *testing.T, m Mode) Config {
 	require.NoError(t, err)
 	c = c.WithMode(m)
 	c.HTTPAddr = "127.0.0.1:0"
+	c.WorkerMetricsAddr = "" // off: tests start many workers on one host
 	return c
 }
 

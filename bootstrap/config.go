@@ -137,7 +137,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchUserAgent:    r.str("FETCH_USER_AGENT", "taskrunner/1.0 (+https://github.com/taskrunner/taskrunner)"),
 		FetchTimeout:      r.seconds("FETCH_TIMEOUT_SECONDS", 30, 1),
 		WorkerConcurrency: r.intRange("WORKER_CONCURRENCY", 16, 1, 4096),
-		WorkerMetricsAddr: r.str("WORKER_METRICS_ADDR", ""),
+		WorkerMetricsAddr: workerMetricsAddr(r.str("WORKER_METRICS_ADDR", DefaultWorkerMetricsAddr)),
 		PprofAddr:         r.str("PPROF_ADDR", ""),
 		WorkerLease:       r.seconds("WORKER_LEASE_SECONDS", 30, 1),
 		RetryBaseDelay:    time.Duration(r.intRange("RETRY_BASE_DELAY_MS", 1000, 1, 3_600_000)) * time.Millisecond,

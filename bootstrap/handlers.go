@@ -25,6 +25,7 @@ type handlerParams struct {
 	Clock     ports.Clock
 	IDs       *domain.IDGenerator
 	Log       *slog.Logger
+	Work      ports.WorkObserver
 	// Tasks, Batch and BatchQueue let a research create and push its children.
 	Tasks      ports.TaskStore
 	Batch      ports.TaskBatchStore
@@ -37,7 +38,7 @@ func newHandlers(p handlerParams) (application.Handlers, error) {
 	c := p.Config
 	search := application.SearchDeps{
 		Providers: p.Providers, Cache: p.Cache, Runs: p.Runs, Artifacts: p.Artifacts, Clock: p.Clock,
-		IDs: p.IDs, Log: p.Log, CacheTTL: c.SearchCacheTTL, ProviderTimeout: c.ProviderTimeout,
+		IDs: p.IDs, Log: p.Log, CacheTTL: c.SearchCacheTTL, ProviderTimeout: c.ProviderTimeout, Observer: p.Work,
 	}
 	searchHandler, err := application.NewSearchHandler(search)
 	if err != nil {
@@ -50,7 +51,7 @@ func newHandlers(p handlerParams) (application.Handlers, error) {
 	fetchHandler, err := application.NewFetchHandler(application.FetchDeps{
 		Fetcher: p.Fetcher, Extractor: p.Extractor, Renderer: p.Renderer, Artifacts: p.Artifacts, Cache: p.Cache,
 		Runs: p.Runs, Clock: p.Clock, IDs: p.IDs, CacheTTL: c.FetchCacheTTL, Limits: c.Limits,
-		MaxExtractions: c.ExtractConcurrency, Log: p.Log,
+		MaxExtractions: c.ExtractConcurrency, Log: p.Log, Observer: p.Work,
 		Politeness: application.Politeness{Pacer: p.Pacer, HostInterval: c.Politeness.HostInterval,
 			RespectRobots: c.Politeness.RespectRobots, RobotsTTL: c.Politeness.RobotsTTL, UserAgent: c.FetchUserAgent},
 	})

@@ -14,7 +14,7 @@ import (
 // serves it.
 var metricsModule = fx.Module("metrics",
 	fx.Provide(fx.Annotate(newMetrics, fx.As(fx.Self()), fx.As(new(ports.TaskObserver)),
-		fx.As(new(ports.WebhookObserver)), fx.As(new(ports.RetentionObserver)))),
+		fx.As(new(ports.WebhookObserver)), fx.As(new(ports.RetentionObserver)), fx.As(new(ports.WorkObserver)))),
 )
 
 func newMetrics(c Config, store ports.TaskStore, queue ports.Queue, clock ports.Clock, log *slog.Logger) *metrics.Metrics {

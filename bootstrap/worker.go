@@ -34,6 +34,7 @@ type workerParams struct {
 	Clock    ports.Clock
 	Handlers application.Handlers
 	Observer ports.TaskObserver
+	Work     ports.WorkObserver
 	Log      *slog.Logger
 	// Callbacks is nudged when a worker finishes a task with a callback.
 	Callbacks *application.CallbackDeliverer `optional:"true"`
@@ -43,7 +44,7 @@ type workerParams struct {
 func newWorker(p workerParams) (*application.Worker, error) {
 	return application.NewWorker(application.WorkerDeps{
 		Store: p.Store, Queue: p.Queue, Signals: p.Signals, Clock: p.Clock, Handlers: p.Handlers,
-		Observer: p.Observer, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
+		Observer: p.Observer, Work: p.Work, Limits: p.Config.Limits, Log: p.Log, Batch: batchIn(p.Config, p.Batch), BatchQueue: batchIn(p.Config, p.BatchQ),
 		CallbackDue: callbackNudge(p.Callbacks), FanIn: p.FanIn,
 		Identity: workerIdentity(),
 	}, application.WorkerConfig{
@@ -63,11 +64,12 @@ type reconcilerParams struct {
 	Clock  ports.Clock
 	Log    *slog.Logger
 	FanIn  *application.FanIn
+	Work   ports.WorkObserver
 }
 
 func newReconciler(p reconcilerParams) (*application.Reconciler, error) {
 	return application.NewReconciler(application.ReconcilerDeps{
-		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log, FanIn: p.FanIn,
+		Store: p.Store, Queue: p.Queue, Clock: p.Clock, Log: p.Log, FanIn: p.FanIn, Observer: p.Work,
 	}, application.ReconcilerConfig{Interval: p.Config.ReconcileInterval, Lease: p.Config.WorkerLease})
 }
 

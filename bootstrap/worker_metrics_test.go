@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"taskrunner/adapters/metrics"
+	"taskrunner/test/logcapture"
 )
 
 func TestWorkerServesMetricsWhenAsked(t *testing.T) {
@@ -33,7 +35,7 @@ func TestWorkerServesMetricsWhenAsked(t *testing.T) {
 	require.Contains(t, string(body), "taskrunner_queue_depth")
 }
 
-// Without WORKER_METRICS_ADDR a worker has no listener of its own.
+// With WORKER_METRICS_ADDR off a worker has no listener of its own.
 func TestWorkerServesNoMetricsUnlessAsked(t *testing.T) {
 	t.Parallel()
 	err := fx.ValidateApp(append(appOptions(testConfig(t, ModeMemory), RoleWorker, io.Discard),
@@ -56,4 +58,39 @@ func TestWorkerMetricsAddressInUseFailsStartUp(t *testing.T) {
 	err = app.Start(ctx)
 	require.ErrorContains(t, err, "WORKER_METRICS_ADDR: ")
 	require.ErrorContains(t, err, "address already in use")
+}
+
+// The listener is on by default, on a documented loopback port; "off" turns it off.
+func TestWorkerMetricsAddrDefaultsOnAndTurnsOff(t *testing.T) {
+	t.Parallel()
+	c, err := Load(func(string) string { return "" })
+	require.NoError(t, err)
+	require.Equal(t, DefaultWorkerMetricsAddr, c.WorkerMetricsAddr)
+	c, err = Load(func(k string) string {
+		if k == "WORKER_METRICS_ADDR" {
+			return "off"
+		}
+		return ""
+	})
+	require.NoError(t, err)
+	require.Empty(t, c.WorkerMetricsAddr)
+}
+
+// The default address in use (another worker on this host has it) is a warning: the
+// worker starts and runs tasks without a listener of its own.
+func TestWorkerMetricsDefaultAddressInUseOnlyWarns(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", DefaultWorkerMetricsAddr)
+	if err == nil { // else something on this host holds it already: the case under test
+		t.Cleanup(func() { _ = taken.Close() })
+	} else {
+		require.ErrorIs(t, err, syscall.EADDRINUSE)
+	}
+	c := testConfig(t, ModeMemory)
+	c.WorkerMetricsAddr = DefaultWorkerMetricsAddr
+	logs := &logcapture.Buffer{}
+	app := fxtest.New(t, appOptions(c, RoleWorker, logs)...)
+	app.RequireStart()
+	defer app.RequireStop()
+	require.Contains(t, logs.String(), `"msg":"worker_metrics_unavailable"`)
 }

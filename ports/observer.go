@@ -32,3 +32,25 @@ type ServedRequest struct {
 	// Duration is how long the request took to answer.
 	Duration time.Duration
 }
+
+// WorkObserver is told about the work behind the task outcomes, for metrics: retries,
+// redeliveries, the reconciler's re-queues, the tasks in flight, and the outside calls
+// (search providers, page fetches) handlers make. Every method must be cheap and must
+// not block: the worker's calls sit on the task's path.
+type WorkObserver interface {
+	// TaskRetried: an attempt failed and the task waits for a retry.
+	TaskRetried(t domain.TaskType)
+	// TaskRedelivered: a start found the task running under another holder (that
+	// holder's lease was lost; its attempt is logged as lost).
+	TaskRedelivered(t domain.TaskType)
+	// TaskRequeued: the reconciler put a task it found missing from the queue back.
+	TaskRequeued(t domain.TaskType)
+	// TasksInFlight adds delta (+1 at a run's start, -1 at its end) to the tasks of the
+	// type this worker runs.
+	TasksInFlight(t domain.TaskType, delta int)
+	// ProviderCalled reports one search provider call: outcome is "ok" or the error code.
+	ProviderCalled(provider, outcome string, d time.Duration)
+	// PageFetched reports one page download: outcome is "ok" or the error code; bytes is
+	// the body length read (0 on failure).
+	PageFetched(outcome string, bytes int, d time.Duration)
+}

@@ -47,6 +47,7 @@ type Metrics struct {
 	httpDuration *prometheus.HistogramVec
 	webhooks     *prometheus.CounterVec
 	retention    retentionCounters
+	work         *workMetrics
 }
 
 var (
@@ -89,8 +90,10 @@ func New(cfg Config) *Metrics {
 			Help:      "Webhook delivery attempts, by outcome: delivered, retry or failed.",
 		}, []string{"outcome"}),
 		retention: newRetentionCounters(),
+		work:      newWorkMetrics(),
 	}
 	m.reg.MustRegister(m.retention.collectors()...)
+	m.reg.MustRegister(m.work.collectors()...)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

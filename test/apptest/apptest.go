@@ -32,6 +32,7 @@ func Config(t testing.TB, mode bootstrap.Mode) bootstrap.Config {
 	c = c.WithMode(mode)
 	c.Limits.SearchSourceAllowlist = []string{"brave", "exa", "demo"}
 	c.HTTPAddr = "127.0.0.1:0"
+	c.WorkerMetricsAddr = "" // off: tests start many workers on one host
 	c.Limits.TasksPerMinute = 0
 	c.WorkerConcurrency = 4
 	c.WorkerLease = 2 * time.Second
