@@ -57,10 +57,12 @@ async function overview() {
   if (stats.ok && stats.data) {
     const s = stats.data;
     counts = {
-      byStatus: pick(s, "by_status", "counts.by_status", "status", "statuses") || {},
-      byType: pick(s, "by_type", "counts.by_type", "type", "types") || {},
-      oldest: pick(s, "oldest_queued_age_seconds", "oldest_queued_seconds", "queue.oldest_queued_age_seconds", "oldest_queued.age_seconds"),
-      workers: num(pick(s, "workers", "worker_count")),
+      // GET /stats as the OpenAPI document's Stats schema describes it; it reports no
+      // worker count, so the overview shows "unknown" there.
+      byStatus: s.by_status || {},
+      byType: s.by_type || {},
+      oldest: s.oldest_queued_age_seconds,
+      workers: null,
     };
     note.textContent = "";
   } else {
