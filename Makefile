@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 GOLANGCI_LINT_VERSION ?= v2.15.0
 GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo bin/tools/golangci-lint)
 
-.PHONY: help run build test test-race test-unit test-ui smoke smoke-services bench bench-services fuzz vet fmt lint lint-openapi \
+.PHONY: help run build test test-race test-unit test-ui screenshots smoke smoke-services bench bench-services fuzz vet fmt lint lint-openapi \
         init-db migrate-down start stop logs clean
 
 ## run: serve the API and workers in one process, in memory, on 127.0.0.1:8000 (Ctrl-C stops it)
@@ -38,9 +38,13 @@ test-race:
 test-unit:
 	$(GO) test -short -count=1 ./...
 
-## test-ui: the dashboard and /docs in headless chromium (chromedp); writes docs/screenshots/
+## test-ui: the dashboard and /docs in headless chromium (chromedp)
 test-ui:
 	$(GO) test -tags uitest -count=1 -v ./test/uitest/
+
+## screenshots: test-ui, saving its screenshots as docs/screenshots/*.png (the README shows one)
+screenshots:
+	UI_SCREENSHOT_DIR=docs/screenshots $(MAKE) test-ui
 
 ## smoke: build, start the binary in memory mode, run the README's curl examples
 smoke: build

@@ -189,7 +189,7 @@ req GET /stats; expect 200 "stats"
 
 req GET "/tasks?limit=2"; expect 200 "list"; [ "$(field '.tasks | length')" = 2 ] || fail "list: $body"; ok "GET /tasks?limit=2"
 req GET "/tasks?status=succeeded,cancelled&type=echo,sleep&created_after=2025-01-01T00:00:00Z"; expect 200 "multi-status list"
-[ "$(field "[.tasks[].id] | (index(\"$echo_id\") != null) and (index(\"$sleep_id\") != null)")" = true ] || fail "multi-status list: $body"
+[ "$(field "[.tasks[].id] | (index(\"$echo_id\") != null) and (index(\"$retry_id\") != null)")" = true ] || fail "multi-status list: $body"
 [ "$(field '[.tasks[].status] | all(. == "succeeded" or . == "cancelled")')" = true ] || fail "multi-status list: $body"
 ok "GET /tasks?status=succeeded,cancelled&type=echo,sleep lists both tasks"
 req GET "/tasks?stauts=failed"; expect 400 "unknown query parameter"

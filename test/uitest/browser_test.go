@@ -110,8 +110,10 @@ func (b *browser) waitJS(t *testing.T, expr string) {
 	}
 }
 
-// screenshot saves the viewport as docs/screenshots/<name>.png and checks it is not
-// blank: a page that rendered has text, borders and badges in many colours.
+// screenshot checks the viewport is not blank (a page that rendered has text, borders and
+// badges in many colours) and saves it as <name>.png in UI_SCREENSHOT_DIR (relative to the
+// repository root; `make screenshots` sets docs/screenshots), or in the test's temporary
+// directory, so a plain test run leaves the committed screenshots alone.
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
 	buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
@@ -119,7 +121,14 @@ func (b *browser) screenshot(t *testing.T, name string) {
 	img, err := png.Decode(bytes.NewReader(buf))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, distinctColours(img), 40, "screenshot %s looks blank", name)
-	path := filepath.Join("..", "..", "docs", "screenshots", name+".png")
+	dir := t.TempDir()
+	if d := os.Getenv("UI_SCREENSHOT_DIR"); d != "" {
+		dir = d
+		if !filepath.IsAbs(d) {
+			dir = filepath.Join("..", "..", d)
+		}
+	}
+	path := filepath.Join(dir, name+".png")
 	require.NoError(t, os.WriteFile(path, buf, 0o644))
 	t.Logf("screenshot %s", path)
 }

@@ -2,5 +2,5 @@
 // stack. pages_test.go reads the pages over HTTP (rendering, escaping, the auth gate) and
 // runs in `make test`. The browser tests drive them in Debian's chromium through
 // chromedp; they carry the build tag uitest, so `make test` does not need a browser, and
-// `make test-ui` runs them and writes the screenshots under docs/screenshots/.
+// `make test-ui` runs them; `make screenshots` also writes the screenshots under docs/screenshots/.
 package uitest
