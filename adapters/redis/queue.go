@@ -118,12 +118,18 @@ func (q *Queue) err(ctx context.Context, err error) error { return translate(ctx
 // priorityArg is item's lane (1..4) as a script argument.
 func priorityArg(item domain.QueueItem) string { return strconv.Itoa(item.QueuePriority()) }
 
-// unixMs is a not-before argument: 0 for the zero time (deliver now).
+// unixMs is a not-before argument: 0 for the zero time (deliver now). It rounds up to the
+// next millisecond, the scripts' resolution: rounding down would deliver a task due at
+// 12.3456 s at 12.345 s, before its run_at.
 func unixMs(t time.Time) string {
 	if t.IsZero() {
 		return "0"
 	}
-	return strconv.FormatInt(t.UnixMilli(), 10)
+	ms := t.UnixMilli()
+	if t.After(time.UnixMilli(ms)) {
+		ms++
+	}
+	return strconv.FormatInt(ms, 10)
 }
 
 // leaseMs is a lease length argument, at least 1 ms.
