@@ -89,9 +89,7 @@ type CallbackDeliverer struct {
 	cfg   CallbackConfig
 	nudge chan struct{}
 
-	mu   sync.Mutex
-	stop context.CancelFunc
-	done chan struct{}
+	bg background
 }
 
 // NewCallbackDeliverer returns the deliverer, or an error naming a missing dependency.
@@ -123,37 +121,16 @@ func (d *CallbackDeliverer) Nudge() {
 
 // Start runs the delivery loop in the background until Stop.
 func (d *CallbackDeliverer) Start(ctx context.Context) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.done != nil {
-		return errors.New("application: callback deliverer already started")
-	}
-	life, stop := context.WithCancel(context.WithoutCancel(ctx))
-	d.stop, d.done = stop, make(chan struct{})
-	go d.run(life)
-	return nil
+	return d.bg.start(ctx, "callback deliverer", d.run)
 }
 
 // Stop ends the loop, cancelling attempts in flight (their claims lapse and another
 // deliverer retries them), and waits for it. Idempotent, and safe before Start.
 func (d *CallbackDeliverer) Stop(ctx context.Context) error {
-	d.mu.Lock()
-	stop, done := d.stop, d.done
-	d.mu.Unlock()
-	if stop == nil {
-		return nil
-	}
-	stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return d.bg.halt(ctx)
 }
 
 func (d *CallbackDeliverer) run(ctx context.Context) {
-	defer close(d.done)
 	poll := time.NewTimer(0)
 	defer poll.Stop()
 	for {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"taskrunner/ports"
@@ -50,9 +49,7 @@ type Promoter struct {
 	deps PromoterDeps
 	cfg  PromoterConfig
 
-	mu   sync.Mutex
-	stop context.CancelFunc
-	done chan struct{}
+	bg background
 }
 
 // NewPromoter returns a promoter, or an error naming a missing dependency or bad setting.
@@ -77,37 +74,16 @@ func NewPromoter(d PromoterDeps, cfg PromoterConfig) (*Promoter, error) {
 
 // Start runs a pass every Interval in the background until Stop. It does not block.
 func (p *Promoter) Start(ctx context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stop != nil {
-		return errors.New("application: promoter already started")
-	}
-	life, stop := context.WithCancel(context.WithoutCancel(ctx))
-	p.stop, p.done = stop, make(chan struct{})
-	go p.run(life)
-	return nil
+	return p.bg.start(ctx, "promoter", p.run)
 }
 
 // Stop ends the passes and waits for a running one to give up. Idempotent; safe before
 // Start.
 func (p *Promoter) Stop(ctx context.Context) error {
-	p.mu.Lock()
-	stop, done := p.stop, p.done
-	p.mu.Unlock()
-	if stop == nil {
-		return nil
-	}
-	stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return p.bg.halt(ctx)
 }
 
 func (p *Promoter) run(ctx context.Context) {
-	defer close(p.done)
 	tick := time.NewTicker(p.cfg.Interval)
 	defer tick.Stop()
 	for {

@@ -93,10 +93,7 @@ type Reconciler struct {
 	deps ReconcilerDeps
 	cfg  ReconcilerConfig
 
-	mu      sync.Mutex
-	started bool
-	stop    context.CancelFunc
-	done    chan struct{}
+	bg background
 
 	// passMu serializes passes; it guards positions, where each status's walk through its
 	// stale tasks stands between passes.
@@ -119,39 +116,16 @@ func NewReconciler(d ReconcilerDeps, cfg ReconcilerConfig) (*Reconciler, error) 
 
 // Start runs a pass at once and then every Interval, in the background, until Stop.
 func (r *Reconciler) Start(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.started {
-		return errors.New("application: reconciler already started")
-	}
-	r.started = true
-	life, stop := context.WithCancel(context.WithoutCancel(ctx))
-	r.stop = stop
-	r.done = make(chan struct{})
-	go r.run(life)
-	return nil
+	return r.bg.start(ctx, "reconciler", r.run)
 }
 
 // Stop ends the background passes and waits for a running pass to give up. It is
 // idempotent and safe before Start.
 func (r *Reconciler) Stop(ctx context.Context) error {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.mu.Unlock()
-	if stop == nil {
-		return nil
-	}
-	stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return r.bg.halt(ctx)
 }
 
 func (r *Reconciler) run(ctx context.Context) {
-	defer close(r.done)
 	tick := time.NewTicker(r.cfg.Interval)
 	defer tick.Stop()
 	for {

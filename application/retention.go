@@ -82,10 +82,7 @@ type Retention struct {
 	deps RetentionDeps
 	cfg  RetentionConfig
 
-	mu      sync.Mutex
-	started bool
-	stop    context.CancelFunc
-	done    chan struct{}
+	bg background
 
 	passMu sync.Mutex // one pass at a time in this process
 }
@@ -104,38 +101,16 @@ func NewRetention(d RetentionDeps, cfg RetentionConfig) (*Retention, error) {
 
 // Start runs a pass at once and then every Interval, in the background, until Stop.
 func (r *Retention) Start(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.started {
-		return errors.New("application: retention already started")
-	}
-	r.started = true
-	life, stop := context.WithCancel(context.WithoutCancel(ctx))
-	r.stop, r.done = stop, make(chan struct{})
-	go r.run(life)
-	return nil
+	return r.bg.start(ctx, "retention", r.run)
 }
 
 // Stop ends the background passes and waits for a running pass to give up. It is
 // idempotent and safe before Start.
 func (r *Retention) Stop(ctx context.Context) error {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.mu.Unlock()
-	if stop == nil {
-		return nil
-	}
-	stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return r.bg.halt(ctx)
 }
 
 func (r *Retention) run(ctx context.Context) {
-	defer close(r.done)
 	tick := time.NewTicker(r.cfg.Interval)
 	defer tick.Stop()
 	for {

@@ -3,7 +3,6 @@ package application
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"taskrunner/domain"
@@ -40,9 +39,7 @@ type Scheduler struct {
 	deps ScheduleDeps
 	cfg  SchedulerConfig
 
-	mu   sync.Mutex
-	stop context.CancelFunc
-	done chan struct{}
+	bg background
 }
 
 // NewScheduler returns a scheduler, or an error naming a missing dependency.
@@ -67,37 +64,16 @@ func NewScheduler(d ScheduleDeps, cfg SchedulerConfig) (*Scheduler, error) {
 
 // Start runs the loop in the background until Stop.
 func (r *Scheduler) Start(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stop != nil {
-		return errors.New("application: scheduler already started")
-	}
-	life, stop := context.WithCancel(context.WithoutCancel(ctx))
-	r.stop, r.done = stop, make(chan struct{})
-	go r.run(life)
-	return nil
+	return r.bg.start(ctx, "scheduler", r.run)
 }
 
 // Stop ends the loop and waits for a firing under way to finish or give up. It is
 // idempotent and safe before Start.
 func (r *Scheduler) Stop(ctx context.Context) error {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.mu.Unlock()
-	if stop == nil {
-		return nil
-	}
-	stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return r.bg.halt(ctx)
 }
 
 func (r *Scheduler) run(ctx context.Context) {
-	defer close(r.done)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
