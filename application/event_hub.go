@@ -21,6 +21,9 @@ const (
 	DefaultEventStreamBuffer = 256
 	DefaultMaxEventStreams   = 100
 	DefaultMaxTaskWaiters    = 10000
+	// DefaultEventLinger is how long the hub stays subscribed after its last stream or wait
+	// ended: a client that reconnects within it resumes after its Last-Event-ID.
+	DefaultEventLinger = time.Minute
 	// hubResubscribeDelay is the pause before subscribing again after the feed's channel
 	// closed or a subscription failed.
 	hubResubscribeDelay = time.Second
@@ -34,6 +37,8 @@ type EventHubConfig struct {
 	StreamBuffer int
 	// MaxStreams caps concurrent streams; MaxWaiters caps concurrent waits on a task.
 	MaxStreams, MaxWaiters int
+	// Linger is how long the subscription outlives the last stream or wait.
+	Linger time.Duration
 }
 
 // EventHubDeps are the hub's ports.
@@ -56,10 +61,23 @@ type HubEvent struct {
 // them out to event streams (GET /events) and to waits on one task (GET /tasks/{id}?wait).
 // Every fan-out is a non-blocking send into a bounded buffer: a stream that falls behind
 // is dropped (Lost), never waited for.
+//
+// The hub subscribes only while someone listens: the first stream or wait subscribes
+// (and waits for the subscription, so nothing committed after it is missed), and the
+// subscription ends Linger after the last one ended. Every change of every task reaches
+// every subscribed process, so an API process nobody watches would otherwise decode the
+// whole feed for nothing: under load that was a tenth of its CPU. The price is that
+// resuming after a Last-Event-ID works only across a reconnect within Linger.
 type EventHub struct {
 	deps  EventHubDeps
 	cfg   EventHubConfig
 	epoch string
+
+	// subMu serialises subscribing and unsubscribing (each waits on the feed); it is
+	// taken before mu, never after.
+	subMu sync.Mutex
+	life  context.Context // from Start to Stop; nil before Start
+	stop  context.CancelFunc
 
 	mu      sync.Mutex
 	seq     uint64
@@ -69,12 +87,18 @@ type EventHub struct {
 	streams map[*EventStream]struct{}
 	waiters map[string]map[*taskWaiter]struct{}
 	nwait   int
-
-	stop context.CancelFunc
-	done chan struct{}
+	users   int              // open streams and waits, each holding the subscription
+	sub     *hubSubscription // nil while not subscribed
+	linger  *time.Timer      // ends the subscription once users stayed 0 for Linger
 }
 
-// NewEventHub returns a hub; Start subscribes it to the feed.
+// hubSubscription is one period of being subscribed.
+type hubSubscription struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed when its dispatch loop returned
+}
+
+// NewEventHub returns a hub; after Start, its first stream or wait subscribes it.
 func NewEventHub(deps EventHubDeps, cfg EventHubConfig) (*EventHub, error) {
 	if deps.Events == nil || deps.Log == nil {
 		return nil, errors.New("application: NewEventHub needs Events and Log")
@@ -85,6 +109,9 @@ func NewEventHub(deps EventHubDeps, cfg EventHubConfig) (*EventHub, error) {
 	}{
 		{&cfg.Ring, DefaultEventRing}, {&cfg.StreamBuffer, DefaultEventStreamBuffer},
 		{&cfg.MaxStreams, DefaultMaxEventStreams}, {&cfg.MaxWaiters, DefaultMaxTaskWaiters},
+	}
+	if cfg.Linger <= 0 {
+		cfg.Linger = DefaultEventLinger
 	}
 	for _, d := range defaults {
 		if *d.v <= 0 {
@@ -97,34 +124,37 @@ func NewEventHub(deps EventHubDeps, cfg EventHubConfig) (*EventHub, error) {
 		streams: map[*EventStream]struct{}{}, waiters: map[string]map[*taskWaiter]struct{}{}}, nil
 }
 
-// Start subscribes to the feed (returning once the subscription is established, so every
-// change committed after Start is seen) and dispatches in the background until Stop. A
-// subscription that breaks later is renewed; the events in between are lost, and every
-// stream and wait is told.
+// Start readies the hub; it subscribes to the feed only when a stream or a wait needs it.
 func (h *EventHub) Start(context.Context) error {
-	// The subscription lives as long as the hub, not the start context; the adapters bound
-	// the wait for it to be established themselves.
-	life, cancel := context.WithCancel(context.Background())
-	ch, err := h.deps.Events.Subscribe(life)
-	if err != nil {
-		cancel()
-		return err
-	}
-	h.stop, h.done = cancel, make(chan struct{})
-	go h.run(life, ch)
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
+	// The subscriptions live as long as the hub, not the start context; the adapters bound
+	// the wait for each to be established themselves.
+	h.life, h.stop = context.WithCancel(context.Background())
 	return nil
 }
 
 // Stop ends the subscription and every stream. It is idempotent.
 func (h *EventHub) Stop(ctx context.Context) error {
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
 	if h.stop == nil {
 		return nil
 	}
 	h.stop()
-	select {
-	case <-h.done:
-	case <-ctx.Done():
-		return ctx.Err()
+	h.mu.Lock()
+	sub := h.sub
+	h.sub = nil
+	if h.linger != nil {
+		h.linger.Stop()
+	}
+	h.mu.Unlock()
+	if sub != nil {
+		select {
+		case <-sub.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	h.mu.Lock()
 	for s := range h.streams {
@@ -134,8 +164,87 @@ func (h *EventHub) Stop(ctx context.Context) error {
 	return nil
 }
 
-func (h *EventHub) run(ctx context.Context, ch <-chan domain.TaskEvent) {
-	defer close(h.done)
+// ErrEventsUnavailable is returned when the hub cannot subscribe to the feed.
+var ErrEventsUnavailable = domain.NewError(domain.CodeUnavailable, "the task-change feed is not reachable; try again later")
+
+// acquire counts one more user of the subscription, subscribing first when there is
+// none; the caller releases it when done. Once it returns, every change committed
+// afterwards reaches the hub.
+func (h *EventHub) acquire() error {
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
+	if h.life == nil || h.life.Err() != nil {
+		return ErrEventsUnavailable
+	}
+	h.mu.Lock()
+	if h.linger != nil {
+		h.linger.Stop()
+	}
+	if h.sub != nil {
+		h.users++
+		h.mu.Unlock()
+		return nil
+	}
+	h.mu.Unlock()
+	sctx, cancel := context.WithCancel(h.life)
+	ch, err := h.deps.Events.Subscribe(sctx)
+	if err != nil {
+		cancel()
+		h.deps.Log.Warn("task_events_subscribe_failed", "error", err.Error())
+		return ErrEventsUnavailable
+	}
+	sub := &hubSubscription{cancel: cancel, done: make(chan struct{})}
+	h.mu.Lock()
+	// Nothing before this subscription can be resumed after: the feed went by unheard.
+	h.gapSeq = h.seq + 1
+	h.sub = sub
+	h.users++
+	h.mu.Unlock()
+	go h.run(sctx, ch, sub.done)
+	return nil
+}
+
+// release ends one use; the last one starts the linger.
+func (h *EventHub) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.users--
+	if h.users > 0 || h.sub == nil {
+		return
+	}
+	if h.linger == nil {
+		h.linger = time.AfterFunc(h.cfg.Linger, h.unsubscribeIdle)
+	} else {
+		h.linger.Reset(h.cfg.Linger)
+	}
+}
+
+// unsubscribeIdle ends the subscription if nobody took it up again meanwhile.
+func (h *EventHub) unsubscribeIdle() {
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
+	h.mu.Lock()
+	sub := h.sub
+	if h.users > 0 || sub == nil {
+		h.mu.Unlock()
+		return
+	}
+	h.sub = nil
+	h.mu.Unlock()
+	sub.cancel()
+	<-sub.done
+	h.deps.Log.Debug("task_events_unsubscribed")
+}
+
+// Subscribed reports whether the hub holds a subscription to the feed now.
+func (h *EventHub) Subscribed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sub != nil
+}
+
+func (h *EventHub) run(ctx context.Context, ch <-chan domain.TaskEvent, done chan struct{}) {
+	defer close(done)
 	for {
 		for ev := range ch {
 			h.dispatch(ev)
@@ -208,6 +317,7 @@ type EventStream struct {
 	// Resumed says the stream continues exactly after the Last-Event-ID it was given.
 	Resumed bool
 	filter  EventFilter
+	held    bool // it holds the hub's subscription until Close (under hub.mu)
 	c       chan HubEvent
 	lost    chan struct{}
 	hub     *EventHub
@@ -224,7 +334,12 @@ func (s *EventStream) Lost() <-chan struct{} { return s.lost }
 func (s *EventStream) Close() {
 	s.hub.mu.Lock()
 	delete(s.hub.streams, s)
+	held := s.held
+	s.held = false
 	s.hub.mu.Unlock()
+	if held {
+		s.hub.release()
+	}
 }
 
 func (h *EventHub) loseLocked(s *EventStream) {
@@ -242,12 +357,33 @@ var ErrTooManyStreams = domain.NewError(domain.CodeUnavailable, "too many event 
 // Replay holds the matching events after it and C continues without a gap or repeat.
 // Otherwise it starts with the next event.
 func (h *EventHub) Stream(f EventFilter, lastEventID string) (*EventStream, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.streams) >= h.cfg.MaxStreams {
+	if h.streamCount() >= h.cfg.MaxStreams {
 		return nil, ErrTooManyStreams
 	}
-	s := &EventStream{filter: f, c: make(chan HubEvent, h.cfg.StreamBuffer), lost: make(chan struct{}), hub: h}
+	if err := h.acquire(); err != nil {
+		return nil, err
+	}
+	s, err := h.openStream(f, lastEventID)
+	if err != nil {
+		h.release()
+	}
+	return s, err
+}
+
+func (h *EventHub) streamCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.streams)
+}
+
+// openStream registers a stream that holds the subscription already acquired for it.
+func (h *EventHub) openStream(f EventFilter, lastEventID string) (*EventStream, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.streams) >= h.cfg.MaxStreams { // others came in while this one subscribed
+		return nil, ErrTooManyStreams
+	}
+	s := &EventStream{filter: f, held: true, c: make(chan HubEvent, h.cfg.StreamBuffer), lost: make(chan struct{}), hub: h}
 	if after, ok := h.resumableLocked(lastEventID); ok {
 		s.Resumed = true
 		for i := range h.ring {

@@ -143,3 +143,67 @@ func TestEventHubAwait(t *testing.T) {
 		}
 	}
 }
+
+// TestEventHubSubscribesOnlyWhileListenedTo: no subscription until a stream or a wait
+// needs one; it outlives the last of them by Linger, so a reconnect within it resumes,
+// and ends after it, so a later resume is refused rather than silently missing events.
+func TestEventHubSubscribesOnlyWhileListenedTo(t *testing.T) {
+	t.Parallel()
+	h, events := startHub(t, application.EventHubConfig{Linger: 200 * time.Millisecond})
+	require.False(t, h.Subscribed(), "nobody listens yet")
+
+	s, err := h.Stream(application.EventFilter{}, "")
+	require.NoError(t, err)
+	require.True(t, h.Subscribed())
+	tk := contract.NewTask()
+	require.NoError(t, events.Publish(t.Context(), []domain.Task{tk}))
+	first := nextHubEvent(t, s)
+	s.Close()
+
+	// A reconnect right away (well within Linger) resumes after the last id it saw.
+	next := contract.NewTask()
+	require.NoError(t, events.Publish(t.Context(), []domain.Task{next}))
+	require.Eventually(t, func() bool {
+		r, err := h.Stream(application.EventFilter{}, first.ID)
+		require.NoError(t, err)
+		defer r.Close()
+		return r.Resumed && len(r.Replay) == 1 && r.Replay[0].Task.ID == next.ID
+	}, 10*time.Second, 5*time.Millisecond, "the event published while no stream was open is replayed")
+
+	require.Eventually(t, func() bool { return !h.Subscribed() }, 10*time.Second, 10*time.Millisecond,
+		"the subscription ends Linger after the last stream")
+	gone := contract.NewTask()
+	require.NoError(t, events.Publish(t.Context(), []domain.Task{gone}))
+	r, err := h.Stream(application.EventFilter{}, first.ID)
+	require.NoError(t, err)
+	defer r.Close()
+	require.False(t, r.Resumed, "events went by unheard: resuming would hide them")
+	require.Empty(t, r.Replay)
+
+	// A wait subscribes too, and still sees the final event.
+	r.Close()
+	require.Eventually(t, func() bool { return !h.Subscribed() }, 10*time.Second, 10*time.Millisecond)
+	running := contract.NewTask()
+	running.Status = domain.StatusRunning
+	done := make(chan domain.Task, 1)
+	go func() {
+		got, _ := h.Await(t.Context(), running.ID, time.Minute, func() (domain.Task, error) { return running, nil })
+		done <- got
+	}()
+	require.Eventually(t, h.Subscribed, 10*time.Second, time.Millisecond)
+	final := running
+	final.Status = domain.StatusSucceeded
+	deadline := time.After(10 * time.Second)
+	for {
+		// The wait registers just after subscribing: publish until it has heard.
+		require.NoError(t, events.Publish(t.Context(), []domain.Task{final}))
+		select {
+		case got := <-done:
+			require.Equal(t, domain.StatusSucceeded, got.Status)
+			return
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("the wait did not end at the final event")
+		}
+	}
+}

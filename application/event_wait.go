@@ -40,6 +40,10 @@ func (w *taskWaiter) wakeLocked(t *domain.Task) {
 // it only reads again when the feed lost events or at the end, never in a polling loop.
 // The hub sees changes made by any process that writes through the task-change feed.
 func (h *EventHub) Await(ctx context.Context, id string, wait time.Duration, read func() (domain.Task, error)) (domain.Task, error) {
+	if err := h.acquire(); err != nil {
+		return domain.Task{}, err
+	}
+	defer h.release()
 	w, err := h.addWaiter(id)
 	if err != nil {
 		return domain.Task{}, err
