@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"taskrunner/domain"
 	"taskrunner/ports"
@@ -86,8 +87,9 @@ func (f *FanIn) Ended(ctx context.Context, t domain.Task) {
 }
 
 // WakeIfDone queues the parent again when it is parked and none of its children is still
-// to end, and reports whether this call woke it. A parent that is not parked, or has a
-// child still going, is left alone.
+// to end, and reports whether this call woke it. A parent that is not parked is left
+// alone; one with a child still going gets its progress (children ended of created),
+// which GET /tasks/{id} shows while it waits.
 func (f *FanIn) WakeIfDone(ctx context.Context, parentID string) (bool, error) {
 	parent, err := f.deps.Store.Get(ctx, parentID)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -103,13 +105,23 @@ func (f *FanIn) WakeIfDone(ctx context.Context, parentID string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	ended := 0
 	for _, c := range children {
-		if !c.Status.Terminal() {
-			return false, nil
+		if c.Status.Terminal() {
+			ended++
 		}
 	}
+	progress := domain.ChildrenProgress(ended, len(children))
 	now := f.deps.Clock.Now()
-	woken, err := f.deps.Store.Update(ctx, parentID, func(t *domain.Task) error { return t.WakeFromChildren(now) })
+	if ended < len(children) {
+		return false, f.noteProgress(ctx, parent, progress, now)
+	}
+	woken, err := f.deps.Store.Update(ctx, parentID, func(t *domain.Task) error {
+		if _, err := t.NoteChildrenEnded(progress, now); err != nil {
+			return err
+		}
+		return t.WakeFromChildren(now)
+	})
 	if errors.Is(err, domain.ErrConflict) {
 		return false, nil // someone else woke it (or it was cancelled) meanwhile
 	}
@@ -122,6 +134,28 @@ func (f *FanIn) WakeIfDone(ctx context.Context, parentID string) (bool, error) {
 	}
 	f.deps.Log.InfoContext(ctx, "parent_woken", "task_id", parentID, "type", string(woken.Type), "children", len(children))
 	return true, nil
+}
+
+// errProgressKept ends an Update that has nothing to write.
+var errProgressKept = errors.New("progress already recorded")
+
+// noteProgress writes p on the parked parent unless what it holds already says as much (a
+// child ending is seen by several parties, each with its own count).
+func (f *FanIn) noteProgress(ctx context.Context, parent domain.Task, p domain.Progress, now time.Time) error {
+	if write, _ := (&parent).NoteChildrenEnded(p, now); !write {
+		return nil // as read: nothing new, no write
+	}
+	_, err := f.deps.Store.Update(ctx, parent.ID, func(t *domain.Task) error {
+		write, err := t.NoteChildrenEnded(p, now)
+		if err == nil && !write {
+			return errProgressKept
+		}
+		return err
+	})
+	if errors.Is(err, errProgressKept) || errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
+		return nil // counted by another party, or woken, cancelled or deleted meanwhile
+	}
+	return err
 }
 
 // CancelChildren cancels every child of parentID that has not ended: a queued or

@@ -95,10 +95,18 @@ func (h *ResearchHandler) Run(ctx context.Context, t domain.Task) (json.RawMessa
 	if err != nil {
 		return nil, err
 	}
+	ended := 0
 	for _, c := range children {
-		if !c.Status.Terminal() {
-			return nil, ErrAwaitChildren
+		if c.Status.Terminal() {
+			ended++
 		}
+	}
+	// The progress is written with the park (and with the report); while the task is
+	// parked, fan-in raises it as children end (FanIn.WakeIfDone).
+	pr := domain.ChildrenProgress(ended, len(children))
+	ReportProgress(ctx, pr.Done, pr.Total, pr.Message)
+	if ended < len(children) {
+		return nil, ErrAwaitChildren
 	}
 	return h.report(ctx, t, p, ranking, plan, children)
 }

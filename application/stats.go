@@ -4,21 +4,17 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"time"
 
 	"taskrunner/domain"
 	"taskrunner/ports"
 )
 
-// Stats bounds: the run-time percentiles read at most StatsRunSample of the hour's most
-// recently finished tasks; the counts by type and status (one GROUP BY over the tasks, as
-// the metrics read them) are kept StatsCountsTTL, so a client polling /stats costs at
-// most one count per TTL.
-const (
-	StatsRunSample = 1000
-	StatsCountsTTL = 10 * time.Second
-)
+// StatsRunSample bounds the run-time percentiles: they read at most this many of the
+// hour's most recently finished tasks. The counts by type and status need no bound: the
+// store keeps them as it writes (ports.TaskStore.CountByTypeStatus), so each report reads
+// them afresh.
+const StatsRunSample = 1000
 
 // StatsDeps are the ports GET /stats needs.
 type StatsDeps struct {
@@ -30,10 +26,6 @@ type StatsDeps struct {
 // StatsService answers GET /stats.
 type StatsService struct {
 	deps StatsDeps
-
-	mu       sync.Mutex
-	counts   map[domain.TaskType]map[domain.Status]int64
-	countsAt time.Time
 }
 
 // NewStatsService returns the service, or an error naming a missing dependency.
@@ -49,7 +41,8 @@ type TaskStatsReport struct {
 	At       time.Time
 	ByStatus map[domain.Status]int64   // every status, zeros included
 	ByType   map[domain.TaskType]int64 // every known type, zeros included
-	// CountsAt is when the counts were read (at most StatsCountsTTL before At).
+	// CountsAt is when the counts were read: the report's own time, as they are read
+	// afresh for every report.
 	CountsAt             time.Time
 	LastMinute, LastHour domain.FinishedCounts
 	// OldestQueuedAge is how long the task queued longest has waited; nil when none.
@@ -68,7 +61,7 @@ type RunTimeStats struct {
 // Report gathers the stats.
 func (s *StatsService) Report(ctx context.Context) (TaskStatsReport, error) {
 	now := s.deps.Clock.Now()
-	counts, countsAt, err := s.typeStatusCounts(ctx, now)
+	counts, err := s.deps.Store.CountByTypeStatus(ctx)
 	if err != nil {
 		return TaskStatsReport{}, err
 	}
@@ -77,7 +70,7 @@ func (s *StatsService) Report(ctx context.Context) (TaskStatsReport, error) {
 	if err != nil {
 		return TaskStatsReport{}, err
 	}
-	r := TaskStatsReport{At: now, CountsAt: countsAt, ByStatus: map[domain.Status]int64{}, ByType: map[domain.TaskType]int64{},
+	r := TaskStatsReport{At: now, CountsAt: now, ByStatus: map[domain.Status]int64{}, ByType: map[domain.TaskType]int64{},
 		LastMinute: recent.LastMinute, LastHour: recent.LastHour, RunTimes: map[domain.TaskType]RunTimeStats{}}
 	for _, st := range domain.AllStatuses {
 		r.ByStatus[st] = 0
@@ -101,20 +94,4 @@ func (s *StatsService) Report(ctx context.Context) (TaskStatsReport, error) {
 		r.RunTimes[typ] = RunTimeStats{P50: domain.Percentile(sorted, 0.5), P95: domain.Percentile(sorted, 0.95), Sample: len(sorted)}
 	}
 	return r, nil
-}
-
-// typeStatusCounts returns the counts by type and status, read afresh when the kept ones are older
-// than StatsCountsTTL.
-func (s *StatsService) typeStatusCounts(ctx context.Context, now time.Time) (map[domain.TaskType]map[domain.Status]int64, time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.counts != nil && now.Sub(s.countsAt) < StatsCountsTTL && !now.Before(s.countsAt) {
-		return s.counts, s.countsAt, nil
-	}
-	counts, err := s.deps.Store.CountByTypeStatus(ctx)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	s.counts, s.countsAt = counts, now
-	return counts, now, nil
 }

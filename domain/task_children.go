@@ -50,3 +50,30 @@ func (t *Task) WakeFromChildren(now time.Time) error {
 	t.UpdatedAt = now
 	return nil
 }
+
+// ChildrenProgressMessage is what a parent's progress counts: its children are the pages
+// a research fetches.
+const ChildrenProgressMessage = "pages fetched"
+
+// ChildrenProgress is a parent's progress over its children: done of them have ended, of
+// total created.
+func ChildrenProgress(done, total int) Progress {
+	return Progress{Done: int64(done), Total: int64(total), Message: ChildrenProgressMessage}
+}
+
+// NoteChildrenEnded records on a parked parent how many of its children have ended. It
+// returns an error matching ErrConflict when the task is not parked, and reports false
+// (nothing to write) when the stored progress already says as much: children end in any
+// order and are counted by several parties at once, so a count read earlier never lowers
+// a later one.
+func (t *Task) NoteChildrenEnded(p Progress, now time.Time) (bool, error) {
+	if t.Status != StatusScheduled || !t.AwaitingChildren {
+		return false, NewError(CodeTaskAlreadyFinished, "task %s is not waiting for children (it is %s)", t.ID, t.Status).WithCause(ErrConflict)
+	}
+	if t.Progress != nil && t.Progress.Message == p.Message && t.Progress.Total == p.Total && t.Progress.Done >= p.Done {
+		return false, nil
+	}
+	t.Progress = &p
+	t.UpdatedAt = now
+	return true, nil
+}

@@ -35,6 +35,9 @@ type TaskStore interface {
 	// pages through every stale task exactly once (a task updated meanwhile moves on to a
 	// later position or out of the set); a page shorter than q.Limit is the last.
 	ListStale(ctx context.Context, q domain.StaleQuery) ([]domain.Task, error)
-	// CountByTypeStatus returns how many tasks exist per (type, status), for metrics.
+	// CountByTypeStatus returns how many tasks exist per (type, status), for GET /stats and
+	// the metrics: from counters the store's own writes keep (creates, transitions,
+	// deletes), never a scan of the tasks, and always equal to a recount (see
+	// contract.TaskCounts).
 	CountByTypeStatus(ctx context.Context) (map[domain.TaskType]map[domain.Status]int64, error)
 }

@@ -6,6 +6,7 @@ import (
 
 	"taskrunner/adapters/memory"
 	"taskrunner/adapters/sysclock"
+	"taskrunner/domain"
 	"taskrunner/ports"
 	"taskrunner/test/contract"
 )
@@ -132,5 +133,16 @@ func TestTaskStatsContract(t *testing.T) {
 	contract.TaskStats(t, func(*testing.T) contract.TaskStatsStores {
 		s := memory.NewTaskStore()
 		return contract.TaskStatsStores{Stats: s, Tasks: s}
+	})
+}
+
+// Fresh stores only: the recount and the retention cutoff take in every task.
+func TestTaskCountsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskCounts(t, func(*testing.T) contract.TaskCountsStores {
+		tasks := memory.NewTaskStore()
+		return contract.TaskCountsStores{Tasks: tasks,
+			Retention: memory.NewRetentionStore(tasks, memory.NewArtifactStore(), memory.NewRunStore()),
+			Recount:   func(*testing.T) map[domain.TaskType]map[domain.Status]int64 { return tasks.Recount() }}
 	})
 }

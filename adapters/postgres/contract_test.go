@@ -3,7 +3,10 @@ package postgres_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"taskrunner/adapters/postgres"
+	"taskrunner/domain"
 	"taskrunner/ports"
 	"taskrunner/test/contract"
 )
@@ -65,5 +68,20 @@ func TestTaskStatsContract(t *testing.T) {
 		db, _ := setup(t)
 		s := postgres.NewTaskStore(db)
 		return contract.TaskStatsStores{Stats: s, Tasks: s}
+	})
+}
+
+// The counters of migration 0013 against a GROUP BY over the tasks.
+func TestTaskCountsContract(t *testing.T) {
+	t.Parallel()
+	contract.TaskCounts(t, func(t *testing.T) contract.TaskCountsStores {
+		db, _ := setup(t)
+		return contract.TaskCountsStores{Tasks: postgres.NewTaskStore(db), Retention: postgres.NewRetentionStore(db),
+			Recount: func(t *testing.T) map[domain.TaskType]map[domain.Status]int64 {
+				t.Helper()
+				counts, err := postgres.RecountTasks(t.Context(), db)
+				require.NoError(t, err)
+				return counts
+			}}
 	})
 }

@@ -31,7 +31,7 @@ func TestMigrations(t *testing.T) {
 	require.NoError(t, postgres.MigrateUp(ctx, url))
 	requireVersion(t, url, required)
 	require.NoError(t, postgres.CheckSchema(ctx, url))
-	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "schedules", "blob_orphans"}, userTables(t, url))
+	require.ElementsMatch(t, []string{"tasks", "artifacts", "runs", "run_metrics", "run_notes", "schedules", "blob_orphans", "task_counts"}, userTables(t, url))
 	require.NoError(t, postgres.MigrateUp(ctx, url), "up when current is a no-op")
 
 	for v := required; v > 0; v = previousVersion(t, v) {

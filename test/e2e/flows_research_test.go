@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,9 +56,20 @@ type researchReport struct {
 
 // researchSite serves local pages: /good/N are articles, /missing answers 404, /boom 500,
 // /image a PNG, and /hang waits until the client gives up.
-func researchSite(t *testing.T) *httptest.Server {
+func researchSite(t *testing.T) *httptest.Server { return gatedResearchSite(t, nil) }
+
+// gatedResearchSite is researchSite whose paths in gates answer only once their channel
+// is closed.
+func gatedResearchSite(t *testing.T, gates map[string]chan struct{}) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if gate, ok := gates[r.URL.Path]; ok {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/good/"):
 			n := strings.TrimPrefix(r.URL.Path, "/good/")
@@ -122,16 +134,29 @@ func (s *stack) children(t *testing.T, parentID string) []task {
 
 // flowResearch: two providers, five pages of which two read and three fail in three
 // ways; the report says of each exactly what its child task says.
+//
+// Its progress counts pages fetched: while good2's page is held back, the parked parent
+// shows the other four children ended of five.
 func flowResearch(t *testing.T, start starter) {
-	site := researchSite(t).URL
+	gate := make(chan struct{})
+	var release sync.Once
+	open := func() { release.Do(func() { close(gate) }) }
+	t.Cleanup(open)
+	site := gatedResearchSite(t, map[string]chan struct{}{"/good/2": gate}).URL
 	good1, good2 := site+"/good/1", site+"/good/2"
 	s := start(t, withProviders(t,
 		braveBody(good1, site+"/missing", good2, site+"/good/9"),
 		exaBody(good2, site+"/boom", site+"/image", good1)))
 	sub := s.submit(t, "/research", map[string]any{"query": "research pipelines", "sources": []string{"brave", "exa"}, "fetch_top": 5})
 	require.Equal(t, "research", sub.Type)
+	parked := s.waitUntil(t, sub.ID, "a parked parent counting four pages", func(tk task) bool {
+		return tk.Status == "scheduled" && tk.Progress != nil && tk.Progress.Done == 4
+	})
+	require.Equal(t, progress{Done: 4, Total: 5, Message: "pages fetched"}, *parked.Progress)
+	open()
 	done := s.wait(t, sub.ID, "succeeded", "failed")
 	require.Equal(t, "succeeded", done.Status, string(done.Result))
+	require.Equal(t, &progress{Done: 5, Total: 5, Message: "pages fetched"}, done.Progress)
 	r := decode[researchResult](t, done.Result)
 	require.Equal(t, 2, r.Fetched)
 	require.Equal(t, 3, r.Failed)
@@ -207,6 +232,23 @@ func flowResearch(t *testing.T, start starter) {
 	}
 	code, b, _ = s.Call(t, http.MethodPost, "/tasks", map[string]any{"type": "research", "params": map[string]any{"queries": []string{}}})
 	expectError(t, code, b, http.StatusUnprocessableEntity, "task_rejected_invalid_params", "params.queries")
+}
+
+// waitUntil polls the task until cond holds, for at most 30 s; what names the condition.
+func (s *stack) waitUntil(t *testing.T, id, what string, cond func(task) bool) task {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, b, _ := s.Call(t, http.MethodGet, "/tasks/"+id, nil)
+		require.Equal(t, http.StatusOK, code, string(b))
+		if tk := decode[task](t, b); cond(tk) {
+			return tk
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s: no %s after 30 s: %s", id, what, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // flowResearchAllFail: no page can be read; the research fails with the children's most

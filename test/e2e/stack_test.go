@@ -78,6 +78,13 @@ type task struct {
 	TimeoutSeconds int        `json:"timeout_seconds"`
 	CreatedAt      time.Time  `json:"created_at"`
 	FinishedAt     *time.Time `json:"finished_at"`
+	Progress       *progress  `json:"progress"`
+}
+
+type progress struct {
+	Done    int64  `json:"done"`
+	Total   int64  `json:"total"`
+	Message string `json:"message"`
 }
 
 type apiError struct {

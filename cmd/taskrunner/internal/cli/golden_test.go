@@ -54,7 +54,7 @@ func (tm term) run(ctx context.Context, args ...string) result {
 }
 
 // Masks that make outputs stable: ids and times differ per run, ports per test server,
-// provider latencies per machine. Ids are numbered in order of first appearance, so a
+// provider latencies, run times and worker hosts per machine. Ids are numbered in order of first appearance, so a
 // golden file still shows which id is which (a retry's retry_of, an artifact of a task).
 var (
 	uuidRE    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
@@ -65,6 +65,11 @@ var (
 	tmpRE     = regexp.MustCompile(regexp.QuoteMeta(os.TempDir()) + `/[^/\s]+/\d+`)
 	// How far a sleep got before its limit ended it depends on the machine's load.
 	sleptRE = regexp.MustCompile(`\d+/(\d+) seconds slept`)
+	// Run times (stats' percentiles) and ages depend on the machine too.
+	runTimeTableRE = regexp.MustCompile(`(run_time_seconds\.\w+\.p(?:50|95)\s+|oldest_queued_age_seconds\s+)\d[\d.e+-]*`)
+	// The worker holding a running task is this machine's host and the test's process.
+	workerRE      = regexp.MustCompile(`"worker":\{"host":"[^"]*","pid":\d+\}`)
+	runTimeJSONRE = regexp.MustCompile(`("p(?:50|95)": |"oldest_queued_age_seconds": )\d[\d.e+-]*`)
 )
 
 func mask(s string, ids map[string]string) string {
@@ -84,6 +89,9 @@ func mask(s string, ids map[string]string) string {
 	s = cursorRE.ReplaceAllString(s, "--cursor <cursor>")
 	s = tmpRE.ReplaceAllString(s, "<tmpdir>")
 	s = sleptRE.ReplaceAllString(s, "<n>/$1 seconds slept")
+	s = runTimeTableRE.ReplaceAllString(s, "$1<seconds>")
+	s = runTimeJSONRE.ReplaceAllString(s, "$1<seconds>")
+	s = workerRE.ReplaceAllString(s, `"worker":{"host":"<host>","pid":<pid>}`)
 	return latencyRE.ReplaceAllString(s, `"latency_ms":$1<n>`)
 }
 

@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS task_counts_truncate ON tasks;
+DROP TRIGGER IF EXISTS task_counts_delete ON tasks;
+DROP TRIGGER IF EXISTS task_counts_update ON tasks;
+DROP TRIGGER IF EXISTS task_counts_insert ON tasks;
+DROP FUNCTION IF EXISTS task_counts_truncate();
+DROP FUNCTION IF EXISTS task_counts_delete();
+DROP FUNCTION IF EXISTS task_counts_update();
+DROP FUNCTION IF EXISTS task_counts_insert();
+DROP FUNCTION IF EXISTS task_counts_shard();
+DROP TABLE IF EXISTS task_counts;
