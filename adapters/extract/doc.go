@@ -1,11 +1,13 @@
 // Package extract turns HTML into readable text behind the ports.Extractor port. Reader mode
-// runs go-trafilatura on every page and, only when its article looks doubtful (short),
-// readeck's go-readability as a candidate that replaces it when much longer (extractor.go
-// gives the measured thresholds). Title, byline, excerpt and site name come from
-// trafilatura's metadata (readability's title first when it ran), then the page's own
-// <head>. When no article is found, and in raw mode, the result is the page's visible
-// text. Text is rendered from the HTML tree with blank lines between blocks, so
-// neighbouring paragraphs never run together. The work is bounded whatever the page: the
-// parser reads at most maxParseNodes (bound.go) and the article extractors only get
-// documents within the bounds of size.go.
+// first takes short boilerplate blocks out of the page (ad slots, signup boxes, share bars,
+// captions, author bios: prune.go), then runs go-trafilatura on every page and, only when
+// its article looks doubtful (short), readeck's go-readability as a candidate that replaces
+// it when much longer (extractor.go gives the measured thresholds); the article then loses
+// a repeated title, "Read more:" lines and copyright lines (lines.go). Title, byline,
+// excerpt and site name come from trafilatura's metadata (readability's title first when
+// it ran), then the page's own <head>. When no article is found, and in raw mode, the
+// result is the page's visible text. Text is rendered from the HTML tree with blank lines
+// between blocks, so neighbouring paragraphs never run together. The work is bounded
+// whatever the page: the parser reads at most maxParseNodes (bound.go) and the article
+// extractors only get documents within the bounds of size.go.
 package extract

@@ -15,3 +15,6 @@ var (
 
 // TrimTail exposes the tail trimming to the tests.
 var TrimTail = trimTail
+
+// DropLines exposes the line filter to the tests.
+var DropLines = dropLines

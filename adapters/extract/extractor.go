@@ -139,6 +139,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 	// trafilatura clones the document before changing it, so doc stays whole for the
 	// candidate and the visible-text fallback. Comments are left at their default
 	// (extracted on their own), which takes comment sections out of the article.
+	// The pruned document is also what the candidate and the visible-text fallback read:
+	// the blocks prune removes are boilerplate for them too.
+	prune(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.
@@ -169,7 +172,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 		}
 	}
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
-	out.Text = trimTail(text)
+	out.Text = trimTail(dropLines(text, out.Title))
 	if !ok {
 		lang = ""
 	}

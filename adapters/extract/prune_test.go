@@ -1,0 +1,55 @@
+package extract_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/extract"
+)
+
+func TestPruneBoilerplateInsideArticle(t *testing.T) {
+	body := strings.Repeat("The council voted on the barrier after a long debate about its cost and its design. ", 6)
+	page := `<html><body><article><h1>Flood barrier approved</h1>
+<p>` + body + `</p>
+<div class="ad-slot"><p>Sponsored: meal kits free for two weeks.</p></div>
+<div class="box"><h4>Never miss a post</h4><p>Join our readers by email.</p><form><input type="email"></form></div>
+<p>` + body + `</p>
+<div class="post-share"><a href="#">Facebook</a> <a href="#">Email</a></div>
+<div class="media"><img src="/a.jpg"><div class="photo-credit">The embankment in 2019. Photo: archive</div></div>
+<p>Read more: <a href="/x">Why the harbour wall keeps cracking</a></p>
+<p>` + body + `</p>
+<div class="about-author"><p>Maria writes about cities.</p></div>
+<p>Copyright 2024 The Harbor Times. All rights reserved.</p>
+</article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The council voted")
+	for _, gone := range []string{"Flood barrier approved", "Sponsored", "Never miss a post", "Facebook",
+		"The embankment in 2019", "Read more", "Maria writes", "Copyright"} {
+		require.NotContains(t, text, gone)
+	}
+}
+
+func TestPruneKeepsLongBlocksWhateverTheirName(t *testing.T) {
+	// A wrapper named like boilerplate but holding the article stays.
+	body := strings.Repeat("Residents will see the final designs at a public exhibition in the library. ", 12)
+	page := `<html><body><div class="social-wrapper ad-container"><article><p>` + body + `</p><p>` + body +
+		`</p></article><form><input type="email"></form></div></body></html>`
+	text := extractReader(t, page, "").Text
+	require.Contains(t, text, "Residents will see the final designs")
+}
+
+func TestDropLines(t *testing.T) {
+	for _, c := range []struct{ in, title, want string }{
+		{"Flood Barrier\n\nBody text.", "Flood barrier", "Body text."},
+		{"Body.\n\nRead more: Another story\n\nMore body.", "", "Body.\n\nMore body."},
+		{"Body.\nRELATED Another story", "", "Body."},
+		{"Body.\nMore than 300 people came.", "", "Body.\nMore than 300 people came."},
+		{"Related developments followed: the vote.", "", "Related developments followed: the vote."},
+		{"Body.\n© 2024 Example Media", "", "Body."},
+		{"Body mentions the title Flood Barrier.", "Flood Barrier", "Body mentions the title Flood Barrier."},
+	} {
+		require.Equal(t, c.want, extract.DropLines(c.in, c.title), c.in)
+	}
+}
