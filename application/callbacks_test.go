@@ -75,6 +75,7 @@ type callbackRigOptions struct {
 	secret       string
 	maxAttempts  int
 	allowPrivate bool
+	concurrency  int // 0: the default
 }
 
 func newCallbackRig(t *testing.T, o callbackRigOptions) *callbackRig {
@@ -89,7 +90,8 @@ func newCallbackRig(t *testing.T, o callbackRigOptions) *callbackRig {
 		Outbox: r.store, Sender: sender, Encoder: httpapi.TaskEncoder{}, Clock: r.clock,
 		Log:    slog.New(slog.NewJSONHandler(r.logs, nil)),
 		Jitter: func() float64 { return 0 }, // the schedule exactly: 5 s, 30 s, ...
-	}, application.CallbackConfig{Secret: key, MaxAttempts: o.maxAttempts, Poll: 10 * time.Millisecond})
+	}, application.CallbackConfig{Secret: key, MaxAttempts: o.maxAttempts, Poll: 10 * time.Millisecond,
+		Concurrency: o.concurrency})
 	require.NoError(t, err)
 	return r
 }
