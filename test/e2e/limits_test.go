@@ -28,7 +28,7 @@ func TestLimitsShowTheConfiguredSettings(t *testing.T) {
 	}
 	c, err := bootstrap.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	c = c.WithMode(c.Mode) // as `taskrunner dev` does: the default sources follow the mode and keys
+	c = c.WithMode(c.Mode)   // as `taskrunner dev` does: the default sources follow the mode and keys
 	c.WorkerMetricsAddr = "" // off: tests start many workers on one host
 	api := apptest.StartAPI(t, c, bootstrap.RoleAll, &logcapture.Buffer{})
 
