@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -21,6 +22,33 @@ import (
 // learned that it was stored; no task is run to a second result.
 func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 	t.Parallel()
+	s, led, id, tasks := finishDeath(t, false)
+	require.Equal(t, []string{"worker-a"}, led.get(led.written, id), "the record shows A's finish")
+	require.Equal(t, []string{"worker-a"}, led.get(led.completed, id), "B did not run it again")
+	require.Equal(t, domain.AttemptSucceeded, tasks[id].AttemptLog[0].Outcome)
+	require.Len(t, taskIDs(s.logs, "task_duplicate_skipped"), 1, "B skipped the task A finished")
+}
+
+// TestFinishIsLostWithItsProcess: the same, but A dies just before its finish reaches the
+// store. What must survive: the task, at least once: A's attempt is lost with its result,
+// B runs the task again, and B's is the only result (the ledger, asking the record, does
+// not count A's unanswered write).
+func TestFinishIsLostWithItsProcess(t *testing.T) {
+	t.Parallel()
+	_, led, id, tasks := finishDeath(t, true)
+	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
+	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
+	log := tasks[id].AttemptLog
+	require.Len(t, log, 2, "%+v", log)
+	require.Equal(t, domain.AttemptLost, log[0].Outcome)
+	require.Equal(t, domain.AttemptSucceeded, log[1].Outcome)
+}
+
+// finishDeath runs 8 tasks on worker A (one at a time) until A dies at its first finish,
+// before or after that finish commits, and then on worker B; it returns the ledger,
+// settled, the id of the task whose finish A was writing, and every task as stored.
+func finishDeath(t *testing.T, before bool) (*services, *ledger, string, map[string]domain.Task) {
+	t.Helper()
 	s := setup(t)
 	led := newLedger()
 	api := s.process(t, "api")
@@ -28,13 +56,13 @@ func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 
 	a := s.process(t, "worker-a")
 	death := newCrashSwitch()
-	dying := &dieAfterFinish{taskStore: a.store, t: t, c: death}
+	dying := &dieAtFinish{taskStore: a.store, t: t, c: death, before: before}
 	a.store = dying
 	death.mortal(a)
 	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
 	s.startWorker(t, a, probe{who: "worker-a", led: led}, workerConfig(1))
-	eventually(t, "worker A to die with a finish committed", func() (bool, string) {
-		return dying.finished.Load() != "", "no finish committed yet"
+	eventually(t, "worker A to die at a finish", func() (bool, string) {
+		return dying.finishing.Load() != "", "no finish sent yet"
 	})
 	b := s.process(t, "worker-b")
 	b.store = recordingStore{taskStore: b.store, who: "worker-b", led: led}
@@ -42,38 +70,55 @@ func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 
 	tasks := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
-	id := dying.finished.Load()
+	id := dying.finishing.Load()
 	require.True(t, dying.hinted.Load(), "A's finish was a hinted write")
-	require.Empty(t, led.get(led.written, id), "A never got the answer")
+	require.NotContains(t, led.get(led.written, id), "worker-a", "A never got an answer")
+	require.True(t, led.sent(id, "worker-a"), "the ledger saw A's finish go out")
 	led.settle(t, tasks)
-	require.Equal(t, []string{"worker-a"}, led.get(led.written, id), "the record shows A's finish")
-	require.Equal(t, []string{"worker-a"}, led.get(led.completed, id), "B did not run it again")
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, tasks[id].Status, "task %s", id)
 		require.Len(t, led.get(led.written, id), 1, "task %s: one result; written by %v", id, led.get(led.written, id))
 	}
+	return s, led, id, tasks
 }
 
-// dieAfterFinish is a process's store that kills the process as soon as a batch update that
-// finished a task has committed, so the answer of that batch is thrown away (dieAfterFinish
-// sits inside the crash switch).
-type dieAfterFinish struct {
+// dieAtFinish is a process's store that kills the process at the first batch update that
+// finishes a task: just before sending it (before), or just after it committed. Either way
+// the answer of that batch is thrown away (dieAtFinish sits inside the crash switch).
+type dieAtFinish struct {
 	taskStore
-	t        *testing.T
-	c        *crashSwitch
-	finished atomicString // the task whose finish committed
-	hinted   atomic.Bool  // that finish carried the compare-and-swap hint
+	t         *testing.T
+	c         *crashSwitch
+	before    bool
+	finishing atomicString // the task whose finish the death struck
+	hinted    atomic.Bool  // that finish carried the compare-and-swap hint
 }
 
-func (s *dieAfterFinish) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+func (s *dieAtFinish) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	if s.before && s.finishing.Load() == "" {
+		for _, c := range changes {
+			if c.Seen != nil && c.Seen.Status == domain.StatusRunning { // a worker's finish
+				s.hinted.Store(true)
+				s.finishing.Store(c.ID)
+				s.c.crash(s.t)
+				// The store prepares the batch (each hinted finish's Apply runs on its Seen,
+				// so the ledger sees the finish it was about to write) but, its context
+				// ended, sends nothing: the write dies unsent.
+				dead, cancel := context.WithCancel(ctx)
+				cancel()
+				_, err := s.taskStore.UpdateMany(dead, changes)
+				return nil, errors.Join(errDead, err) // crashStore throws this answer away too
+			}
+		}
+	}
 	res, err := s.taskStore.UpdateMany(ctx, changes)
-	if err != nil {
+	if err != nil || s.before {
 		return res, err
 	}
 	for i, r := range res {
-		if r.Err == nil && r.Task.Status.Terminal() && s.finished.Load() == "" {
+		if r.Err == nil && r.Task.Status.Terminal() && s.finishing.Load() == "" {
 			s.hinted.Store(changes[i].Seen != nil)
-			s.finished.Store(r.Task.ID)
+			s.finishing.Store(r.Task.ID)
 			s.c.crash(s.t)
 		}
 	}

@@ -125,6 +125,18 @@ func (l *ledger) reconcile(tasks map[string]domain.Task) (confirmed int, problem
 	return confirmed, problems
 }
 
+// sent reports whether who sent a finish of task id, answered or not.
+func (l *ledger) sent(id, who string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, w := range l.writes {
+		if w.id == id && w.who == who && w.mark != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // countedMark reports whether a finish of w's task with w's very mark is counted already.
 // Call with l.mu held.
 func (l *ledger) countedMark(w *write) bool {
