@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
-	"taskrunner/domain"
 	"taskrunner/ports"
 )
 
@@ -125,50 +123,7 @@ func (d *CallbackDeliverer) Start(ctx context.Context) error {
 }
 
 // Stop ends the loop, cancelling attempts in flight (their claims lapse and another
-// deliverer retries them), and waits for it. Idempotent, and safe before Start.
+// deliverer retries them), and waits for it and for them. Idempotent, and safe before Start.
 func (d *CallbackDeliverer) Stop(ctx context.Context) error {
 	return d.bg.halt(ctx)
-}
-
-func (d *CallbackDeliverer) run(ctx context.Context) {
-	poll := time.NewTimer(0)
-	defer poll.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.nudge:
-		case <-poll.C:
-		}
-		// A full claim means more may be due: claim again at once.
-		for ctx.Err() == nil && d.RunOnce(ctx) == d.cfg.Concurrency {
-		}
-		poll.Reset(d.cfg.Poll)
-	}
-}
-
-// RunOnce claims what is due now, delivers it and records the outcomes, and returns how
-// many deliveries it claimed. Tests call it to step the deliverer by hand.
-func (d *CallbackDeliverer) RunOnce(ctx context.Context) int {
-	now := d.deps.Clock.Now()
-	opCtx, cancel := context.WithTimeout(ctx, d.cfg.OpTimeout)
-	tasks, err := d.deps.Outbox.ClaimDueCallbacks(opCtx, domain.CallbackClaim{
-		Now: now, LeaseUntil: now.Add(d.cfg.Lease), Limit: d.cfg.Concurrency})
-	cancel()
-	if err != nil {
-		if ctx.Err() == nil {
-			d.deps.Log.Warn("webhook_claim_failed", "error", err.Error())
-		}
-		return 0
-	}
-	var wg sync.WaitGroup
-	for _, t := range tasks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.deliver(ctx, t)
-		}()
-	}
-	wg.Wait()
-	return len(tasks)
 }

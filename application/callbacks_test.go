@@ -40,6 +40,7 @@ type receiver struct {
 
 type receivedHook struct {
 	header http.Header
+	query  string // the raw query of the request URL
 	body   []byte
 }
 
@@ -48,7 +49,7 @@ func newReceiver(t *testing.T, statuses ...int) *receiver {
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
-		r.got = append(r.got, receivedHook{header: req.Header.Clone(), body: body})
+		r.got = append(r.got, receivedHook{header: req.Header.Clone(), query: req.URL.RawQuery, body: body})
 		status := r.statuses[min(len(r.got), len(r.statuses))-1]
 		r.mu.Unlock()
 		w.WriteHeader(status)
@@ -75,6 +76,7 @@ type callbackRigOptions struct {
 	secret       string
 	maxAttempts  int
 	allowPrivate bool
+	concurrency  int // 0: the default
 }
 
 func newCallbackRig(t *testing.T, o callbackRigOptions) *callbackRig {
@@ -89,7 +91,8 @@ func newCallbackRig(t *testing.T, o callbackRigOptions) *callbackRig {
 		Outbox: r.store, Sender: sender, Encoder: httpapi.TaskEncoder{}, Clock: r.clock,
 		Log:    slog.New(slog.NewJSONHandler(r.logs, nil)),
 		Jitter: func() float64 { return 0 }, // the schedule exactly: 5 s, 30 s, ...
-	}, application.CallbackConfig{Secret: key, MaxAttempts: o.maxAttempts, Poll: 10 * time.Millisecond})
+	}, application.CallbackConfig{Secret: key, MaxAttempts: o.maxAttempts, Poll: 10 * time.Millisecond,
+		Concurrency: o.concurrency})
 	require.NoError(t, err)
 	return r
 }
@@ -134,12 +137,13 @@ func TestCallbackIsSignedAsStandardWebhooksSays(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, http.StatusNoContent)
 	r := newCallbackRig(t, callbackRigOptions{secret: testWebhookSecret, allowPrivate: true})
-	task := r.finishedTask(t, rcv.srv.URL+"/hook?src=test")
+	task := r.finishedTask(t, rcv.srv.URL+"/hook?src=test&token=s3cr3t")
 
 	require.Equal(t, 1, r.d.RunOnce(t.Context()))
 	hooks := rcv.hooks()
 	require.Len(t, hooks, 1)
 	h := hooks[0]
+	require.Equal(t, "src=test&token=s3cr3t", h.query, "delivered to the URL as submitted")
 	require.Equal(t, task.ID, h.header.Get("webhook-id"))
 	require.Equal(t, strconv.FormatInt(r.clock.Now().Unix(), 10), h.header.Get("webhook-timestamp"))
 	require.Equal(t, "application/json", h.header.Get("Content-Type"))
@@ -152,8 +156,10 @@ func TestCallbackIsSignedAsStandardWebhooksSays(t *testing.T) {
 	require.Equal(t, task.ID, body["id"])
 	require.Equal(t, "succeeded", body["status"])
 	require.Equal(t, map[string]any{"ok": true}, body["result"])
-	require.Equal(t, map[string]any{"url": rcv.srv.URL + "/hook?src=test", "status": "pending", "attempts": float64(1),
+	// The callback URL shows its query values masked: the body is no place for a token.
+	require.Equal(t, map[string]any{"url": rcv.srv.URL + "/hook?src=REDACTED&token=REDACTED", "status": "pending", "attempts": float64(1),
 		"last_error": nil}, body["callback"])
+	require.NotContains(t, string(h.body), "s3cr3t")
 
 	cb := r.callback(t, task.ID)
 	require.Equal(t, domain.CallbackDelivered, cb.Status)

@@ -55,7 +55,8 @@ func newHTTPServer(p httpServerParams) (*httpapi.Server, error) {
 		Requests: p.Metrics, MetricsHandler: p.Metrics.Handler(), Log: p.Log, Clock: p.Clock, Pages: ui,
 		Events: p.Events,
 	}, httpapi.Config{Addr: p.Config.HTTPAddr, Limits: p.Config.Limits, APITokens: p.Config.APITokens,
-		TrustedProxies: p.Config.TrustedProxies, EventsKeepAlive: p.Config.EventsKeepAlive})
+		TrustedProxies: p.Config.TrustedProxies, EventsKeepAlive: p.Config.EventsKeepAlive,
+		Settings: apiSettings(p.Config)})
 }
 
 type taskDeletionParams struct {
@@ -72,4 +73,15 @@ func newTaskDeletion(p taskDeletionParams) (*application.TaskDeletion, error) {
 
 func newStatsService(store ports.TaskStore, stats ports.TaskStats, clock ports.Clock) (*application.StatsService, error) {
 	return application.NewStatsService(application.StatsDeps{Store: store, Stats: stats, Clock: clock})
+}
+
+// apiSettings are the settings of c that GET /limits shows beside the limits.
+func apiSettings(c Config) httpapi.Settings {
+	return httpapi.Settings{
+		WebhookMaxAttempts:          c.Webhooks.MaxAttempts,
+		WebhookAllowPrivateNetworks: c.Webhooks.AllowPrivateNetworks,
+		FetchHostMinInterval:        c.Politeness.HostInterval,
+		FetchRespectRobots:          c.Politeness.RespectRobots,
+		FetchRobotsTTL:              c.Politeness.RobotsTTL,
+	}
 }

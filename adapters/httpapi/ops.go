@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -88,10 +89,17 @@ type limitsView struct {
 	FetchAllowedPorts     []string `json:"fetch_allowed_ports"`
 	MaxBatchSize          int      `json:"max_batch_size"`
 	TaskRetentionDays     int      `json:"task_retention_days"`
+	SearchDefaultSources  []string `json:"search_default_sources"`
+	// The settings (see Settings), in the units of their variables.
+	WebhookMaxAttempts          int   `json:"webhook_max_attempts"`
+	WebhookAllowPrivateNetworks bool  `json:"webhook_allow_private_networks"`
+	FetchHostMinIntervalMS      int64 `json:"fetch_host_min_interval_ms"`
+	FetchRespectRobots          bool  `json:"fetch_respect_robots"`
+	FetchRobotsTTLSeconds       int64 `json:"fetch_robots_ttl_seconds"`
 }
 
 func (s *Server) limits(c *fiber.Ctx) error {
-	l := s.cfg.Limits
+	l, st := s.cfg.Limits, s.cfg.Settings
 	return writeJSON(c, http.StatusOK, limitsView{
 		TaskMaxRuntimeSeconds: l.TaskMaxRuntimeSeconds,
 		TaskMaxArtifactMB:     l.TaskMaxArtifactMB,
@@ -102,7 +110,27 @@ func (s *Server) limits(c *fiber.Ctx) error {
 		FetchAllowedPorts:     nonNil(l.FetchAllowedPorts),
 		MaxBatchSize:          l.MaxBatchSize,
 		TaskRetentionDays:     l.TaskRetentionDays,
+		SearchDefaultSources:  searchDefaultSources(l),
+
+		WebhookMaxAttempts:          st.WebhookMaxAttempts,
+		WebhookAllowPrivateNetworks: st.WebhookAllowPrivateNetworks,
+		FetchHostMinIntervalMS:      st.FetchHostMinInterval.Milliseconds(),
+		FetchRespectRobots:          st.FetchRespectRobots,
+		FetchRobotsTTLSeconds:       int64(st.FetchRobotsTTL / time.Second),
 	})
+}
+
+// searchDefaultSources are the sources a search that names none queries, as the search
+// itself resolves them (domain.ResolveSources). Defaults the allowlist refuses are shown
+// as configured: such a search fails naming them.
+func searchDefaultSources(l domain.Limits) []string {
+	if names, err := domain.ResolveSources(nil, l); err == nil {
+		return names
+	}
+	if len(l.SearchDefaultSources) > 0 {
+		return l.SearchDefaultSources
+	}
+	return []string{domain.DefaultSearchSource}
 }
 
 func nonNil(s []string) []string {

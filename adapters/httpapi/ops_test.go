@@ -49,14 +49,22 @@ func TestHealthTimesOutAHungServiceWithoutHidingOthers(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	t.Parallel()
-	r := setup(t, func(c *rigConfig) { c.limits.SearchSourceAllowlist = []string{"brave", "demo"} })
+	r := setup(t, func(c *rigConfig) {
+		c.limits.SearchSourceAllowlist = []string{"brave", "demo"}
+		c.cfg = func(cfg *httpapi.Config) {
+			cfg.Settings = httpapi.Settings{WebhookMaxAttempts: 3, WebhookAllowPrivateNetworks: true,
+				FetchHostMinInterval: 1500 * time.Millisecond, FetchRespectRobots: true, FetchRobotsTTL: time.Hour}
+		}
+	})
 	resp := r.do("GET", "/limits", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Equal(t, map[string]any{
 		"task_max_runtime_seconds": float64(600), "task_max_artifact_mb": float64(25), "tasks_per_minute": float64(0),
 		"search_source_allowlist": []any{"brave", "demo"}, "search_max_results": float64(10),
 		"fetch_domain_allowlist": []any{"*"}, "fetch_allowed_ports": []any{"80", "443"}, "max_batch_size": float64(50),
-		"task_retention_days": float64(30),
+		"task_retention_days": float64(30), "search_default_sources": []any{"brave"},
+		"webhook_max_attempts": float64(3), "webhook_allow_private_networks": true,
+		"fetch_host_min_interval_ms": float64(1500), "fetch_respect_robots": true, "fetch_robots_ttl_seconds": float64(3600),
 	}, resp.json(t))
 }
 

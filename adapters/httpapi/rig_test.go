@@ -153,7 +153,10 @@ func setup(t *testing.T, opts ...func(*rigConfig)) *rig {
 	if health == nil {
 		health = map[string]ports.Pinger{"store": store, "queue": queue, "blobs": okPinger{}}
 	}
-	cfg := httpapi.Config{Addr: "127.0.0.1:0", Limits: rc.limits, APITokens: rc.tokens}
+	cfg := httpapi.Config{Addr: "127.0.0.1:0", Limits: rc.limits, APITokens: rc.tokens,
+		// Settings as a process with the default environment has them.
+		Settings: httpapi.Settings{WebhookMaxAttempts: application.DefaultWebhookMaxAttempts,
+			FetchHostMinInterval: time.Second, FetchRespectRobots: true, FetchRobotsTTL: 24 * time.Hour}}
 	if rc.cfg != nil {
 		rc.cfg(&cfg)
 	}

@@ -91,6 +91,19 @@ type Config struct {
 	EventsKeepAlive time.Duration
 	// EventsWriteTimeout bounds each write of an event stream to its client.
 	EventsWriteTimeout time.Duration
+	// Settings are the operational settings GET /limits shows beside Limits.
+	Settings Settings
+}
+
+// Settings are the effective settings of the processes behind this API that a client may
+// want to know (how webhooks are delivered, how fetches treat sites), as GET /limits shows
+// them. None is a secret; the bootstrap copies them from the one config.
+type Settings struct {
+	WebhookMaxAttempts          int           // WEBHOOK_MAX_ATTEMPTS
+	WebhookAllowPrivateNetworks bool          // WEBHOOK_ALLOW_PRIVATE_NETWORKS
+	FetchHostMinInterval        time.Duration // FETCH_HOST_MIN_INTERVAL_MS; 0: no pacing
+	FetchRespectRobots          bool          // FETCH_RESPECT_ROBOTS
+	FetchRobotsTTL              time.Duration // FETCH_ROBOTS_TTL_SECONDS
 }
 
 // Server is the HTTP API. Start binds and serves; Stop shuts down gracefully.

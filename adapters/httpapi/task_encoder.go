@@ -6,7 +6,9 @@ import (
 )
 
 // callbackView is a task's callback as API.md shows it; last_error is null until an
-// attempt failed.
+// attempt failed. The URL is shown with its query values masked (domain.RedactCallbackURL):
+// a token a receiver put there is not for everyone who may read the task, nor for the
+// receiver's own logs of the body; the stored URL, which the deliverer uses, keeps them.
 type callbackView struct {
 	URL       string                `json:"url"`
 	Status    domain.CallbackStatus `json:"status"`
@@ -18,7 +20,7 @@ func newCallbackView(c *domain.Callback) *callbackView {
 	if c == nil {
 		return nil
 	}
-	v := &callbackView{URL: c.URL, Status: c.Status, Attempts: c.Attempts}
+	v := &callbackView{URL: domain.RedactCallbackURL(c.URL), Status: c.Status, Attempts: c.Attempts}
 	if c.LastError != "" {
 		e := c.LastError
 		v.LastError = &e

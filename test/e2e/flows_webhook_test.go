@@ -29,16 +29,18 @@ var e2eWebhookKey = []byte("e2e-webhook-key-of-32-bytes-long")
 
 // signedReceiver accepts webhooks whose signature verifies (computed here from the spec:
 // HMAC-SHA256 over "{webhook-id}.{webhook-timestamp}.{body}", base64, "v1," prefix) and
-// refuses the others with 401, keeping the bodies it accepted by webhook-id.
+// refuses the others with 401, keeping the bodies it accepted, and the raw queries of
+// their URLs, by webhook-id.
 type signedReceiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	bodies map[string][][]byte
-	bad    int
+	srv     *httptest.Server
+	mu      sync.Mutex
+	bodies  map[string][][]byte
+	queries map[string][]string
+	bad     int
 }
 
 func newSignedReceiver(t *testing.T) *signedReceiver {
-	r := &signedReceiver{bodies: map[string][][]byte{}}
+	r := &signedReceiver{bodies: map[string][][]byte{}, queries: map[string][]string{}}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		id, ts := req.Header.Get("webhook-id"), req.Header.Get("webhook-timestamp")
@@ -53,6 +55,7 @@ func newSignedReceiver(t *testing.T) *signedReceiver {
 			return
 		}
 		r.bodies[id] = append(r.bodies[id], body)
+		r.queries[id] = append(r.queries[id], req.URL.RawQuery)
 	}))
 	t.Cleanup(r.srv.Close)
 	return r
@@ -62,6 +65,12 @@ func (r *signedReceiver) received(id string) ([][]byte, int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([][]byte(nil), r.bodies[id]...), r.bad
+}
+
+func (r *signedReceiver) receivedQueries(id string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.queries[id]...)
 }
 
 func withWebhooks(c *bootstrap.Config) {
@@ -103,11 +112,14 @@ func (s *stack) waitCallback(t *testing.T, id string) callbackJSON {
 }
 
 // A task submitted with callback_url (POST /tasks, a shortcut, a batch) POSTs its final
-// JSON there, signed; the task then shows the callback delivered.
+// JSON there, signed; the task then shows the callback delivered. The URL's query (a
+// receiver's token) reaches the receiver, while the task JSON and the body show its values
+// masked.
 func flowWebhookDelivery(t *testing.T, start starter) {
 	s := start(t, withWebhooks)
 	rcv := newSignedReceiver(t)
-	url := rcv.srv.URL + "/hooks/taskrunner"
+	url := rcv.srv.URL + "/hooks/taskrunner?token=e2e-hook-token"
+	shown := rcv.srv.URL + "/hooks/taskrunner?token=REDACTED"
 
 	echo := s.submit(t, "/tasks", map[string]any{"type": "echo", "params": map[string]any{"msg": "hi"}, "callback_url": url})
 	// A fetch the worker cannot complete: its failure is a final state that calls back too.
@@ -122,14 +134,16 @@ func flowWebhookDelivery(t *testing.T, start starter) {
 	for _, tk := range []task{echo, fetch, batch.Tasks[0]} {
 		final := s.wait(t, tk.ID, "succeeded", "failed")
 		cb := s.waitCallback(t, tk.ID)
-		require.Equal(t, callbackJSON{URL: url, Status: "delivered", Attempts: 1}, cb)
+		require.Equal(t, callbackJSON{URL: shown, Status: "delivered", Attempts: 1}, cb)
 		bodies, bad := rcv.received(tk.ID)
 		require.Zero(t, bad, "every signature verified")
 		require.Len(t, bodies, 1)
 		got := decode[map[string]any](t, bodies[0])
 		require.Equal(t, tk.ID, got["id"])
 		require.Equal(t, final.Status, got["status"], "the body is the final task JSON")
-		require.Equal(t, map[string]any{"url": url, "status": "pending", "attempts": float64(1), "last_error": nil}, got["callback"])
+		require.Equal(t, map[string]any{"url": shown, "status": "pending", "attempts": float64(1), "last_error": nil}, got["callback"])
+		require.NotContains(t, string(bodies[0]), "e2e-hook-token")
+		require.Equal(t, []string{"token=e2e-hook-token"}, rcv.receivedQueries(tk.ID), "delivered to the URL as submitted")
 	}
 	// The task submitted without callback_url shows none.
 	code, b, _ = s.Call(t, http.MethodGet, "/tasks/"+batch.Tasks[1].ID, nil)
@@ -148,6 +162,8 @@ func flowWebhookInvalidURL(t *testing.T, start starter) {
 		{"/tasks", map[string]any{"type": "echo", "callback_url": "ftp://example.com/x"}},
 		{"/fetch", map[string]any{"url": "https://example.com/", "callback_url": "not a url"}},
 		{"/tasks", map[string]any{"type": "echo", "callback_url": "https://example.com/" + string(make([]byte, 3000))}},
+		// Credentials in the URL are refused, so none is ever stored or shown.
+		{"/tasks", map[string]any{"type": "echo", "callback_url": "https://hook:s3cr3t@example.com/x"}},
 	} {
 		code, b, _ := s.Call(t, http.MethodPost, c.path, c.body)
 		require.Equal(t, http.StatusUnprocessableEntity, code, string(b))

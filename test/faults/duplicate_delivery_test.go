@@ -83,6 +83,7 @@ func TestDuplicateDeliveryOfFinishedTasks(t *testing.T) {
 	})
 	waitQueueEmpty(t, api.queue, ids)
 	after := waitFinished(t, api.store, ids)
+	led.settle(t, after)
 	skipped := taskIDs(s.logs, "task_duplicate_skipped")
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, after[id].Status)
@@ -165,6 +166,7 @@ func TestDuplicateDeliveryWhileRunning(t *testing.T) {
 
 	tasks := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
+	led.settle(t, tasks)
 	var twice int
 	wonBy := map[string]int{}
 	for _, id := range ids {

@@ -53,6 +53,7 @@ func TestRedisLosesQueuedTasks(t *testing.T) {
 
 	tasks := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
+	led.settle(t, tasks)
 	requeued := taskIDs(s.logs, "task_requeued_by_reconciler")
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, tasks[id].Status, "task %s: %+v", id, tasks[id].Error)
@@ -103,6 +104,7 @@ func TestRedisLosesRunningTasks(t *testing.T) {
 
 	tasks := waitFinished(t, api.store, ids)
 	waitQueueEmpty(t, api.queue, ids)
+	led.settle(t, tasks)
 	for _, id := range ids {
 		require.Equal(t, domain.StatusSucceeded, tasks[id].Status, "task %s: %+v", id, tasks[id].Error)
 		require.Len(t, led.get(led.written, id), 1, "task %s must get exactly one result", id)

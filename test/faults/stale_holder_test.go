@@ -85,6 +85,7 @@ func TestStaleHolderCannotTouchTheTask(t *testing.T) {
 			close(releaseB)
 			tasks := waitFinished(t, api.store, ids)
 			waitQueueEmpty(t, api.queue, ids)
+			led.settle(t, tasks)
 			for _, id := range ids {
 				task := tasks[id]
 				require.Equal(t, domain.StatusSucceeded, task.Status, "task %s: %+v", id, task.Error)

@@ -1,0 +1,136 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/domain"
+)
+
+// TestFinishCommitsAsItsProcessDies: worker A's process dies the moment the store has
+// committed a batch that finishes a task, before the answer reaches A (kill -9 between
+// COMMIT and the reply: the crash CI once caught at random in TestWorkerDiesMidTask). A's
+// finish goes the production way, as a hinted compare-and-swap. Worker B then takes over
+// what A left.
+//
+// What must survive: the committed result. The task A finished stays A's: B finds it
+// finished and skips it, and the ledger counts A's result from the record although A never
+// learned that it was stored; no task is run to a second result.
+func TestFinishCommitsAsItsProcessDies(t *testing.T) {
+	t.Parallel()
+	s, led, id, tasks := finishDeath(t, false)
+	require.Equal(t, []string{"worker-a"}, led.get(led.written, id), "the record shows A's finish")
+	require.Equal(t, []string{"worker-a"}, led.get(led.completed, id), "B did not run it again")
+	require.Equal(t, domain.AttemptSucceeded, tasks[id].AttemptLog[0].Outcome)
+	require.Len(t, taskIDs(s.logs, "task_duplicate_skipped"), 1, "B skipped the task A finished")
+}
+
+// TestFinishIsLostWithItsProcess: the same, but A dies just before its finish reaches the
+// store. What must survive: the task, at least once: A's attempt is lost with its result,
+// B runs the task again, and B's is the only result (the ledger, asking the record, does
+// not count A's unanswered write).
+func TestFinishIsLostWithItsProcess(t *testing.T) {
+	t.Parallel()
+	_, led, id, tasks := finishDeath(t, true)
+	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
+	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
+	log := tasks[id].AttemptLog
+	require.Len(t, log, 2, "%+v", log)
+	require.Equal(t, domain.AttemptLost, log[0].Outcome)
+	require.Equal(t, domain.AttemptSucceeded, log[1].Outcome)
+}
+
+// finishDeath runs 8 tasks on worker A (one at a time) until A dies at its first finish,
+// before or after that finish commits, and then on worker B; it returns the ledger,
+// settled, the id of the task whose finish A was writing, and every task as stored.
+func finishDeath(t *testing.T, before bool) (*services, *ledger, string, map[string]domain.Task) {
+	t.Helper()
+	s := setup(t)
+	led := newLedger()
+	api := s.process(t, "api")
+	ids := s.submit(t, api, 8)
+
+	a := s.process(t, "worker-a")
+	death := newCrashSwitch()
+	dying := &dieAtFinish{taskStore: a.store, t: t, c: death, before: before}
+	a.store = dying
+	death.mortal(a)
+	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
+	s.startWorker(t, a, probe{who: "worker-a", led: led}, workerConfig(1))
+	eventually(t, "worker A to die at a finish", func() (bool, string) {
+		return dying.finishing.Load() != "", "no finish sent yet"
+	})
+	b := s.process(t, "worker-b")
+	b.store = recordingStore{taskStore: b.store, who: "worker-b", led: led}
+	s.startWorker(t, b, probe{who: "worker-b", led: led}, workerConfig(4))
+
+	tasks := waitFinished(t, api.store, ids)
+	waitQueueEmpty(t, api.queue, ids)
+	id := dying.finishing.Load()
+	require.True(t, dying.hinted.Load(), "A's finish was a hinted write")
+	require.NotContains(t, led.get(led.written, id), "worker-a", "A never got an answer")
+	require.True(t, led.sent(id, "worker-a"), "the ledger saw A's finish go out")
+	led.settle(t, tasks)
+	for _, id := range ids {
+		require.Equal(t, domain.StatusSucceeded, tasks[id].Status, "task %s", id)
+		require.Len(t, led.get(led.written, id), 1, "task %s: one result; written by %v", id, led.get(led.written, id))
+	}
+	return s, led, id, tasks
+}
+
+// dieAtFinish is a process's store that kills the process at the first batch update that
+// finishes a task: just before sending it (before), or just after it committed. Either way
+// the answer of that batch is thrown away (dieAtFinish sits inside the crash switch).
+type dieAtFinish struct {
+	taskStore
+	t         *testing.T
+	c         *crashSwitch
+	before    bool
+	finishing atomicString // the task whose finish the death struck
+	hinted    atomic.Bool  // that finish carried the compare-and-swap hint
+}
+
+func (s *dieAtFinish) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
+	if s.before && s.finishing.Load() == "" {
+		for _, c := range changes {
+			if c.Seen != nil && c.Seen.Status == domain.StatusRunning { // a worker's finish
+				s.hinted.Store(true)
+				s.finishing.Store(c.ID)
+				s.c.crash(s.t)
+				// The store prepares the batch (each hinted finish's Apply runs on its Seen,
+				// so the ledger sees the finish it was about to write) but, its context
+				// ended, sends nothing: the write dies unsent.
+				dead, cancel := context.WithCancel(ctx)
+				cancel()
+				_, err := s.taskStore.UpdateMany(dead, changes)
+				return nil, errors.Join(errDead, err) // crashStore throws this answer away too
+			}
+		}
+	}
+	res, err := s.taskStore.UpdateMany(ctx, changes)
+	if err != nil || s.before {
+		return res, err
+	}
+	for i, r := range res {
+		if r.Err == nil && r.Task.Status.Terminal() && s.finishing.Load() == "" {
+			s.hinted.Store(changes[i].Seen != nil)
+			s.finishing.Store(r.Task.ID)
+			s.c.crash(s.t)
+		}
+	}
+	return res, err
+}
+
+// atomicString is a string read and written atomically.
+type atomicString struct{ v atomic.Value }
+
+func (a *atomicString) Load() string {
+	s, _ := a.v.Load().(string)
+	return s
+}
+
+func (a *atomicString) Store(s string) { a.v.Store(s) }
