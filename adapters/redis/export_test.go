@@ -29,3 +29,9 @@ func (q *Queue) EnqueuePipelined(ctx context.Context, items []domain.QueueItem) 
 	}
 	return q.err(ctx, err)
 }
+
+// EventsChannelName is the pub/sub channel of prefix's task events.
+func EventsChannelName(prefix string) string { return newKeys(prefix).eventsChannel }
+
+// EventsListenersKey is the sorted set of prefix's registered event subscriptions.
+func EventsListenersKey(prefix string) string { return newKeys(prefix).eventsListeners }

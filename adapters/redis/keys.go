@@ -21,6 +21,8 @@ type keys struct {
 	ready1, ready3, ready4, wake string
 	cancelChannel                string
 	eventsChannel                string
+	// eventsListeners is the sorted set of live event subscriptions (taskevents.go).
+	eventsListeners string
 	// queue is every queue key, in the order the queue scripts take them (luaQueueKeys).
 	queue []string
 }
@@ -38,13 +40,14 @@ func newKeys(prefix string) keys {
 		promoteGate: b + "queue:promote_gate",
 		// A HASH id -> priority; it replaced the SET "queue:members" (a new name, so an
 		// old deployment's set is never read as a hash; the reconciler re-adds its ids).
-		entries:       b + "queue:entries",
-		ready1:        b + "queue:ready:1",
-		ready3:        b + "queue:ready:3",
-		ready4:        b + "queue:ready:4",
-		wake:          b + "queue:wake",
-		cancelChannel: b + "cancel",
-		eventsChannel: b + "events",
+		entries:         b + "queue:entries",
+		ready1:          b + "queue:ready:1",
+		ready3:          b + "queue:ready:3",
+		ready4:          b + "queue:ready:4",
+		wake:            b + "queue:wake",
+		cancelChannel:   b + "cancel",
+		eventsChannel:   b + "events",
+		eventsListeners: b + "events:listeners",
 	}
 	k.queue = []string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate,
 		k.entries, k.ready1, k.ready3, k.ready4, k.wake}

@@ -3,11 +3,14 @@ package redis
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -46,11 +49,52 @@ const (
 //
 // Pub/sub keeps nothing: a subscriber that is disconnected loses what was published
 // meanwhile, and its next event says so (Missed).
+//
+// Publishing only while someone listens: every subscription registers itself in a sorted
+// set (member: the subscription, score: when its registration lapses, in Redis's own
+// clock) before Subscribe returns, and renews it every listenerRefresh while it lives.
+// Publish asks that set first and encodes and sends nothing when no registration is
+// current, which is most of the time (API processes subscribe only while a stream or a
+// wait is open), so a busy worker no longer encodes every task twice for no reader. The
+// order makes it exact: a change committed after a Subscribe returned is published after
+// the registration, so its publisher sees the registration. The one gap: a FLUSHALL
+// drops the set, and publishers are silent until the next renewal (at most
+// listenerRefresh later).
 type TaskEvents struct {
-	client  *goredis.Client
-	channel string
-	log     *slog.Logger
+	client    *goredis.Client
+	channel   string
+	listeners string
+	log       *slog.Logger
+	// heardUntil (unix ns): a publisher that saw a registration publishes without asking
+	// again until then; sending to nobody is harmless, missing a listener is not, so only
+	// a yes is remembered.
+	heardUntil atomic.Int64
 }
+
+// Listener registration bounds (see TaskEvents).
+const (
+	listenerTTL      = 10 * time.Second
+	listenerRefresh  = time.Second
+	listenerSeenFor  = time.Second
+	listenerIDBytes  = 8
+	listenerOpBudget = 2 * time.Second
+)
+
+// listenScript registers ARGV[1] until ARGV[2] ms from now and drops lapsed ones; times
+// are Redis's, so the processes' clocks never need to agree.
+var listenScript = goredis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`)
+
+// listeningScript counts the registrations that have not lapsed.
+var listeningScript = goredis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`)
 
 // eventMessage is the payload of one PUBLISH.
 type eventMessage struct {
@@ -69,7 +113,8 @@ func NewTaskEvents(client *goredis.Client, prefix string, log *slog.Logger) (*Ta
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &TaskEvents{client: client, channel: newKeys(prefix).eventsChannel, log: log}, nil
+	k := newKeys(prefix)
+	return &TaskEvents{client: client, channel: k.eventsChannel, listeners: k.eventsListeners, log: log}, nil
 }
 
 // Publish implements ports.TaskEvents: one PUBLISH per eventChunk tasks, all in one
@@ -77,6 +122,9 @@ func NewTaskEvents(client *goredis.Client, prefix string, log *slog.Logger) (*Ta
 func (e *TaskEvents) Publish(ctx context.Context, tasks []domain.Task) error {
 	if len(tasks) == 0 {
 		return nil
+	}
+	if listening, err := e.anyoneListening(ctx); err != nil || !listening {
+		return err
 	}
 	payloads := make([][]byte, 0, (len(tasks)+eventChunk-1)/eventChunk)
 	for start := 0; start < len(tasks); start += eventChunk {
@@ -104,8 +152,23 @@ func (e *TaskEvents) Publish(ctx context.Context, tasks []domain.Task) error {
 	return translate(ctx, eventService, err)
 }
 
+// anyoneListening reports whether a subscription is registered (see TaskEvents).
+func (e *TaskEvents) anyoneListening(ctx context.Context) (bool, error) {
+	if time.Now().UnixNano() < e.heardUntil.Load() {
+		return true, nil
+	}
+	n, err := listeningScript.Run(ctx, e.client, []string{e.listeners}).Int64()
+	if err != nil {
+		return false, translate(ctx, eventService, err)
+	}
+	if n > 0 {
+		e.heardUntil.Store(time.Now().Add(listenerSeenFor).UnixNano())
+	}
+	return n > 0, nil
+}
+
 // Subscribe implements ports.TaskEvents. It returns once Redis has confirmed the
-// subscription.
+// subscription and the subscription is registered as a listener.
 func (e *TaskEvents) Subscribe(ctx context.Context) (<-chan domain.TaskEvent, error) {
 	ps := e.client.Subscribe(ctx, e.channel)
 	rctx, cancel := context.WithTimeout(ctx, subscribeTimeout)
@@ -119,9 +182,42 @@ func (e *TaskEvents) Subscribe(ctx context.Context) (<-chan domain.TaskEvent, er
 		_ = ps.Close()
 		return nil, fmt.Errorf("redis task events: expected a subscription confirmation, got %T", msg)
 	}
+	b := make([]byte, listenerIDBytes)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	if err := e.listen(rctx, id); err != nil {
+		_ = ps.Close()
+		return nil, translate(ctx, eventService, err)
+	}
 	out := make(chan domain.TaskEvent, eventBuffer)
+	go e.keepListening(ctx, id)
 	go e.receive(ctx, ps, out)
 	return out, nil
+}
+
+func (e *TaskEvents) listen(ctx context.Context, id string) error {
+	return listenScript.Run(ctx, e.client, []string{e.listeners}, id, listenerTTL.Milliseconds()).Err()
+}
+
+// keepListening renews the registration until ctx ends, then withdraws it.
+func (e *TaskEvents) keepListening(ctx context.Context, id string) {
+	tick := time.NewTicker(listenerRefresh)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listenerOpBudget)
+			_ = e.client.ZRem(wctx, e.listeners, id).Err() // else it lapses by itself
+			cancel()
+			return
+		case <-tick.C:
+			lctx, cancel := context.WithTimeout(ctx, listenerOpBudget)
+			if err := e.listen(lctx, id); err != nil && ctx.Err() == nil {
+				e.log.Warn("task_events_listen_failed", "error", err.Error())
+			}
+			cancel()
+		}
+	}
 }
 
 // receive forwards messages until ctx ends. It reads with ReceiveTimeout rather than
