@@ -129,10 +129,17 @@ func TestEventHubAwait(t *testing.T) {
 	}()
 	final := tk
 	final.Status = domain.StatusSucceeded
+	publishUntilHeard(t, events, done, running, final)
+}
+
+// publishUntilHeard publishes tasks (the last one final) until the wait sending on done
+// answers, and checks it answered the final state: until the waiter has registered, an
+// event may pass it by.
+func publishUntilHeard(t *testing.T, events *memory.TaskEvents, done <-chan domain.Task, tasks ...domain.Task) {
+	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
-		// Until the waiter has subscribed, the event may pass it by: publish again.
-		require.NoError(t, events.Publish(t.Context(), []domain.Task{running, final}))
+		require.NoError(t, events.Publish(t.Context(), tasks))
 		select {
 		case got := <-done:
 			require.Equal(t, domain.StatusSucceeded, got.Status)
@@ -193,17 +200,5 @@ func TestEventHubSubscribesOnlyWhileListenedTo(t *testing.T) {
 	require.Eventually(t, h.Subscribed, 10*time.Second, time.Millisecond)
 	final := running
 	final.Status = domain.StatusSucceeded
-	deadline := time.After(10 * time.Second)
-	for {
-		// The wait registers just after subscribing: publish until it has heard.
-		require.NoError(t, events.Publish(t.Context(), []domain.Task{final}))
-		select {
-		case got := <-done:
-			require.Equal(t, domain.StatusSucceeded, got.Status)
-			return
-		case <-time.After(20 * time.Millisecond):
-		case <-deadline:
-			t.Fatal("the wait did not end at the final event")
-		}
-	}
+	publishUntilHeard(t, events, done, final)
 }

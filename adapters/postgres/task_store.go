@@ -179,9 +179,15 @@ func (s *TaskStore) ListStale(ctx context.Context, q domain.StaleQuery) ([]domai
 func (s *TaskStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]map[domain.Status]int64, error) {
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
-	rows, err := s.db.pool.Query(ctx, countTasks)
+	counts, err := scanTypeStatusCounts(s.db.pool.Query(ctx, countTasks))
+	return counts, translate(err)
+}
+
+// scanTypeStatusCounts reads (type, status, n) rows, as Query returns them, into counts
+// by type and status, and closes the rows.
+func scanTypeStatusCounts(rows pgx.Rows, err error) (map[domain.TaskType]map[domain.Status]int64, error) {
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	defer rows.Close()
 	counts := map[domain.TaskType]map[domain.Status]int64{}
@@ -189,7 +195,7 @@ func (s *TaskStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]
 		var typ, status string
 		var n int64
 		if err := rows.Scan(&typ, &status, &n); err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
 		byStatus := counts[domain.TaskType(typ)]
 		if byStatus == nil {
@@ -198,7 +204,7 @@ func (s *TaskStore) CountByTypeStatus(ctx context.Context) (map[domain.TaskType]
 		}
 		byStatus[domain.Status(status)] = n
 	}
-	return counts, translate(rows.Err())
+	return counts, rows.Err()
 }
 
 func (s *TaskStore) queryTasks(ctx context.Context, sqlStr string, args ...any) ([]domain.Task, error) {
