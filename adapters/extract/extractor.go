@@ -142,6 +142,10 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 	// The pruned document is also what the candidate and the visible-text fallback read:
 	// the blocks prune removes are boilerplate for them too.
 	prune(doc)
+	// Text runs held directly by a block become paragraphs (paras.go). Measured: English
+	// dev set F1 tuning 0.9048 to 0.9117, held-out 0.9117 to 0.9193; comparison snippet F1
+	// 0.910 to 0.912.
+	paragraphs(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.

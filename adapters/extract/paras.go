@@ -1,0 +1,154 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// paragraphs rewrites, before the article extractors see doc, the text that a block holds
+// directly (not inside a <p>) into paragraphs. Blogger, old WordPress posts and many
+// hand-made pages write a post as one <div> of text runs separated by <br><br>, with a
+// table, list or quote between some runs. Trafilatura keeps such a block's text only in
+// part: it drops the run before the first child element and the runs that follow a
+// table or list, and glues the run after a quote onto the quote. Each run of inline
+// content between two blocks or at a double <br> becomes a <p>; a single <br> stays
+// inside its paragraph. Only blocks holding visible text directly and either a double
+// <br> or a block child change, so pages written in paragraphs are left as they are.
+// The work is one visit of each node, and each node is moved at most once.
+func paragraphs(n *html.Node) {
+	if n.Type == html.ElementNode && textContainers[n.DataAtom] && n.Namespace == "" && needsParagraphs(n) {
+		wrapRuns(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !invisible[c.DataAtom] {
+			paragraphs(c)
+		}
+	}
+}
+
+// textContainers are the blocks whose direct text is rewritten into paragraphs.
+var textContainers = map[atom.Atom]bool{
+	atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true, atom.Td: true,
+	atom.Blockquote: true, atom.Center: true, atom.Body: true,
+}
+
+// breakers end a paragraph: the blocks that cannot sit inside a <p>, and the invisible
+// elements, which stay where they are.
+var breakers = func() map[atom.Atom]bool {
+	m := map[atom.Atom]bool{}
+	for _, a := range []atom.Atom{atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Details,
+		atom.Dialog, atom.Dd, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure,
+		atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header,
+		atom.Hgroup, atom.Hr, atom.Li, atom.Main, atom.Nav, atom.Ol, atom.P, atom.Pre, atom.Section,
+		atom.Table, atom.Ul, atom.Center, atom.Menu, atom.Summary, atom.Iframe, atom.Video, atom.Audio,
+		atom.Object, atom.Embed, atom.Canvas, atom.Svg, atom.Math, atom.Select, atom.Textarea, atom.Button} {
+		m[a] = true
+	}
+	for a := range invisible {
+		m[a] = true
+	}
+	return m
+}()
+
+// needsParagraphs reports whether n holds visible text directly together with a double
+// <br> or a block child.
+func needsParagraphs(n *html.Node) bool {
+	text, split := false, false
+	for c := n.FirstChild; c != nil && !(text && split); c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				text = true
+			}
+		case c.Type != html.ElementNode:
+		case c.DataAtom == atom.Br:
+			if isBr(nextNonSpace(c)) {
+				split = true
+			}
+		case breakers[c.DataAtom] && !invisible[c.DataAtom]:
+			split = true
+		}
+	}
+	return text && split
+}
+
+// wrapRuns moves each run of n's inline children that holds visible text into a new <p>,
+// ending runs at block children and double <br>s (which are removed).
+func wrapRuns(n *html.Node) {
+	var run []*html.Node
+	flush := func(before *html.Node) {
+		if runHasText(run) {
+			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+			n.InsertBefore(p, before)
+			for _, c := range run {
+				n.RemoveChild(c)
+				p.AppendChild(c)
+			}
+		}
+		run = run[:0]
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.ElementNode && breakers[c.DataAtom]:
+			flush(c)
+		case isBr(c) && isBr(nextNonSpace(c)):
+			// A paragraph break: the run ends, and the <br>s and the space between them go.
+			end := nextNonSpace(c)
+			flush(c)
+			next = end.NextSibling
+			for d := c; d != next; {
+				dn := d.NextSibling
+				n.RemoveChild(d)
+				d = dn
+			}
+			// Further <br>s of the same break go too.
+			for isBr(next) || (next != nil && next.Type == html.TextNode && strings.TrimSpace(next.Data) == "" && isBr(nextNonSpace(next))) {
+				nn := next.NextSibling
+				n.RemoveChild(next)
+				next = nn
+			}
+		default:
+			run = append(run, c)
+		}
+		c = next
+	}
+	flush(nil)
+}
+
+// runHasText reports whether the nodes hold visible non-space text.
+func runHasText(run []*html.Node) bool {
+	for _, c := range run {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return true
+			}
+		case html.ElementNode:
+			if visibleRunes(c, 0) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isBr(n *html.Node) bool {
+	return n != nil && n.Type == html.ElementNode && n.DataAtom == atom.Br
+}
+
+// nextNonSpace returns the sibling after n that is not a whitespace-only text node or a
+// comment, or nil.
+func nextNonSpace(n *html.Node) *html.Node {
+	for c := n.NextSibling; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.CommentNode:
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		default:
+			return c
+		}
+	}
+	return nil
+}
