@@ -146,6 +146,11 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 	// dev set F1 tuning 0.9048 to 0.9117, held-out 0.9117 to 0.9193; comparison snippet F1
 	// 0.910 to 0.912.
 	paragraphs(doc)
+	// The article's lead (dek, standfirst) from its header, which trafilatura leaves out
+	// when it goes straight to the body container (lede.go). Measured: English dev set F1
+	// tuning 0.9117 to 0.9154, held-out 0.9193 to 0.9239; comparison snippet F1 0.912 to
+	// 0.915 (recall 0.900 to 0.906).
+	lede := findLede(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.
@@ -176,7 +181,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 		}
 	}
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
-	out.Text = trimTail(dropLines(text, out.Title))
+	out.Text = trimTail(dropLines(withLede(text, lede, out.Title), out.Title))
 	if !ok {
 		lang = ""
 	}

@@ -25,3 +25,19 @@ func TestParagraphsFromBreaks(t *testing.T) {
 	}
 	require.NotContains(t, text, "crowds.After", "the run after the quote is its own paragraph")
 }
+
+func TestLedeBeforeTheBody(t *testing.T) {
+	// A news page: the standfirst sits in the article's header, the body in its own
+	// container that trafilatura picks directly.
+	body := strings.Repeat("<p>Officials published a draft of the redesigned bus network on Tuesday, with twelve core routes every ten minutes.</p>", 6)
+	page := `<html><body><header class="site"><h2 class="tagline">News for the valley</h2></header><main><article>
+<header><h1>City unveils a simpler bus map</h1><div class="byline">By Grace Lindahl | March 12, 2024</div>
+<p class="article-standfirst">The plan cuts the number of routes from 41 to 26 but promises frequent buses.</p></header>
+<div class="article-body" itemprop="articleBody">` + body + `</div>
+<aside><h3>More stories</h3><p class="card-excerpt">Another story's excerpt, which is not this article's lead at all.</p></aside>
+</article></main></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.True(t, strings.HasPrefix(text, "The plan cuts the number of routes"), text)
+	require.Equal(t, 1, strings.Count(text, "The plan cuts"))
+	require.NotContains(t, text, "Another story's excerpt")
+}
