@@ -89,7 +89,7 @@ func (e *Extractor) extract(ctx context.Context, page string, in domain.ExtractI
 		e.log.InfoContext(ctx, "extract_skipped", "reason", "page too large for the article extractors",
 			"elements", size.elements, "nodes", size.nodes, "text_bytes", size.textBytes)
 	} else {
-		out, detectedLang, ok = e.article(ctx, doc, pageURL(in.URL))
+		out, detectedLang, ok = e.article(ctx, doc, pageURL(in.URL), head.description)
 		if err := ctx.Err(); err != nil {
 			return domain.Extracted{}, err
 		}
@@ -129,7 +129,7 @@ const (
 // article runs trafilatura, then, when its article looks doubtful, readability as the
 // candidate that may replace it. ok is false when neither found an article of
 // minArticleRunes.
-func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (out domain.Extracted, lang string, ok bool) {
+func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, desc string) (out domain.Extracted, lang string, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.log.WarnContext(ctx, "extract_panic", "panic", fmt.Sprint(r))
@@ -149,8 +149,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL) (ou
 	// The article's lead (dek, standfirst) from its header, which trafilatura leaves out
 	// when it goes straight to the body container (lede.go). Measured: English dev set F1
 	// tuning 0.9117 to 0.9154, held-out 0.9193 to 0.9239; comparison snippet F1 0.912 to
-	// 0.915 (recall 0.900 to 0.906).
-	lede := findLede(doc)
+	// 0.915 (recall 0.900 to 0.906). The lead found by the page's description: comparison
+	// 0.915 to 0.918 (recall 0.906 to 0.912; the dev pages have no description).
+	lede := findLede(doc, desc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.

@@ -16,7 +16,9 @@ import (
 // whose class, id or aria words name a lead in the vocabularies of common CMSs, holding
 // between minLedeRunes and maxLedeRunes of text and no block of its own, with at most
 // maxLedeGap runes of visible text (kicker, byline, date) between the headline and it.
-// withLede puts it before an article that does not hold it already.
+// A <p>, <h2> or <h3> in the same place whose text is the page's description (meta
+// description or og:description) word for word is the lead too, whatever its name.
+// withLede puts the lead before an article that does not hold it already.
 const (
 	minLedeRunes = 30
 	maxLedeRunes = 600
@@ -37,9 +39,10 @@ var ledeTags = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.Span: true,
 }
 
-// findLede returns the text of the article's lead as described above, or "". It visits
+// findLede returns the text of the article's lead as described above, or ""; desc is the
+// page's description. It visits
 // each node at most once and stops at the lead or once the gap is passed.
-func findLede(doc *html.Node) string {
+func findLede(doc *html.Node, desc string) string {
 	seenH1, gap, done := false, 0, false
 	lede := ""
 	var walk func(n *html.Node)
@@ -64,7 +67,7 @@ func findLede(doc *html.Node) string {
 					walk(c)
 					continue
 				}
-				if t, ok := ledeText(c); ok {
+				if t, ok := ledeText(c, desc); ok {
 					lede, done = t, true
 					return
 				}
@@ -77,8 +80,10 @@ func findLede(doc *html.Node) string {
 }
 
 // ledeText returns n's text when n is a lead by its name, its kind and its size.
-func ledeText(n *html.Node) (string, bool) {
-	if !ledeTags[n.DataAtom] || !namesLede(n) || visibleRunes(n, maxLedeRunes) > maxLedeRunes {
+func ledeText(n *html.Node, desc string) (string, bool) {
+	named := namesLede(n)
+	byDesc := !named && desc != "" && (n.DataAtom == atom.P || n.DataAtom == atom.H2 || n.DataAtom == atom.H3)
+	if !ledeTags[n.DataAtom] || !(named || byDesc) || visibleRunes(n, maxLedeRunes) > maxLedeRunes {
 		return "", false
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -87,7 +92,7 @@ func ledeText(n *html.Node) (string, bool) {
 		}
 	}
 	t := collapse(renderText(n))
-	if utf8.RuneCountInString(t) < minLedeRunes {
+	if utf8.RuneCountInString(t) < minLedeRunes || (byDesc && !strings.EqualFold(t, desc)) {
 		return "", false
 	}
 	return t, true

@@ -41,3 +41,15 @@ func TestLedeBeforeTheBody(t *testing.T) {
 	require.Equal(t, 1, strings.Count(text, "The plan cuts"))
 	require.NotContains(t, text, "Another story's excerpt")
 }
+
+func TestLedeMatchingTheDescription(t *testing.T) {
+	// No class names the lead, but the page's description repeats it word for word.
+	body := strings.Repeat("<p>Officials published a draft of the redesigned bus network on Tuesday, with twelve core routes every ten minutes.</p>", 6)
+	lead := "The plan cuts the number of routes from 41 to 26 but promises frequent buses."
+	page := `<html><head><meta name="description" content="` + lead + `"></head><body><main><article>
+<div class="top"><h1>City unveils a simpler bus map</h1><p class="x1">` + lead + `</p><div class="byline">By Grace Lindahl</div></div>
+<div class="article-body" itemprop="articleBody">` + body + `</div></article></main></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.True(t, strings.HasPrefix(text, lead), text)
+	require.Equal(t, 1, strings.Count(text, "The plan cuts"))
+}
