@@ -1,8 +1,10 @@
 // Package extract turns HTML into readable text behind the ports.Extractor port. Reader mode
 // first takes short boilerplate blocks out of the page (ad slots, signup boxes, share bars,
-// captions, author bios: prune.go), then runs go-trafilatura on every page and, only when
-// its article looks doubtful (short), readeck's go-readability as a candidate that replaces
-// it when much longer (extractor.go gives the measured thresholds); the article then loses
+// captions, author bios: prune.go) and turns text runs a block holds directly (Blogger's
+// <br><br> posts) into paragraphs (paras.go), then runs go-trafilatura on every page and,
+// only when its article looks doubtful (short), readeck's go-readability as a candidate that
+// replaces it when much longer (extractor.go gives the measured thresholds); the article then gets
+// the lead (dek, standfirst) from its header when it lacks it (lede.go), and loses
 // a repeated title, "Read more:" lines and copyright lines (lines.go). Title, byline,
 // excerpt and site name come from trafilatura's metadata (readability's title first when
 // it ran), then the page's own <head>. When no article is found, and in raw mode, the
