@@ -83,13 +83,18 @@ func findLede(doc *html.Node, desc string) string {
 func ledeText(n *html.Node, desc string) (string, bool) {
 	named := namesLede(n)
 	byDesc := !named && desc != "" && (n.DataAtom == atom.P || n.DataAtom == atom.H2 || n.DataAtom == atom.H3)
-	if !ledeTags[n.DataAtom] || !(named || byDesc) || visibleRunes(n, maxLedeRunes) > maxLedeRunes {
+	if !ledeTags[n.DataAtom] || !(named || byDesc) {
 		return "", false
 	}
+	// The children first: a nest of named blocks is then turned down at each level
+	// without measuring the text below it.
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode && (paraBlocks[c.DataAtom] || lineBlocks[c.DataAtom] || c.DataAtom == atom.Img) {
 			return "", false
 		}
+	}
+	if visibleRunes(n, maxLedeRunes) > maxLedeRunes {
+		return "", false
 	}
 	t := collapse(renderText(n))
 	if utf8.RuneCountInString(t) < minLedeRunes || (byDesc && !strings.EqualFold(t, desc)) {
