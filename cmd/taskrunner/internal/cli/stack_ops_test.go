@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -115,7 +116,9 @@ func (p *cutProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var errCut = errors.New("stream cut by the test proxy")
 
 // cuttingWriter counts the events written (each ends "}\n\n": its JSON data and the
-// blank line) and fails the first write after cutAfter of them (0: never).
+// blank line) and cuts the stream right after cutAfter of them (0: never): a write that
+// carries the cutAfter-th event and more (the server may flush several at once) passes
+// on only up to that event's end, then fails.
 type cuttingWriter struct {
 	http.ResponseWriter
 	connected chan struct{}
@@ -129,11 +132,30 @@ func (c *cuttingWriter) Write(b []byte) (int, error) {
 		c.signalled = true
 		c.connected <- struct{}{}
 	}
-	if c.cutAfter > 0 && strings.Count(c.seen.String(), "}\n\n") >= c.cutAfter {
+	if c.cutAfter == 0 {
+		return c.ResponseWriter.Write(b)
+	}
+	left := c.cutAfter - strings.Count(c.seen.String(), "}\n\n")
+	if left <= 0 {
 		return 0, errCut
 	}
-	c.seen.Write(b)
-	return c.ResponseWriter.Write(b)
+	end := 0
+	for ; left > 0; left-- {
+		i := bytes.Index(b[end:], []byte("}\n\n"))
+		if i < 0 {
+			break
+		}
+		end += i + len("}\n\n")
+	}
+	if left > 0 || end == len(b) { // the cut is not inside this write
+		c.seen.Write(b)
+		return c.ResponseWriter.Write(b)
+	}
+	c.seen.Write(b[:end])
+	if n, err := c.ResponseWriter.Write(b[:end]); err != nil {
+		return n, err
+	}
+	return end, errCut
 }
 
 func (c *cuttingWriter) Flush() { c.ResponseWriter.(http.Flusher).Flush() }
