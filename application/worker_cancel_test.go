@@ -11,6 +11,7 @@ import (
 
 	"taskrunner/application"
 	"taskrunner/domain"
+	"taskrunner/test/contract"
 )
 
 func TestWorkerCancelQueuedSleep(t *testing.T) {
@@ -94,4 +95,57 @@ func TestWorkerKillsHandlerIgnoringContext(t *testing.T) {
 	require.EqualValues(t, 1, ev["timeout_seconds"])
 	require.Equal(t, true, ev["ignored_context"])
 	require.Equal(t, "WARN", ev["level"])
+}
+
+// childOf stores a queued sleep task that is a child of parentID and queues it, as the
+// research handler's children are.
+func (r *workerRig) childOf(t *testing.T, parentID string) domain.Task {
+	t.Helper()
+	child := contract.NewTask(contract.WithType(domain.TaskSleep), func(c *domain.Task) {
+		c.Params = json.RawMessage(`{"seconds":30}`)
+		c.ParentID = parentID
+	})
+	child, _, err := r.store.Create(context.Background(), child)
+	require.NoError(t, err)
+	require.NoError(t, r.queue.Enqueue(context.Background(), child.QueueItem()))
+	return child
+}
+
+// TestWorkerCancelsChildOfCancelledParent: a parent cancelled without its children being
+// cancelled (its process died between the two; this rig has no fan-in at all) leaves a
+// queued child; the worker that picks it up ends it cancelled instead of running it.
+func TestWorkerCancelsChildOfCancelledParent(t *testing.T) {
+	t.Parallel()
+	r := newWorkerRig(t, nil, application.WorkerConfig{Lease: time.Minute, Heartbeat: 30 * time.Second})
+	parent := r.submit(t, domain.TaskSleep, `{"seconds":30}`)
+	_, err := r.tasks.Cancel(context.Background(), parent.ID)
+	require.NoError(t, err)
+	child := r.childOf(t, parent.ID)
+
+	r.start(t)
+	// Heartbeats are 30 s apart and the sleep takes 30 s: only the check at start ends it.
+	final := r.waitStatus(t, child.ID, domain.StatusCancelled)
+	require.Equal(t, domain.CodeTaskCancelled, final.Error.Code)
+	r.logs.Wait(t, waitLimit, "task_parent_cancelled", child.ID)
+}
+
+// TestWorkerCancelsRunningChildAtHeartbeat: the parent is cancelled while its child runs,
+// and nothing cancels the child (no fan-in, no signal): its next heartbeat does.
+func TestWorkerCancelsRunningChildAtHeartbeat(t *testing.T) {
+	t.Parallel()
+	r := newWorkerRig(t, nil, application.WorkerConfig{Heartbeat: 50 * time.Millisecond})
+	parent := contract.NewTask(contract.WithType(domain.TaskSleep), func(p *domain.Task) { p.Params = json.RawMessage(`{"seconds":30}`) })
+	parent, _, err := r.store.Create(context.Background(), parent)
+	require.NoError(t, err)
+	child := r.childOf(t, parent.ID)
+	r.start(t)
+	r.waitStatus(t, child.ID, domain.StatusRunning)
+
+	_, err = r.store.Update(context.Background(), parent.ID, func(p *domain.Task) error {
+		_, err := p.Cancel(time.Now().UTC())
+		return err
+	})
+	require.NoError(t, err)
+	final := r.waitStatus(t, child.ID, domain.StatusCancelled)
+	require.Equal(t, domain.CodeTaskCancelled, final.Error.Code)
 }

@@ -69,8 +69,32 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 		return true
 	}
 	hook.view.began(task)
+	if w.parentCancelled(ctx, task) {
+		cancel(errCancelRequested) // the handler starts on an ended context: a cancel, at once
+	}
 	w.run(withProgress(ctx, hook.view), cancel, lease, hook.view)
 	return true
+}
+
+// parentCancelled reports whether t is a child whose parent was cancelled. Cancelling a
+// parent cancels its children (FanIn.CancelChildren), but a process that dies between the
+// two leaves children queued or running; this check, at a child's start and at each of
+// its heartbeats, ends them as the cancel would have. Only children pay the read.
+func (w *Worker) parentCancelled(ctx context.Context, t domain.Task) bool {
+	if t.ParentID == "" {
+		return false
+	}
+	opCtx, done := context.WithTimeout(ctx, w.cfg.OpTimeout)
+	defer done()
+	parent, err := w.deps.Store.Get(opCtx, t.ParentID)
+	if err != nil {
+		return false // unknown: the child runs; the next heartbeat asks again
+	}
+	if parent.Status == domain.StatusCancelled {
+		w.deps.Log.Info("task_parent_cancelled", "task_id", t.ID, "parent_id", t.ParentID)
+		return true
+	}
+	return false
 }
 
 // start marks the task running, held by this delivery, in one conditional write, and in
@@ -184,7 +208,7 @@ func (w *Worker) heartbeat(cancel context.CancelCauseFunc, lease domain.Lease, t
 		w.deps.Log.Warn("task_lease_lost", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts,
 			"status", string(cur.Status))
 		cancel(errLeaseLost)
-	case cur.CancelRequested:
+	case cur.CancelRequested, w.parentCancelled(ctx, cur):
 		cancel(errCancelRequested)
 	}
 }
