@@ -63,9 +63,11 @@ if #delayed > 0 then redis.call('ZADD', DELAYED, unpack(delayed)) end
 return #added / 2
 `)
 
-// dequeueManyScript is dequeueScript for up to max ids. It also promotes due work whenever
-// fewer than max ids are ready (not only when none is), so a batch takes everything
-// deliverable at that moment; that costs O(log n) when nothing is due.
+// dequeueManyScript promotes due work when needed and leases up to max ready ids of
+// highest priority (the oldest of each lane first). Due work is promoted whenever fewer
+// than max ids are ready, so a batch takes everything deliverable at that moment (O(log n)
+// when nothing is due), and, like claim recovery, at most once per promote interval (the
+// gate key) besides. Dequeue is a batch of one.
 //
 //	KEYS as luaQueueKeys
 //	ARGV[1] lease ms, ARGV[2] token base, ARGV[3] promote interval ms, ARGV[4] promotion

@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -11,42 +10,15 @@ import (
 	"taskrunner/domain"
 )
 
-// Dequeue implements ports.Queue: one script when work is ready, otherwise a short blocking
-// BLMOVE that wakes as soon as an id is pushed, then a claim. See the package comment.
+// Dequeue implements ports.Queue as a batch of one (DequeueMany): one script when work is
+// ready, otherwise a short blocking BLMOVE that wakes as soon as an id is pushed, then a
+// claim. See the package comment.
 func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, error) {
-	k := q.keys
-	lease := leaseMs(d)
-	for {
-		if err := ctx.Err(); err != nil {
-			return domain.Lease{}, err
-		}
-		token := newToken()
-		res, err := dequeueScript.Run(ctx, q.client, k.queue,
-			lease, token, promoteEvery.Milliseconds(), promoteBatch, claimTimeout.Milliseconds()).Slice()
-		if err != nil {
-			return domain.Lease{}, q.dequeueErr(ctx, err)
-		}
-		id, wait, err := parseDequeue(res)
-		if err != nil {
-			return domain.Lease{}, err
-		}
-		if id != "" {
-			return domain.Lease{TaskID: id, Token: token}, nil
-		}
-
-		id, err = q.blockForReady(ctx, blockFor(ctx, wait))
-		if err != nil {
-			if errors.Is(err, domain.ErrNotFound) { // block timed out: promote and look again
-				continue
-			}
-			return domain.Lease{}, q.dequeueErr(ctx, err)
-		}
-		l, claimed, err := q.claim(ctx, id, lease)
-		if err != nil || claimed {
-			return l, err
-		}
-		// The id was recovered or lost meanwhile: nothing was leased, look again.
+	leases, err := q.DequeueMany(ctx, 1, d)
+	if err != nil {
+		return domain.Lease{}, err
 	}
+	return leases[0], nil
 }
 
 // claim leases one ready id, by priority, after blockForReady moved id to claiming (see
@@ -110,17 +82,4 @@ func blockFor(ctx context.Context, waitMs int64) time.Duration {
 		wait = min(wait, time.Until(deadline))
 	}
 	return max(wait, time.Millisecond)
-}
-
-// parseDequeue reads dequeueScript's {id, wait} answer.
-func parseDequeue(res []any) (string, int64, error) {
-	if len(res) != 2 {
-		return "", 0, errBadReply("dequeue", res)
-	}
-	id, ok1 := res[0].(string)
-	wait, ok2 := res[1].(int64)
-	if !ok1 || !ok2 {
-		return "", 0, errBadReply("dequeue", res)
-	}
-	return id, wait, nil
 }

@@ -33,7 +33,7 @@ if p ~= DEFAULT then wake_if_idle() end
 return 1
 `)
 
-// luaPromote moves due work to ready (after luaQueue); dequeueScript and dequeueManyScript
+// luaPromote moves due work to ready (after luaQueue); dequeueManyScript
 // use it. promote_due: delayed ids whose time has come go to the back of their lanes in
 // due order, and expired leases to the front (they waited longest). Both cost O(log n)
 // when nothing is due. recover_claims: ids left in claiming by a consumer that vanished
@@ -86,33 +86,6 @@ local function next_due(now)
   return wait
 end
 `
-
-// dequeueScript promotes due work when needed and leases the ready id of highest priority
-// (the oldest of its lane). Due work is promoted when nothing is ready (the caller would
-// block otherwise) and, like claim recovery, at most once per promote interval (the gate
-// key) besides. Checking the default lane first keeps the common case at one LLEN.
-//
-//	KEYS as luaQueueKeys
-//	ARGV[1] lease ms, ARGV[2] token, ARGV[3] promote interval ms, ARGV[4] promotion batch,
-//	ARGV[5] claim timeout ms
-//	returns {id, 0} when an id was leased; {"", wait} when none is ready, wait being the ms
-//	until the next delayed id or lease falls due (-1: nothing scheduled)
-var dequeueScript = goredis.NewScript(luaQueue + luaPromote + `
-local now = now_ms()
-if redis.call('SET', GATE, '1', 'PX', ARGV[3], 'NX') then
-  promote_due(now, tonumber(ARGV[4]))
-  recover_claims(now, tonumber(ARGV[5]))
-elseif redis.call('LLEN', READY) == 0 and not others_ready() then
-  promote_due(now, tonumber(ARGV[4]))
-end
-local id = pop_ready(1)[1]
-if id then
-  redis.call('ZADD', LEASED, now + tonumber(ARGV[1]), id)
-  redis.call('HSET', TOKENS, id, ARGV[2])
-  return {id, 0}
-end
-return {'', next_due(now)}
-`)
 
 // extendScript pushes a held lease's expiry to now + d.
 //
