@@ -30,19 +30,8 @@ func (w *Worker) deferTask(lease domain.Lease, task domain.Task, err error, ran 
 	}
 	// Microseconds: the precision PostgreSQL keeps, so the record and the queue agree.
 	at = at.Truncate(time.Microsecond)
-	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
-		if t.CancelRequested {
-			return t.MarkCancelled(now)
-		}
-		return t.Defer(at, now)
-	})
+	t, ok := w.giveBack(lease, task, ran, now, func(t *domain.Task) error { return t.Defer(at, now) })
 	if !ok {
-		return
-	}
-	w.obs.TaskFinished(t.Type, t.Status, ran)
-	if t.Status == domain.StatusCancelled {
-		w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
-		w.ack(lease)
 		return
 	}
 	w.deps.Log.Info("task_deferred", "task_id", t.ID, "type", string(t.Type), "reason", d.Reason,

@@ -132,23 +132,36 @@ func (w *Worker) finishCancelled(lease domain.Lease, task domain.Task, ran time.
 // handBack returns a task interrupted by shutdown to the queue, its attempt not counted.
 func (w *Worker) handBack(lease domain.Lease, task domain.Task, ran time.Duration) {
 	now := w.deps.Clock.Now()
+	t, ok := w.giveBack(lease, task, ran, now, func(t *domain.Task) error { return t.Requeue(nil, now) })
+	if !ok {
+		return
+	}
+	w.deps.Log.Info("task_handed_back", "task_id", t.ID, "type", string(t.Type))
+	w.release(lease, time.Time{})
+}
+
+// giveBack ends an attempt without a result (a deferral, a shutdown hand-back) through
+// next, unless a cancel was requested meanwhile: that wins, and the cancelled task is
+// logged and acked here. It reports true when next was written and the caller still has
+// the lease to release.
+func (w *Worker) giveBack(lease domain.Lease, task domain.Task, ran time.Duration, now time.Time,
+	next func(*domain.Task) error) (domain.Task, bool) {
 	t, ok := w.finishUpdate(lease, task, func(t *domain.Task) error {
 		if t.CancelRequested {
 			return t.MarkCancelled(now)
 		}
-		return t.Requeue(nil, now)
+		return next(t)
 	})
 	if !ok {
-		return
+		return t, false
 	}
 	w.obs.TaskFinished(t.Type, t.Status, ran)
 	if t.Status == domain.StatusCancelled {
 		w.deps.Log.Info("task_cancelled", "task_id", t.ID, "type", string(t.Type), "attempt", t.Attempts)
 		w.ack(lease)
-		return
+		return t, false
 	}
-	w.deps.Log.Info("task_handed_back", "task_id", t.ID, "type", string(t.Type))
-	w.release(lease, time.Time{})
+	return t, true
 }
 
 // finishUpdate applies the attempt's final transition, only while this delivery still

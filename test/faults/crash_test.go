@@ -29,8 +29,29 @@ func newCrashSwitch() *crashSwitch {
 
 // crash kills the process and arranges for it to be reaped when the test ends.
 func (c *crashSwitch) crash(t *testing.T) {
-	c.crashOnce.Do(func() { close(c.crashed) })
+	c.trigger()
+	c.reapAtEnd(t)
+}
+
+// trigger kills the process (once); callable from any goroutine, such as a store hook.
+func (c *crashSwitch) trigger() { c.crashOnce.Do(func() { close(c.crashed) }) }
+
+// reapAtEnd reaps the process when the test ends, whether or not it crashed.
+func (c *crashSwitch) reapAtEnd(t *testing.T) {
 	t.Cleanup(func() { c.reapOnce.Do(func() { close(c.reaped) }) })
+}
+
+// awaitCrash waits until something triggered the crash.
+func (c *crashSwitch) awaitCrash(t *testing.T, what string) {
+	t.Helper()
+	eventually(t, what, func() (bool, string) {
+		select {
+		case <-c.crashed:
+			return true, ""
+		default:
+			return false, "alive"
+		}
+	})
 }
 
 var errDead = errors.New("the process is dead")

@@ -117,22 +117,15 @@ func TestResearchWorkerDiesAfterCreatingChildren(t *testing.T) {
 	death := newCrashSwitch()
 	a.store = afterWrite{taskStore: a.store, created: func(out []domain.CreateResult) {
 		if len(out) > 0 && out[0].Task.ParentID != "" {
-			death.crashOnce.Do(func() { close(death.crashed) })
+			death.trigger()
 		}
 	}}
 	death.mortal(a)
-	t.Cleanup(func() { death.reapOnce.Do(func() { close(death.reaped) }) })
+	death.reapAtEnd(t)
 	handlersA := s.researchHandlers(t, a, world, newGate(nil))
 	id := s.submitResearch(t, api, handlersA)
 	s.startResearchWorker(t, a, handlersA, workerConfig(2))
-	eventually(t, "A to die after creating the children", func() (bool, string) {
-		select {
-		case <-death.crashed:
-			return true, ""
-		default:
-			return false, "alive"
-		}
-	})
+	death.awaitCrash(t, "A to die after creating the children")
 
 	b := s.process(t, "worker-b")
 	s.startResearchWorker(t, b, s.researchHandlers(t, b, world, newGate(nil)), workerConfig(4))
@@ -156,24 +149,17 @@ func TestResearchWorkerDiesBeforeWakingParent(t *testing.T) {
 		for _, task := range stored {
 			if task.ParentID != "" && task.Status.Terminal() {
 				if ended.Add(1) == researchFetchTop {
-					death.crashOnce.Do(func() { close(death.crashed) })
+					death.trigger()
 				}
 			}
 		}
 	}}
 	death.mortal(a)
-	t.Cleanup(func() { death.reapOnce.Do(func() { close(death.reaped) }) })
+	death.reapAtEnd(t)
 	handlersA := s.researchHandlers(t, a, world, newGate(nil))
 	id := s.submitResearch(t, api, handlersA)
 	s.startResearchWorker(t, a, handlersA, workerConfig(1))
-	eventually(t, "A to die after the last child", func() (bool, string) {
-		select {
-		case <-death.crashed:
-			return true, ""
-		default:
-			return false, "alive"
-		}
-	})
+	death.awaitCrash(t, "A to die after the last child")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	parked, err := api.store.Get(ctx, id)
