@@ -78,9 +78,16 @@ func (s *FeedingTaskBatchStore) CreateMany(ctx context.Context, tasks []domain.T
 	return res, nil
 }
 
+// GetMany implements ports.TaskBatchStore; a read is no event.
+func (s *FeedingTaskBatchStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, error) {
+	return s.inner.GetMany(ctx, ids)
+}
+
 // UpdateMany implements ports.TaskBatchStore; each stored task whose state its change
 // moved is an event. A worker's start (Start intent) always is, also where the store
-// applies it without calling Apply.
+// applies it without calling Apply. A start written late with the outcome (Late) is two
+// events, the start and what was stored, as if each had been written alone: subscribers
+// see every task go through running, however short its run.
 func (s *FeedingTaskBatchStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
 	watched := make([]watchedChange, len(changes))
 	wrapped := make([]domain.TaskChange, len(changes))
@@ -94,7 +101,16 @@ func (s *FeedingTaskBatchStore) UpdateMany(ctx context.Context, changes []domain
 	}
 	events := make([]domain.Task, 0, len(res))
 	for i, r := range res {
-		if r.Err == nil && (watched[i].changed || changes[i].Start != nil) {
+		if r.Err != nil {
+			continue
+		}
+		if late := changes[i].Late; late != nil {
+			started := late.Seen.Clone()
+			if late.Apply(&started) == nil {
+				events = append(events, started)
+			}
+		}
+		if watched[i].changed || changes[i].Start != nil {
 			events = append(events, r.Task)
 		}
 	}

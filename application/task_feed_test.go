@@ -137,6 +137,44 @@ func TestFeedingStoresPublishStateChanges(t *testing.T) {
 	require.Equal(t, want, ev.published())
 }
 
+// TestFeedShowsALateStartAsItsOwnEvent: a start written late together with the outcome
+// (domain.LateStart) is published as the start, then the outcome, as if each had been
+// written alone; a late start the store refused publishes nothing.
+func TestFeedShowsALateStartAsItsOwnEvent(t *testing.T) {
+	ev := &recordingEvents{}
+	feed, _, _ := startFeed(t, ev, application.TaskFeedConfig{})
+	inner := memory.NewTaskStore()
+	batch := application.NewFeedingTaskBatchStore(inner, feed)
+	done, refused := contract.NewTask(), contract.NewTask()
+	_, err := inner.CreateMany(t.Context(), []domain.Task{done, refused})
+	require.NoError(t, err)
+	read, err := batch.GetMany(t.Context(), []string{done.ID, refused.ID})
+	require.NoError(t, err)
+	_, err = inner.Update(t.Context(), refused.ID, func(t *domain.Task) error { _, err := t.Cancel(time.Now()); return err })
+	require.NoError(t, err)
+
+	began := time.Now().UTC()
+	changes := make([]domain.TaskChange, len(read))
+	for i, seen := range read {
+		ls := &domain.LateStart{Seen: seen, Holder: "h", At: began}
+		changes[i] = domain.TaskChange{ID: seen.ID, Seen: &ls.Seen, Late: ls, Apply: ls.Then(func(t *domain.Task) error {
+			return t.Succeed([]byte(`{}`), began.Add(time.Millisecond))
+		})}
+	}
+	res, err := batch.UpdateMany(t.Context(), changes)
+	require.NoError(t, err)
+	byID := map[string]error{}
+	for i, r := range res {
+		byID[changes[i].ID] = r.Err
+	}
+	require.NoError(t, byID[done.ID])
+	require.ErrorIs(t, byID[refused.ID], domain.ErrConflict)
+
+	want := []string{done.ID + ":running", done.ID + ":succeeded"}
+	waitFor(t, func() bool { return len(ev.published()) >= len(want) }, "the late start and the outcome published")
+	require.Equal(t, want, ev.published())
+}
+
 // TestTaskFeedNeverBlocksAWriter: with the transport stuck, offers beyond the queue are
 // dropped at once, counted and logged; a failed publish is counted too.
 func TestTaskFeedNeverBlocksAWriter(t *testing.T) {

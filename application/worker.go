@@ -58,6 +58,9 @@ type WorkerConfig struct {
 	// Beat is how often heartbeat_at and progress of long-running tasks are written;
 	// default DefaultBeatInterval.
 	Beat time.Duration
+	// StartDelay is how long a handler runs before its start is written alone, when the
+	// start was left to be written late (worker_late_start.go); default DefaultStartDelay.
+	StartDelay time.Duration
 }
 
 // Worker defaults.
@@ -69,12 +72,15 @@ const (
 	DefaultKillGrace         = 500 * time.Millisecond
 	DefaultShutdownGrace     = 30 * time.Second // bootstrap's default for ShutdownGrace
 	DefaultWorkerOpTimeout   = 10 * time.Second
+	// DefaultStartDelay: the start of a task shorter than this is written with its
+	// outcome; a longer task shows running this much after its handler began.
+	DefaultStartDelay = 25 * time.Millisecond
 )
 
 func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	for name, d := range map[string]time.Duration{"Lease": c.Lease, "Heartbeat": c.Heartbeat,
 		"RetryBase": c.RetryBase, "RetryMax": c.RetryMax, "KillGrace": c.KillGrace,
-		"ShutdownGrace": c.ShutdownGrace, "OpTimeout": c.OpTimeout, "Beat": c.Beat} {
+		"ShutdownGrace": c.ShutdownGrace, "OpTimeout": c.OpTimeout, "Beat": c.Beat, "StartDelay": c.StartDelay} {
 		if d < 0 {
 			return c, fmt.Errorf("application: worker %s must not be negative, got %s", name, d)
 		}
@@ -113,6 +119,9 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	if c.Beat == 0 {
 		c.Beat = DefaultBeatInterval
 	}
+	if c.StartDelay == 0 {
+		c.StartDelay = DefaultStartDelay
+	}
 	return c, nil
 }
 
@@ -133,8 +142,9 @@ type Worker struct {
 	obs  ports.TaskObserver
 	work ports.WorkObserver
 
-	inflight sync.Map       // task id → *inflight
-	batches  *workerBatches // nil: every store and queue call goes alone
+	inflight   sync.Map       // task id → *inflight
+	lateStarts sync.Map       // lease token → *domain.LateStart not yet written
+	batches    *workerBatches // nil: every store and queue call goes alone
 
 	mu       sync.Mutex
 	started  bool

@@ -16,6 +16,7 @@ import (
 // transport is shared. Without batch ports every call goes alone.
 type workerBatches struct {
 	fetch   *groupCommit[struct{}, fetched]
+	reads   *groupCommit[string, readResult]
 	updates *groupCommit[domain.TaskChange, domain.ChangeResult]
 	acks    *groupCommit[domain.Lease, error]
 }
@@ -39,6 +40,7 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 		// batch, which keeps batches large (two slots measured slower under load). One
 		// dequeue blocks at a time; loops that go idle meanwhile join the next one.
 		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch),
+		reads:   newGroupCommit(w.abortCtx, n, 1, w.flushReads),
 		updates: newGroupCommit(w.abortCtx, n, 1, w.flushUpdates),
 		acks:    newGroupCommit(w.abortCtx, n, 1, w.flushAcks),
 	}

@@ -79,6 +79,14 @@ func (v *attemptView) began(t domain.Task) {
 	v.mu.Unlock()
 }
 
+// stored records a write of the attempt's record (its start written late); progress
+// reported meanwhile stays pending.
+func (v *attemptView) stored(t domain.Task) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.task = t
+}
+
 // snapshot is the record as last stored.
 func (v *attemptView) snapshot() domain.Task {
 	v.mu.Lock()

@@ -20,9 +20,15 @@ const (
 // conclude turns an attempt's outcome into the task's next state, then acks or releases.
 // cause is why the handler's context ended (nil when it did not).
 func (w *Worker) conclude(lease domain.Lease, task domain.Task, o handlerResult, cause error, ran, limit time.Duration) {
+	defer w.lateStarts.Delete(lease.Token)
 	switch {
 	case errors.Is(cause, errLeaseLost):
 		// Another worker holds the task now; its record and queue entry are theirs.
+		return
+	case errors.Is(cause, errStartRefused):
+		// The record moved on while the handler ran (a cancel, most likely): nothing of
+		// this attempt is written, and the next delivery finds the task as it is now.
+		w.release(lease, time.Time{})
 		return
 	case o.err == nil && !o.abandoned:
 		w.succeed(lease, task, o.res, ran)
@@ -187,7 +193,7 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 		var t domain.Task
 		// task is the row as this delivery's start stored it: the store may write the
 		// outcome where the row is still that version, without reading it first.
-		t, err = w.update(domain.TaskChange{ID: task.ID, Apply: apply, Seen: &task})
+		t, err = w.update(w.lateChange(lease, &task, apply))
 		if err == nil {
 			if t.Callback.Due() && w.deps.CallbackDue != nil {
 				w.deps.CallbackDue()

@@ -52,6 +52,14 @@ func (s *outageStore) Update(ctx context.Context, id string, fn func(*domain.Tas
 	return s.TaskStore.Update(ctx, id, s.refusing(fn))
 }
 
+// GetMany is how the batched worker reads its deliveries: down, it fails as the rest.
+func (s *outageStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, error) {
+	if s.down.Load() {
+		return nil, domain.Unavailable("task store", errors.New("connection refused"))
+	}
+	return s.TaskStore.GetMany(ctx, ids)
+}
+
 // UpdateMany is the batch path the worker takes; like PostgreSQL, a refused value fails
 // the whole statement.
 func (s *outageStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {

@@ -34,7 +34,7 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	w.inflight.Store(lease.TaskID, hook)
 	defer w.inflight.CompareAndDelete(lease.TaskID, hook)
 
-	task, err := w.start(lease)
+	task, err := w.begin(lease)
 	switch {
 	case errors.Is(err, domain.ErrConflict):
 		// Already finished: a duplicate delivery (e.g. an ack lost after the result was
@@ -133,7 +133,7 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 	w.deps.Log.Debug("task_started", "task_id", task.ID, "type", string(task.Type), "attempt", task.Attempts)
 	began := w.deps.Clock.Now()
 	w.work.TasksInFlight(task.Type, 1)
-	o := w.execute(runCtx, cancel, lease, task, h)
+	o := w.execute(runCtx, cancel, lease, view, h)
 	w.work.TasksInFlight(task.Type, -1)
 	// The record as the last beat stored it, and the progress reported since: the finish
 	// writes the outcome over that version, progress included.
@@ -145,7 +145,8 @@ func (w *Worker) run(ctx context.Context, cancel context.CancelCauseFunc, lease 
 // cannot hold the worker: once the context ends the worker waits KillGrace more, then
 // abandons it. The heartbeat is a timer in this same select, so a task shorter than one
 // heartbeat costs no extra goroutine or call.
-func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, task domain.Task, h Handler) handlerResult {
+func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, lease domain.Lease, view *attemptView, h Handler) handlerResult {
+	task := view.snapshot()
 	done := make(chan handlerResult, 1) // buffered: an abandoned handler can still finish and exit
 	go func() {
 		defer func() {
@@ -161,6 +162,12 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 
 	beat := time.NewTimer(w.cfg.Heartbeat)
 	defer beat.Stop()
+	var lateC <-chan time.Time // the start left to be written late, when the handler outlasts StartDelay
+	if w.lateStart(lease) != nil {
+		late := time.NewTimer(w.cfg.StartDelay)
+		defer late.Stop()
+		lateC = late.C
+	}
 	ended := ctx.Done()
 	var grace *time.Timer
 	defer func() {
@@ -173,6 +180,10 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 		select {
 		case o := <-done:
 			return o
+		case <-lateC:
+			lateC = nil
+			w.writeLateStart(cancel, lease, view)
+			task = view.snapshot()
 		case <-beat.C:
 			w.heartbeat(cancel, lease, task)
 			beat.Reset(w.cfg.Heartbeat)

@@ -30,4 +30,8 @@ func (item QueueItem) QueuePriority() int {
 type Lease struct {
 	TaskID string
 	Token  string
+	// Redelivered: an earlier lease of this id lapsed (its holder stopped extending it,
+	// perhaps by dying) since the id was last acked. The worker then writes the start
+	// before it runs anything (see application's late starts), so the attempt counts.
+	Redelivered bool
 }

@@ -19,6 +19,10 @@ type TaskChange struct {
 	Seen *Task
 	// Start, when set, says Apply is a worker's start (see StartIntent).
 	Start *StartIntent
+	// Late, when set, says Apply begins with this start, made earlier and written only now
+	// (see LateStart). The store needs nothing of it; a feed shows the start as the event
+	// it would have been had it been written alone.
+	Late *LateStart
 }
 
 // ChangeResult is one change's outcome in a batch update: the task as stored when Err is

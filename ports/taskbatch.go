@@ -6,9 +6,9 @@ import (
 	"taskrunner/domain"
 )
 
-// TaskBatchStore writes many tasks in one round trip: the hot path's group commit
-// (concurrent submits inserted together, a worker's deliveries started together, finished
-// tasks completed together). Each task keeps the guarantees of TaskStore: a create honours
+// TaskBatchStore writes and reads many tasks in one round trip: the hot path's group
+// commit (concurrent submits inserted together, a worker's deliveries read together,
+// finished tasks completed together). Each task keeps the guarantees of TaskStore: a create honours
 // its idempotency key, a change is applied atomically from the state it finds.
 type TaskBatchStore interface {
 	// CreateMany stores the tasks as Create would, all in one write, and returns one result
@@ -29,4 +29,8 @@ type TaskBatchStore interface {
 	// error nothing is stored; as for CreateMany, a value the store cannot keep fails the
 	// whole call.
 	UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error)
+	// GetMany reads the tasks with the given ids in one round trip, as Get would each:
+	// the tasks found, in no particular order; an id with no task (or no valid id) is
+	// simply absent. It locks and writes nothing. No ids: an empty result.
+	GetMany(ctx context.Context, ids []string) ([]domain.Task, error)
 }

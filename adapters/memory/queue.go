@@ -37,6 +37,7 @@ type Queue struct {
 	delayed  delayHeap           // ids deliverable later, earliest first
 	waiting  map[string]struct{} // every id in ready or delayed
 	leased   map[string]*lease   // ids held by a consumer
+	lapsed   map[string]struct{} // ids whose lease lapsed since they were last acked
 	expiries leaseHeap           // the leases, earliest expiry first
 	waiters  list.List           // of *waiter: parked Dequeue calls, oldest first
 	seq      uint64              // tie-breaker keeping equal deadlines FIFO
@@ -66,6 +67,7 @@ func NewQueue(clock ports.Clock) *Queue {
 		clock:   clock,
 		waiting: map[string]struct{}{},
 		leased:  map[string]*lease{},
+		lapsed:  map[string]struct{}{},
 	}
 	q.timer = time.AfterFunc(time.Hour, q.onDeadline)
 	q.timer.Stop()
@@ -176,7 +178,8 @@ func (q *Queue) leaseLocked(id string, priority int, now time.Time, d time.Durat
 	q.leased[id] = l
 	heap.Push(&q.expiries, l)
 	q.armLocked(now)
-	return domain.Lease{TaskID: id, Token: l.token}
+	_, lapsed := q.lapsed[id]
+	return domain.Lease{TaskID: id, Token: l.token, Redelivered: lapsed}
 }
 
 // heldLocked returns the lease when l is still the current delivery of its id.
@@ -223,6 +226,7 @@ func (q *Queue) Ack(ctx context.Context, l domain.Lease) error {
 		return err
 	}
 	q.dropLeaseLocked(cur)
+	delete(q.lapsed, cur.id)
 	return nil
 }
 
@@ -283,6 +287,7 @@ func (q *Queue) advanceLocked(now time.Time) {
 	for len(q.expiries) > 0 && !q.expiries[0].expires.After(now) {
 		l := heap.Pop(&q.expiries).(*lease)
 		delete(q.leased, l.id)
+		q.lapsed[l.id] = struct{}{}
 		q.waiting[l.id] = struct{}{}
 		q.ready.push(l.id, l.priority)
 	}

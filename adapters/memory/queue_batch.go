@@ -82,6 +82,7 @@ func (q *Queue) AckMany(ctx context.Context, leases []domain.Lease) ([]domain.Le
 			continue
 		}
 		q.dropLeaseLocked(cur)
+		delete(q.lapsed, cur.id)
 	}
 	return lost, nil
 }

@@ -19,8 +19,10 @@ type keys struct {
 	// priority 2's (the default), the lane blocked consumers wait on. wake flags the wake
 	// marker (see the package comment).
 	ready1, ready3, ready4, wake string
-	cancelChannel                string
-	eventsChannel                string
+	// lapsed is the SET of ids whose lease lapsed since they were last acked.
+	lapsed        string
+	cancelChannel string
+	eventsChannel string
 	// eventsListeners is the sorted set of live event subscriptions (taskevents.go).
 	eventsListeners string
 	// queue is every queue key, in the order the queue scripts take them (luaQueueKeys).
@@ -45,12 +47,13 @@ func newKeys(prefix string) keys {
 		ready3:          b + "queue:ready:3",
 		ready4:          b + "queue:ready:4",
 		wake:            b + "queue:wake",
+		lapsed:          b + "queue:lapsed",
 		cancelChannel:   b + "cancel",
 		eventsChannel:   b + "events",
 		eventsListeners: b + "events:listeners",
 	}
 	k.queue = []string{k.ready, k.delayed, k.leased, k.tokens, k.claiming, k.claimSeen, k.promoteGate,
-		k.entries, k.ready1, k.ready3, k.ready4, k.wake}
+		k.entries, k.ready1, k.ready3, k.ready4, k.wake, k.lapsed}
 	return k
 }
 

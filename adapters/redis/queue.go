@@ -77,7 +77,7 @@ func (q *Queue) Extend(ctx context.Context, l domain.Lease, d time.Duration) err
 // Ack implements ports.Queue.
 func (q *Queue) Ack(ctx context.Context, l domain.Lease) error {
 	k := q.keys
-	return q.held(ctx, ackScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries},
+	return q.held(ctx, ackScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries, k.lapsed},
 		l.TaskID, l.Token))
 }
 

@@ -54,7 +54,7 @@ func (q *Queue) AckMany(ctx context.Context, leases []domain.Lease) ([]domain.Le
 		for _, l := range chunk {
 			args = append(args, l.TaskID, l.Token)
 		}
-		res, err := ackManyScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries}, args...).Int64Slice()
+		res, err := ackManyScript.Run(ctx, q.client, []string{k.leased, k.tokens, k.entries, k.lapsed}, args...).Int64Slice()
 		if err != nil {
 			return nil, q.err(ctx, err)
 		}

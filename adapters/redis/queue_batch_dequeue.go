@@ -31,12 +31,19 @@ func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]
 		if err != nil {
 			return nil, q.dequeueErr(ctx, err)
 		}
-		ids, wait, err := parseDequeueMany(res)
+		if len(res) != 3 {
+			return nil, errBadReply("dequeue many", res)
+		}
+		ids, again, err := parseLeased("dequeue many", res[0], res[2])
 		if err != nil {
 			return nil, err
 		}
 		if len(ids) > 0 {
-			return batchLeases(ids, base), nil
+			return batchLeases(ids, again, base), nil
+		}
+		wait, ok := res[1].(int64)
+		if !ok {
+			return nil, errBadReply("dequeue many", res)
 		}
 
 		id, err := q.blockForReady(ctx, blockFor(ctx, wait))
@@ -67,11 +74,18 @@ func (q *Queue) claimMany(ctx context.Context, id, lease, base string, limit int
 	k := q.keys
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
 	defer cancel()
-	ids, err := claimManyScript.Run(cctx, q.client, k.queue, id, lease, base, limit).StringSlice()
+	res, err := claimManyScript.Run(cctx, q.client, k.queue, id, lease, base, limit).Slice()
 	if err != nil {
 		return nil, q.dequeueErr(ctx, err)
 	}
-	leases := batchLeases(ids, base)
+	if len(res) != 2 {
+		return nil, errBadReply("claim many", res)
+	}
+	ids, again, err := parseLeased("claim many", res[0], res[1])
+	if err != nil {
+		return nil, err
+	}
+	leases := batchLeases(ids, again, base)
 	if ctx.Err() != nil {
 		// ctx ended during the claim. Best effort (otherwise the leases expire), newest
 		// first: Release puts an id at the front of ready, so the oldest ends up first again.
@@ -83,11 +97,17 @@ func (q *Queue) claimMany(ctx context.Context, id, lease, base string, limit int
 	return leases, nil
 }
 
-// batchLeases pairs ids leased under base with their tokens (see luaLeaseIDs).
-func batchLeases(ids []string, base string) []domain.Lease {
+// batchLeases pairs ids leased under base with their tokens (see luaLeaseIDs); the ids
+// at the 1-based positions again are redeliveries.
+func batchLeases(ids []string, again []int64, base string) []domain.Lease {
 	leases := make([]domain.Lease, len(ids))
 	for i, id := range ids {
 		leases[i] = domain.Lease{TaskID: id, Token: batchToken(base, i+1)}
+	}
+	for _, k := range again {
+		if k >= 1 && int(k) <= len(leases) {
+			leases[k-1].Redelivered = true
+		}
 	}
 	return leases
 }
@@ -96,23 +116,28 @@ func batchLeases(ids []string, base string) []domain.Lease {
 // base.
 func batchToken(base string, i int) string { return base + "." + strconv.Itoa(i) }
 
-// parseDequeueMany reads dequeueManyScript's {ids, wait} answer.
-func parseDequeueMany(res []any) ([]string, int64, error) {
-	if len(res) != 2 {
-		return nil, 0, errBadReply("dequeue many", res)
-	}
-	raw, ok1 := res[0].([]any)
-	wait, ok2 := res[1].(int64)
+// parseLeased reads a lease script's ids and redelivery positions.
+func parseLeased(op string, rawIDs, rawAgain any) ([]string, []int64, error) {
+	idList, ok1 := rawIDs.([]any)
+	againList, ok2 := rawAgain.([]any)
 	if !ok1 || !ok2 {
-		return nil, 0, errBadReply("dequeue many", res)
+		return nil, nil, errBadReply(op, []any{rawIDs, rawAgain})
 	}
-	ids := make([]string, len(raw))
-	for i, v := range raw {
+	ids := make([]string, len(idList))
+	for i, v := range idList {
 		id, ok := v.(string)
 		if !ok {
-			return nil, 0, errBadReply("dequeue many", res)
+			return nil, nil, errBadReply(op, idList)
 		}
 		ids[i] = id
 	}
-	return ids, wait, nil
+	again := make([]int64, len(againList))
+	for i, v := range againList {
+		k, ok := v.(int64)
+		if !ok {
+			return nil, nil, errBadReply(op, againList)
+		}
+		again[i] = k
+	}
+	return ids, again, nil
 }

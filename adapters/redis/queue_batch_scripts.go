@@ -11,7 +11,8 @@ import goredis "github.com/redis/go-redis/v9"
 // luaLeaseIDs leases ids to one consumer: the i-th id (1-based) gets the token
 // base .. '.' .. i, so one random base from the caller makes every token of the batch
 // unpredictable and distinct, and the caller derives the same tokens without a reply for
-// them (see batchToken).
+// them (see batchToken). It returns the positions i of the ids whose lease lapsed since
+// their last ack (in LAPSED): the redeliveries.
 const luaLeaseIDs = `
 local function lease_ids(leased, tokens, ids, expires, base)
   local z, h = {}, {}
@@ -23,6 +24,13 @@ local function lease_ids(leased, tokens, ids, expires, base)
   end
   redis.call('ZADD', leased, unpack(z))
   redis.call('HSET', tokens, unpack(h))
+  local again = {}
+  if redis.call('EXISTS', LAPSED) == 1 then
+    for i, m in ipairs(redis.call('SMISMEMBER', LAPSED, unpack(ids))) do
+      if m == 1 then again[#again + 1] = i end
+    end
+  end
+  return again
 end
 `
 
@@ -72,9 +80,10 @@ return #added / 2
 //	KEYS as luaQueueKeys
 //	ARGV[1] lease ms, ARGV[2] token base, ARGV[3] promote interval ms, ARGV[4] promotion
 //	batch, ARGV[5] claim timeout ms, ARGV[6] max (1..maxBatch)
-//	returns {ids, 0} with the leased ids, highest priority first and oldest first within a
-//	priority (tokens as in luaLeaseIDs); {{}, wait} when none is ready, wait being the ms
-//	until the next delayed id or lease falls due (-1: nothing scheduled)
+//	returns {ids, 0, again} with the leased ids, highest priority first and oldest first
+//	within a priority (tokens as in luaLeaseIDs), again the positions of the redeliveries;
+//	{{}, wait, {}} when none is ready, wait being the ms until the next delayed id or lease
+//	falls due (-1: nothing scheduled)
 var dequeueManyScript = goredis.NewScript(luaQueue + luaPromote + luaLeaseIDs + `
 local now = now_ms()
 local max = tonumber(ARGV[6])
@@ -86,10 +95,9 @@ elseif ready_len() < max then
 end
 local ids = pop_ready(max)
 if #ids > 0 then
-  lease_ids(LEASED, TOKENS, ids, now + tonumber(ARGV[1]), ARGV[2])
-  return {ids, 0}
+  return {ids, 0, lease_ids(LEASED, TOKENS, ids, now + tonumber(ARGV[1]), ARGV[2])}
 end
-return {{}, next_due(now)}
+return {{}, next_due(now), {}}
 `)
 
 // claimManyScript turns a consumer's BLMOVE into leases: the id it moved into claiming goes
@@ -99,8 +107,9 @@ return {{}, next_due(now)}
 //
 //	KEYS as luaQueueKeys
 //	ARGV[1] id, ARGV[2] lease ms, ARGV[3] token base, ARGV[4] max (1..maxBatch)
-//	returns the leased ids, highest priority first (tokens as in luaLeaseIDs); empty when
-//	nothing is ready (the moved id was recovered by a promotion, or the data was lost)
+//	returns {ids, again}: the leased ids, highest priority first (tokens as in luaLeaseIDs),
+//	and the positions of the redeliveries; no ids when nothing is ready (the moved id was
+//	recovered by a promotion, or the data was lost)
 var claimManyScript = goredis.NewScript(luaQueue + luaLeaseIDs + `
 local marker = false
 if redis.call('LREM', CLAIMING, 1, ARGV[1]) == 1 then
@@ -113,17 +122,18 @@ if redis.call('LREM', CLAIMING, 1, ARGV[1]) == 1 then
 end
 local ids = pop_ready(tonumber(ARGV[4]))
 if marker then marker_taken() end
+local again = {}
 if #ids > 0 then
-  lease_ids(LEASED, TOKENS, ids, now_ms() + tonumber(ARGV[2]), ARGV[3])
+  again = lease_ids(LEASED, TOKENS, ids, now_ms() + tonumber(ARGV[2]), ARGV[3])
 end
-return ids
+return {ids, again}
 `)
 
 // ackManyScript is ackScript for a batch: it removes every id whose lease token matches.
 // A lease given twice in one batch is acked once; its second copy is lost, as a second Ack
 // would be.
 //
-//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] entries HASH
+//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] entries HASH, KEYS[4] lapsed SET
 //	ARGV[2k-1] id, ARGV[2k] token, for k = 1..n
 //	returns the positions k (1-based, ascending) of the leases no longer held
 var ackManyScript = goredis.NewScript(`
@@ -143,6 +153,7 @@ if #acked > 0 then
   redis.call('ZREM', KEYS[1], unpack(acked))
   redis.call('HDEL', KEYS[2], unpack(acked))
   redis.call('HDEL', KEYS[3], unpack(acked))
+  redis.call('SREM', KEYS[4], unpack(acked))
 end
 return lost
 `)

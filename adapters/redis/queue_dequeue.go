@@ -30,14 +30,18 @@ func (q *Queue) claim(ctx context.Context, id, lease string) (domain.Lease, bool
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
 	defer cancel()
 	base := newToken()
-	ids, err := claimManyScript.Run(cctx, q.client, q.keys.queue, id, lease, base, 1).StringSlice()
+	res, err := claimManyScript.Run(cctx, q.client, q.keys.queue, id, lease, base, 1).Slice()
 	if err != nil {
 		return domain.Lease{}, false, q.dequeueErr(ctx, err)
 	}
-	if len(ids) == 0 {
-		return domain.Lease{}, false, nil
+	if len(res) != 2 {
+		return domain.Lease{}, false, errBadReply("claim", res)
 	}
-	l := batchLeases(ids, base)[0]
+	ids, again, err := parseLeased("claim", res[0], res[1])
+	if err != nil || len(ids) == 0 {
+		return domain.Lease{}, false, err
+	}
+	l := batchLeases(ids, again, base)[0]
 	if ctx.Err() != nil {
 		_ = q.Release(cctx, l, time.Time{}) // best effort: otherwise the lease expires
 		return domain.Lease{}, false, ctx.Err()

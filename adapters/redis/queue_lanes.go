@@ -7,12 +7,13 @@ package redis
 //	KEYS[4] tokens HASH, KEYS[5] claiming LIST, KEYS[6] claim-seen HASH,
 //	KEYS[7] promote gate STRING, KEYS[8] entries HASH (id -> priority),
 //	KEYS[9] ready LIST of priority 1, KEYS[10] of priority 3, KEYS[11] of priority 4,
-//	KEYS[12] wake STRING
+//	KEYS[12] wake STRING, KEYS[13] lapsed SET (ids whose lease lapsed since their last ack)
 //
 // The helpers that follow read them through these locals.
 const luaQueueKeys = `
 local READY, DELAYED, LEASED, TOKENS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local CLAIMING, CLAIM_SEEN, GATE, ENTRIES, WAKE = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[12]
+local LAPSED = KEYS[13]
 local LANES = {KEYS[9], KEYS[1], KEYS[10], KEYS[11]}
 local DEFAULT = 2
 `

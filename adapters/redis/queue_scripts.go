@@ -52,6 +52,7 @@ local function promote_due(now, batch)
   if #expired > 0 then
     redis.call('ZREM', LEASED, unpack(expired))
     redis.call('HDEL', TOKENS, unpack(expired))
+    redis.call('SADD', LAPSED, unpack(expired))
     push_ready(expired, redis.call('HMGET', ENTRIES, unpack(expired)), true)
   end
 end
@@ -100,7 +101,7 @@ return 1
 
 // ackScript removes a held id for good.
 //
-//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] entries HASH
+//	KEYS[1] leased ZSET, KEYS[2] tokens HASH, KEYS[3] entries HASH, KEYS[4] lapsed SET
 //	ARGV[1] id, ARGV[2] token
 //	returns 1 when removed, 0 when the token no longer holds the id
 var ackScript = goredis.NewScript(`
@@ -108,6 +109,7 @@ if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
 return 1
 `)
 

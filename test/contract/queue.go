@@ -52,6 +52,7 @@ func Queue(t *testing.T, newQueue func(t *testing.T) ports.Queue, opts QueueOpti
 		{"Dequeue", "HonoursDeadline", queueHonoursDeadline},
 		{"Dequeue", "WakesEveryBlockedConsumer", s.wakesAll},
 		{"Dequeue", "RedeliversAfterLeaseExpiry", queueRedelivers},
+		{"Dequeue", "RedeliveryMarkLastsUntilAck", queueRedeliveryMarkLastsUntilAck},
 		{"Dequeue", "ConcurrentConsumersGetEachIDOnce", s.concurrent},
 		{"Extend", "KeepsLease", queueExtendKeeps},
 		{"Extend", "StaleTokenIsLeaseLost", queueExtendStale},

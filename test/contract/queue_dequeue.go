@@ -109,8 +109,31 @@ func expireAndRedeliver(t *testing.T, q ports.Queue, id string) (first, second d
 	second = dequeue(t, q, longLease)
 	require.Equal(t, id, second.TaskID, "redelivered id")
 	require.NotEqual(t, first.Token, second.Token, "a redelivery has a new token")
+	require.False(t, first.Redelivered, "the first delivery is no redelivery")
+	require.True(t, second.Redelivered, "a delivery after a lapsed lease says so")
 	require.GreaterOrEqual(t, time.Since(leasedAt), shortLease-clockSlack, "redelivered before the lease expired")
 	return first, second
+}
+
+// A lapse marks the id's deliveries as redeliveries until it is acked: a release (a
+// hand-back, a retry) keeps the mark; an ack ends it, so the same id enqueued afresh is a
+// first delivery again.
+func queueRedeliveryMarkLastsUntilAck(t *testing.T, q ports.Queue) {
+	ctx := t.Context()
+	id := NewID()
+	_, second := expireAndRedeliver(t, q, id)
+	require.NoError(t, q.Release(ctx, second, time.Time{}))
+	third := dequeue(t, q, longLease)
+	require.Equal(t, id, third.TaskID)
+	require.True(t, third.Redelivered, "released after a lapse: still a redelivery")
+	require.NoError(t, q.Ack(ctx, third))
+	enqueue(t, q, id, time.Time{})
+	fresh := dequeue(t, q, longLease)
+	require.Equal(t, id, fresh.TaskID)
+	require.False(t, fresh.Redelivered, "acked, then enqueued again: a first delivery")
+	other := NewID()
+	enqueue(t, q, other, time.Time{})
+	require.False(t, dequeue(t, q, longLease).Redelivered, "another id is not marked")
 }
 
 func queueRedelivers(t *testing.T, q ports.Queue) {

@@ -42,6 +42,7 @@ func BatchQueue(t *testing.T, newQueue func(t *testing.T) BatchingQueue, opts Qu
 		{"DequeueMany", "HonoursDeadline", batchDequeueDeadline},
 		{"DequeueMany", "LeasesAreIndependent", batchDequeueIndependent},
 		{"DequeueMany", "RedeliversExpiredLeases", batchDequeueRedelivers},
+		{"DequeueMany", "MarksEachRedelivery", batchDequeueMarksEachRedelivery},
 		{"DequeueMany", "ConcurrentConsumersGetEachIDOnce", s.concurrent},
 		{"AckMany", "MixOfHeldAndLost", batchAckMix},
 		{"AckMany", "SecondAckIsLost", batchAckTwice},

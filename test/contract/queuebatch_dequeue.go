@@ -143,8 +143,12 @@ func batchDequeueRedelivers(t *testing.T, q BatchingQueue) {
 	again := collect(t, q, 2, longLease)
 	require.GreaterOrEqual(t, time.Since(leasedAt), shortLease-clockSlack, "redelivered before the lease expired")
 	require.ElementsMatch(t, []string{ids[0], ids[2]}, leasedIDs(again), "the expired leases, not the extended one")
+	for _, l := range first {
+		require.False(t, l.Redelivered, "a first delivery is no redelivery")
+	}
 	for _, l := range again {
 		require.NotContains(t, []string{first[0].Token, first[2].Token}, l.Token, "a redelivery has a new token")
+		require.True(t, l.Redelivered, "a delivery after a lapsed lease says so")
 	}
 
 	lost, err := q.AckMany(ctx, first)
@@ -186,4 +190,21 @@ func (s batchSuite) concurrent(t *testing.T, q BatchingQueue) {
 			}
 		},
 	})
+}
+
+// In one batch, each lease says for itself whether its id's lease lapsed before.
+func batchDequeueMarksEachRedelivery(t *testing.T, q BatchingQueue) {
+	lapsing, fresh := NewID(), NewID()
+	enqueueMany(t, q, lapsing)
+	first := dequeueMany(t, q, 1, shortLease)
+	require.Equal(t, []string{lapsing}, leasedIDs(first))
+	expires := time.Now().Add(shortLease + clockSlack)
+	eventually(t, wait, func() bool { return time.Now().After(expires) }, "the lease's expiry did not pass")
+	enqueueMany(t, q, fresh)
+	got := collect(t, q, 2, longLease)
+	marks := map[string]bool{}
+	for _, l := range got {
+		marks[l.TaskID] = l.Redelivered
+	}
+	require.Equal(t, map[string]bool{lapsing: true, fresh: false}, marks)
 }

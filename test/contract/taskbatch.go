@@ -44,6 +44,8 @@ func TaskBatchStore(t *testing.T, newStore func(t *testing.T) BatchTaskStore) {
 		{"UpdateMany", "Empty", batchUpdateEmpty},
 		{"UpdateMany", "StartHintWritesWhatApplyWould", batchHintStart},
 		{"UpdateMany", "SeenHintWritesWhatApplyWouldOnTheStoredRow", batchHintSeen},
+		{"UpdateMany", "LateStartWritesStartAndOutcomeOnTheVersionRead", batchLateStart},
+		{"GetMany", "ReadsWhatGetReads", batchGetMany},
 	})
 }
 

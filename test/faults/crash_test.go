@@ -156,6 +156,18 @@ func (s crashStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]doma
 	return got, err
 }
 
+// GetMany: a dead process reads nothing either.
+func (s crashStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, error) {
+	if err := s.c.dead(ctx); err != nil {
+		return nil, err
+	}
+	got, err := s.inner.GetMany(ctx, ids)
+	if derr := s.c.dead(ctx); derr != nil {
+		return nil, derr
+	}
+	return got, err
+}
+
 func (s crashStore) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
 	if err := s.c.dead(ctx); err != nil {
 		return nil, err

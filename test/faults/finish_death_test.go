@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,7 +23,7 @@ import (
 // learned that it was stored; no task is run to a second result.
 func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 	t.Parallel()
-	s, led, id, tasks := finishDeath(t, false)
+	s, led, id, tasks := finishDeath(t, false, nil)
 	require.Equal(t, []string{"worker-a"}, led.get(led.written, id), "the record shows A's finish")
 	require.Equal(t, []string{"worker-a"}, led.get(led.completed, id), "B did not run it again")
 	require.Equal(t, domain.AttemptSucceeded, tasks[id].AttemptLog[0].Outcome)
@@ -30,12 +31,13 @@ func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 }
 
 // TestFinishIsLostWithItsProcess: the same, but A dies just before its finish reaches the
-// store. What must survive: the task, at least once: A's attempt is lost with its result,
-// B runs the task again, and B's is the only result (the ledger, asking the record, does
-// not count A's unanswered write).
+// store, its start already recorded (A's handler returns only once the record shows it
+// running). What must survive: the task, at least once: A's attempt is lost with its
+// result, B runs the task again, and B's is the only result (the ledger, asking the
+// record, does not count A's unanswered write).
 func TestFinishIsLostWithItsProcess(t *testing.T) {
 	t.Parallel()
-	_, led, id, tasks := finishDeath(t, true)
+	_, led, id, tasks := finishDeath(t, true, untilRecordedRunning)
 	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
 	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
 	log := tasks[id].AttemptLog
@@ -44,10 +46,44 @@ func TestFinishIsLostWithItsProcess(t *testing.T) {
 	require.Equal(t, domain.AttemptSucceeded, log[1].Outcome)
 }
 
+// TestLateStartIsLostWithItsProcess: A's handler ends at once, so A writes the task's
+// start and outcome together (application's late starts), and A dies just before that
+// write reaches the store. The record never saw A's attempt: the task is still queued,
+// attempts 0. What must survive: the task, run again by B to the only result; B's
+// delivery is a redelivery (A's lease lapsed), so B writes its start before it runs, and
+// the record shows B's attempt alone.
+func TestLateStartIsLostWithItsProcess(t *testing.T) {
+	t.Parallel()
+	_, led, id, tasks := finishDeath(t, true, nil)
+	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
+	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
+	log := tasks[id].AttemptLog
+	require.Len(t, log, 1, "%+v", log)
+	require.Equal(t, "worker-b", log[0].Worker.Host)
+	require.Equal(t, domain.AttemptSucceeded, log[0].Outcome)
+	require.Equal(t, 1, tasks[id].Attempts)
+}
+
+// untilRecordedRunning is a handler body that returns once the task's record shows this
+// attempt running: its start was written (late, after the worker's StartDelay).
+func untilRecordedRunning(store taskStore) func(context.Context, domain.Task) error {
+	return func(ctx context.Context, task domain.Task) error {
+		for {
+			cur, err := store.Get(ctx, task.ID)
+			if err == nil && cur.Status == domain.StatusRunning && cur.Holder == task.Holder {
+				return nil
+			}
+			if err := sleepFor(ctx, 5*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // finishDeath runs 8 tasks on worker A (one at a time) until A dies at its first finish,
 // before or after that finish commits, and then on worker B; it returns the ledger,
 // settled, the id of the task whose finish A was writing, and every task as stored.
-func finishDeath(t *testing.T, before bool) (*services, *ledger, string, map[string]domain.Task) {
+func finishDeath(t *testing.T, before bool, body func(taskStore) func(context.Context, domain.Task) error) (*services, *ledger, string, map[string]domain.Task) {
 	t.Helper()
 	s := setup(t)
 	led := newLedger()
@@ -60,7 +96,11 @@ func finishDeath(t *testing.T, before bool) (*services, *ledger, string, map[str
 	a.store = dying
 	death.mortal(a)
 	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
-	s.startWorker(t, a, probe{who: "worker-a", led: led}, workerConfig(1))
+	aProbe := probe{who: "worker-a", led: led}
+	if body != nil {
+		aProbe.body = body(api.store)
+	}
+	s.startWorker(t, a, aProbe, workerConfig(1))
 	eventually(t, "worker A to die at a finish", func() (bool, string) {
 		return dying.finishing.Load() != "", "no finish sent yet"
 	})
@@ -97,7 +137,7 @@ type dieAtFinish struct {
 func (s *dieAtFinish) UpdateMany(ctx context.Context, changes []domain.TaskChange) ([]domain.ChangeResult, error) {
 	if s.before && s.finishing.Load() == "" {
 		for _, c := range changes {
-			if c.Seen != nil && c.Seen.Status == domain.StatusRunning { // a worker's finish
+			if finishes(c) { // a worker's finish
 				s.hinted.Store(true)
 				s.finishing.Store(c.ID)
 				s.c.crash(s.t)
@@ -123,6 +163,17 @@ func (s *dieAtFinish) UpdateMany(ctx context.Context, changes []domain.TaskChang
 		}
 	}
 	return res, err
+}
+
+// finishes reports whether c is a worker's hinted finish: its Apply, on a copy of the
+// version it saw, ends the task (a finish over the stored start, or a start written late
+// together with the outcome).
+func finishes(c domain.TaskChange) bool {
+	if c.Seen == nil || c.Seen.Status.Terminal() {
+		return false
+	}
+	t := c.Seen.Clone()
+	return c.Apply(&t) == nil && t.Status.Terminal()
 }
 
 // atomicString is a string read and written atomically.

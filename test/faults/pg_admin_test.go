@@ -43,14 +43,16 @@ func newDBAdmin(t *testing.T, dbURL string) *dbAdmin {
 	return a
 }
 
-// run terminates every backend of the database every 20 ms while more(phaseStorm) holds.
-// With outage, it then refuses connections too while more(phaseOutage) holds (at least
-// 300 ms, at most 10 s), allows them again and storms on while more(phaseAfter) holds.
-// It moves phase along for the clients. Errors fail the test.
+// run terminates every backend of the database every 20 ms while more(phaseStorm) holds
+// (for at most stormLimit). With outage, it then refuses connections too while
+// more(phaseOutage) holds (at least 300 ms, at most 10 s), allows them again and storms
+// on while more(phaseAfter) holds (at most stormLimit). It moves phase along for the
+// clients. Each phase and each admin statement has its own time limit, so a slow machine
+// (where a storm phase reaches its count late) still runs every phase. Errors fail the test.
 func (a *dbAdmin) run(t *testing.T, more func(int32) bool, outage bool, phase *atomic.Int32) {
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	storm := func(ctx context.Context, p int32, atLeast time.Duration) time.Duration {
+	storm := func(p int32, atLeast, atMost time.Duration) time.Duration {
+		ctx, cancel := context.WithTimeout(context.Background(), atMost)
+		defer cancel()
 		start := time.Now()
 		for (more(p) || time.Since(start) < atLeast) && ctx.Err() == nil {
 			if err := a.terminate(ctx); err != nil {
@@ -63,27 +65,34 @@ func (a *dbAdmin) run(t *testing.T, more func(int32) bool, outage bool, phase *a
 		}
 		return time.Since(start)
 	}
-	storm(ctx, phaseStorm, 0)
+	allow := func(yes bool) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return a.allowConnections(ctx, yes)
+	}
+	storm(phaseStorm, 0, stormLimit)
 	if !outage {
 		phase.Store(phaseAfter)
 		return
 	}
-	if err := a.allowConnections(ctx, false); err != nil {
+	if err := allow(false); err != nil {
 		t.Errorf("refuse connections: %v", err)
 		return
 	}
 	phase.Store(phaseOutage)
-	outageCtx, stop := context.WithTimeout(ctx, 10*time.Second)
-	lasted := storm(outageCtx, phaseOutage, 300*time.Millisecond)
-	stop()
-	if err := a.allowConnections(ctx, true); err != nil {
+	lasted := storm(phaseOutage, 300*time.Millisecond, 10*time.Second)
+	if err := allow(true); err != nil {
 		t.Errorf("allow connections: %v", err)
 		return
 	}
 	a.outageLasted = lasted
 	phase.Store(phaseAfter)
-	storm(ctx, phaseAfter, 0)
+	storm(phaseAfter, 0, stormLimit)
 }
+
+// stormLimit bounds a storm phase: on a slow machine, where a new connection takes a good
+// part of the 20 ms between terminations, the clients reach a phase's count slowly.
+const stormLimit = 10 * time.Second
 
 func (a *dbAdmin) terminate(ctx context.Context) error {
 	var n int64

@@ -35,8 +35,9 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	ids := s.submit(t, api, taskCount)
 
 	// Worker A: runs tasks normally (a short sleep each) until it has completed aDone of
-	// them; every task it takes after that blocks in the handler, so at the moment of death
-	// A holds exactly aConcurrency tasks mid-run.
+	// them; every task it takes after that blocks in the handler, once the record shows it
+	// running (its start is written late: application's late starts), so at the moment of
+	// death A holds exactly aConcurrency tasks mid-run, each recorded as A's attempt.
 	const aConcurrency, aDone = 8, 40
 	a := s.process(t, "worker-a")
 	death := newCrashSwitch()
@@ -46,8 +47,12 @@ func TestWorkerDiesMidTask(t *testing.T) {
 	// shows it committed (ledger.settle).
 	a.store = recordingStore{taskStore: a.store, who: "worker-a", led: led}
 	var aCompleted, aBlocked atomic.Int64
-	s.startWorker(t, a, probe{who: "worker-a", led: led, body: func(ctx context.Context, _ domain.Task) error {
+	recorded := untilRecordedRunning(api.store)
+	s.startWorker(t, a, probe{who: "worker-a", led: led, body: func(ctx context.Context, task domain.Task) error {
 		if aCompleted.Load() >= aDone {
+			if err := recorded(ctx, task); err != nil {
+				return err
+			}
 			aBlocked.Add(1)
 			<-ctx.Done() // until the process is reaped at the end of the test
 			return ctx.Err()
@@ -102,9 +107,16 @@ func TestWorkerDiesMidTask(t *testing.T) {
 		}
 		require.Equal(t, 1, countOf(completed, "worker-b"), "task %s: B ran it to completion once; completed by %v", id, completed)
 		if countOf(completed, "worker-a") > 0 {
-			// A completed it but died before its outcome committed: A's attempt is lost.
+			// A completed it but died before its outcome committed: A's attempt is lost,
+			// or, when A had not written its start yet (a start written late, with the
+			// outcome), absent from the record; B's attempt is the last.
 			require.Equal(t, []string{"worker-a", "worker-b"}, completed, "task %s", id)
-			require.Equal(t, domain.AttemptLost, task.AttemptLog[0].Outcome, "task %s: %+v", id, task.AttemptLog)
+			log := task.AttemptLog
+			require.Equal(t, "worker-b", log[len(log)-1].Worker.Host, "task %s: %+v", id, log)
+			for _, a := range log[:len(log)-1] {
+				require.Equal(t, domain.AttemptLost, a.Outcome, "task %s: %+v", id, log)
+				require.Equal(t, "worker-a", a.Worker.Host, "task %s: %+v", id, log)
+			}
 			rerun++
 		}
 	}
