@@ -189,6 +189,8 @@ func TestCandidateDecision(t *testing.T) {
 		"a primary too short to be an article")
 	require.False(t, extract.Replaces(f{PrimaryRunes: 100, CandRunes: 4000, CandLinkRunes: 0.8}),
 		"a candidate made of links")
+	require.False(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 4000, Contained: 1, CandLinkRunes: 0.3}),
+		"a candidate that extends the primary with link lists")
 }
 
 // A short article (under the doubtful length, so both extractors run) comes out whole,
