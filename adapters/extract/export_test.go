@@ -13,6 +13,17 @@ var (
 	Replaces = replaces
 )
 
+// SwitchFeatures are the features the candidate decision is made on.
+type SwitchFeatures = switchFeatures
+
+// NewWithDecision returns an Extractor whose candidate decision is decide, for the
+// evaluation tools that record the features or try other decisions.
+func NewWithDecision(decide func(SwitchFeatures) bool) *Extractor {
+	e := New(Config{})
+	e.decide = decide
+	return e
+}
+
 // TrimTail exposes the tail trimming to the tests.
 var TrimTail = trimTail
 

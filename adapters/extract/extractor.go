@@ -27,6 +27,9 @@ type Config struct {
 // Extractor implements ports.Extractor. It is safe for concurrent use.
 type Extractor struct {
 	log *slog.Logger
+	// decide chooses between the article and the candidate: replaces, or in the
+	// evaluation tools a function that records the features (export_test.go).
+	decide func(switchFeatures) bool
 }
 
 var _ ports.Extractor = (*Extractor)(nil)
@@ -37,7 +40,7 @@ func New(cfg Config) *Extractor {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Extractor{log: log}
+	return &Extractor{log: log, decide: replaces}
 }
 
 // Extract returns the article (reader mode) or the visible text of the whole page. It never
@@ -115,7 +118,8 @@ const minArticleRunes = 250
 // doubtfulRunes and candidateFactor decide when the second extractor runs and when its
 // article replaces trafilatura's. Trafilatura runs first, on every page; readability
 // (readeck's fork) runs only when trafilatura's article is shorter than doubtfulRunes, and
-// its article is taken only when it is more than candidateFactor times as long. Measured
+// its article is taken only when it is more than candidateFactor times as long, and then
+// only on the further features of replaces (choose.go). Measured
 // on go-trafilatura's 881 annotated comparison pages (TestDevVariants, dev_eval_test.go):
 // this scores as running both on every page and letting trafilatura choose (snippet F1
 // 0.906 against 0.907), while the second extractor runs on a fifth of the pages; asking it
@@ -169,8 +173,11 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, des
 			return domain.Extracted{}, "", false
 		}
 		if art, cand, found := readabilityCandidate(doc, u); found {
-			if replaces(utf8.RuneCountInString(cand), n) {
-				text = cand
+			f := switchFeatures{PrimaryRunes: n, CandRunes: utf8.RuneCountInString(cand),
+				Contained: contained(text, cand), CandLinkRunes: linkShare(art.Node),
+				PrimaryProse: proseShare(text), CandProse: proseShare(cand)}
+			if e.decide(f) {
+				text = joined(text, cand, f)
 			}
 			// Readability reads the page's own title (less the site name) where trafilatura
 			// may take a heading, which on a page without an article is not its title.
@@ -191,9 +198,6 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, des
 
 // doubtful reports whether an article of n runes is short enough to ask for a candidate.
 func doubtful(n int) bool { return n < doubtfulRunes }
-
-// replaces reports whether a candidate of cand runes replaces an article of n runes.
-func replaces(cand, n int) bool { return float64(cand) > candidateFactor*float64(n) }
 
 // readabilityCandidate runs readeck's go-readability on a copy of doc and renders its
 // article; found is false when it has none.

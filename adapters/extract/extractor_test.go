@@ -177,11 +177,20 @@ func TestCandidateDecision(t *testing.T) {
 	require.True(t, extract.Doubtful(0))
 	require.True(t, extract.Doubtful(1499))
 	require.False(t, extract.Doubtful(1500))
-	require.True(t, extract.Replaces(1, 0), "any candidate beats no article")
-	require.False(t, extract.Replaces(0, 0))
-	require.False(t, extract.Replaces(1000, 400), "exactly 2.5 times as long")
-	require.True(t, extract.Replaces(1001, 400))
-	require.False(t, extract.Replaces(700, 400))
+	type f = extract.SwitchFeatures
+	require.True(t, extract.Replaces(f{PrimaryRunes: 0, CandRunes: 1}), "any candidate beats no article")
+	require.False(t, extract.Replaces(f{}))
+	require.False(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 1000, Contained: 1}), "exactly 2.5 times as long")
+	require.True(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 1001, Contained: 1}))
+	require.False(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 700, Contained: 1}))
+	require.False(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 4000, Contained: 0.1}),
+		"a longer candidate that is another block of the page")
+	require.True(t, extract.Replaces(f{PrimaryRunes: 100, CandRunes: 4000, Contained: 0.1}),
+		"a primary too short to be an article")
+	require.False(t, extract.Replaces(f{PrimaryRunes: 100, CandRunes: 4000, CandLinkRunes: 0.8}),
+		"a candidate made of links")
+	require.False(t, extract.Replaces(f{PrimaryRunes: 400, CandRunes: 4000, Contained: 1, CandLinkRunes: 0.3}),
+		"a candidate that extends the primary with link lists")
 }
 
 // A short article (under the doubtful length, so both extractors run) comes out whole,

@@ -1,0 +1,51 @@
+package extract_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/extract"
+	"taskrunner/domain"
+)
+
+// listingPage is a company page whose article is short and good, beside a much longer
+// listing of projects: the kind of page where readability takes the listing.
+func listingPage() string {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>About the studio</title></head><body>`)
+	b.WriteString(`<nav><a href="/">Home</a> <a href="/work">Work</a> <a href="/contact">Contact</a></nav>`)
+	b.WriteString(`<article class="post"><h1>About the studio</h1><div class="entry-content">`)
+	b.WriteString(`<p>The studio was founded in a former print shop by the river, and it has made short films, radio plays and live shows for broadcasters ever since.</p>`)
+	b.WriteString(`<p>Its small team writes, shoots and edits every production in house, which keeps the budgets low, the schedules short and the ideas its own.</p>`)
+	b.WriteString(`<p>Over the years the studio has won several awards for its documentaries about craftspeople, harbours and the towns along the coast.</p>`)
+	b.WriteString(`</div></article><div id="projects">`)
+	for i := range 60 {
+		n := strconv.Itoa(i)
+		b.WriteString(`<div><h4>Project ` + n + `</h4><p>Client ` + n + `, 2018, video, sound, edit</p><p>Radio play after a novel, season ` + n + `, for a broadcaster</p></div>`)
+	}
+	b.WriteString(`</div><footer>Imprint</footer></body></html>`)
+	return b.String()
+}
+
+// When the primary article is good and the candidate is another, longer block of the
+// page, the primary is kept. The page does make the candidate differ: a decision that
+// always switches returns the listing.
+func TestCandidateOtherBlockKeepsPrimary(t *testing.T) {
+	t.Parallel()
+	page := listingPage()
+	in := domain.ExtractInput{HTML: page, URL: "https://studio.example/about", ReaderMode: true}
+	always := extract.NewWithDecision(func(extract.SwitchFeatures) bool { return true })
+	switched, err := always.Extract(context.Background(), in)
+	require.NoError(t, err)
+	require.Contains(t, switched.Text, "Radio play after a novel, season 30", "readability takes the listing here")
+
+	out, err := extract.New(extract.Config{}).Extract(context.Background(), in)
+	require.NoError(t, err)
+	require.Contains(t, out.Text, "The studio was founded in a former print shop")
+	require.Contains(t, out.Text, "won several awards for its documentaries")
+	require.NotContains(t, out.Text, "Radio play after a novel")
+}
