@@ -3,15 +3,19 @@ package postgres
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"taskrunner/domain"
 )
 
-// selectTasksByID reads a worker's deliveries in one statement: a plain index probe per id.
+// selectTasksByID reads a worker's deliveries in one statement: a primary-key probe per id.
 var selectTasksByID = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ANY(?::uuid[])", nil))
 
 // GetMany implements ports.TaskBatchStore: the tasks of the valid ids that exist. An id
 // that is no UUID matches no task (as for Get) and never reaches the server, whose uuid
-// cast would refuse the whole statement.
+// cast would refuse the whole statement. The read runs in a transaction opened as a batch
+// update opens it (queueBegin), all in one round trip, so that it is planned for this
+// array and probes the primary key even where the table's statistics lag its growth.
 func (s *TaskStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, error) {
 	valid := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -24,5 +28,23 @@ func (s *TaskStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, e
 	}
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
-	return s.queryTasks(ctx, selectTasksByID, valid)
+	b := &pgx.Batch{}
+	begun := queueBegin(b)
+	b.Queue(selectTasksByID, valid)
+	b.Queue("commit")
+	br := s.db.pool.SendBatch(ctx, b)
+	defer br.Close()
+	for range begun {
+		if _, err := br.Exec(); err != nil {
+			return nil, translate(err)
+		}
+	}
+	tasks, err := scanTasks(br.Query())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := br.Exec(); err != nil {
+		return nil, translate(err)
+	}
+	return tasks, translate(br.Close())
 }

@@ -29,14 +29,18 @@ var (
 	// startTasks is domain.Task.Start over the rows where StartIsPlain holds, in the
 	// same terms: $5 are the statuses a plain start leaves, $6 is
 	// domain.StartsBeyondRetries, $8 domain.MaxAttemptLog. The attempt log's new entry is
-	// built here with the keys of domain.Attempt's JSON form.
+	// built here with the keys of domain.Attempt's JSON form. The status test is wrapped
+	// in IS TRUE (status is never NULL, so it means the same) so that no index on status
+	// can serve it: on a table whose statistics lag its growth, the planner would
+	// otherwise walk the whole backlog of queued tasks in that index for every batch,
+	// rather than probe the primary key for each of the batch's ids.
 	startTasks = "UPDATE tasks SET status = $7, holder = v.holder, attempts = tasks.attempts + 1, " +
 		"started_at = v.at, updated_at = v.at, heartbeat_at = v.at, progress = NULL, " +
 		"attempt_log = coalesce(tasks.attempt_log, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(" +
 		"'attempt', tasks.attempts + 1, 'worker', v.worker, 'started_at', v.at, 'finished_at', NULL, " +
 		"'outcome', '" + string(domain.AttemptRunning) + "', 'error', '')) " +
 		"FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS v(id, holder, at, worker) " +
-		"WHERE tasks.id = v.id AND tasks.status = ANY($5::text[]) AND NOT tasks.cancel_requested " +
+		"WHERE tasks.id = v.id AND (tasks.status = ANY($5::text[])) IS TRUE AND NOT tasks.cancel_requested " +
 		"AND tasks.attempts < tasks.max_retries + $6 " +
 		"AND coalesce(jsonb_array_length(tasks.attempt_log), 0) < $8 " +
 		"RETURNING " + qualified("tasks", taskColumns)

@@ -128,14 +128,14 @@ func (s *TaskStore) UpdateMany(ctx context.Context, changes []domain.TaskChange)
 // returns the tasks they wrote by change index.
 func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskChange, h hinted) (map[int]domain.Task, error) {
 	b := &pgx.Batch{}
-	queueBegin(b)
+	begun := queueBegin(b)
 	queueStarts(b, changes, h.starts)
 	if err := queueSwaps(b, changes, h); err != nil {
 		return nil, err
 	}
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
-	for range 2 { // begin, set local
+	for range begun {
 		if _, err := br.Exec(); err != nil {
 			return nil, translate(err)
 		}
@@ -148,7 +148,7 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 		byID[changes[i].ID] = i
 	}
 	written := make(map[int]domain.Task, len(byID))
-	for range b.Len() - 2 {
+	for range b.Len() - begun {
 		tasks, err := scanTasks(br.Query())
 		if err != nil {
 			return nil, err
@@ -164,8 +164,10 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 	return written, translate(br.Close())
 }
 
-// queueBegin opens the transaction of a batch update.
-func queueBegin(b *pgx.Batch) {
+// queueBegin opens the transaction of a batch update and returns how many statements it
+// queued.
+func queueBegin(b *pgx.Batch) int {
+	n := b.Len()
 	b.Queue("begin")
 	// Plan the batch statements for the rows at hand, never from the pool connection's
 	// cached generic plan: that plan is made once per connection, and one made while the
@@ -173,6 +175,14 @@ func queueBegin(b *pgx.Batch) {
 	// since nothing invalidates it until an ANALYZE. A custom plan sees the array's length
 	// and the table's current size; planning costs a fraction of a batch.
 	b.Queue("set local plan_cache_mode = force_custom_plan")
+	// Every batch statement finds its rows by id: one primary-key probe per row. A table
+	// whose statistics lag its growth (a fresh or fast-growing one, before autovacuum's
+	// next ANALYZE) makes a seq scan with a hash join look cheaper, and that plan reads the
+	// whole table for every batch. Without those two the planner takes the probes.
+	b.Queue("set local enable_seqscan = off")
+	b.Queue("set local enable_hashjoin = off")
+	b.Queue("set local enable_mergejoin = off")
+	return b.Len() - n
 }
 
 // commit ends the open transaction.

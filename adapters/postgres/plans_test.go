@@ -1,0 +1,37 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/postgres"
+	"taskrunner/domain"
+	"taskrunner/test/contract"
+)
+
+// TestWorkerStatementsProbeByPrimaryKey: on a table that grew since its last ANALYZE (a
+// fresh database under load: autovacuum has not looked yet), the worker's batch read,
+// start and finish still find their rows through the primary key. A plan that scans the
+// table instead costs a full read of it per batch: what made the start the most expensive
+// statement of the hot path until the batch transaction ruled those plans out.
+func TestWorkerStatementsProbeByPrimaryKey(t *testing.T) {
+	t.Parallel()
+	db, _ := setup(t)
+	s := postgres.NewTaskStore(db)
+	all := make([]domain.Task, 3000)
+	for i := range all {
+		all[i] = contract.NewTask()
+	}
+	for start := 0; start < len(all); start += 1000 {
+		_, err := s.CreateMany(t.Context(), all[start:start+1000])
+		require.NoError(t, err)
+	}
+	plans, err := postgres.ExplainWorkerStatements(t.Context(), db, all[:40])
+	require.NoError(t, err)
+	for _, name := range []string{"read", "start", "finish"} {
+		plan := plans[name]
+		require.Contains(t, plan, "tasks_pkey", "%s: plan\n%s", name, plan)
+		require.NotContains(t, plan, "Seq Scan on tasks", "%s: plan\n%s", name, plan)
+	}
+}
