@@ -166,22 +166,26 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 
 // queueBegin opens the transaction of a batch update and returns how many statements it
 // queued.
+//
+// Its settings, local to the transaction, make every batch statement find its rows by id,
+// one primary-key probe per row, whatever the table's statistics say:
+//   - plan_cache_mode: planned for the rows at hand, never from the pool connection's
+//     cached generic plan, which is made once per connection: one made while the table was
+//     small (a fresh database) scans the whole table for every batch after it, since
+//     nothing invalidates it until an ANALYZE;
+//   - enable_seqscan, enable_hashjoin, enable_mergejoin: a table whose statistics lag its
+//     growth (a fresh or fast-growing one, before autovacuum's next ANALYZE) makes a seq
+//     scan with a hash join look cheaper even to a custom plan, and that plan reads the
+//     whole table for every batch. Without them the planner takes the probes.
+//
+// All four are set by one statement: each statement of the batch costs the server a parse
+// and an execution, and these ride along every batch.
 func queueBegin(b *pgx.Batch) int {
 	n := b.Len()
 	b.Queue("begin")
-	// Plan the batch statements for the rows at hand, never from the pool connection's
-	// cached generic plan: that plan is made once per connection, and one made while the
-	// table was small (a fresh database) scans the whole table for every batch after it,
-	// since nothing invalidates it until an ANALYZE. A custom plan sees the array's length
-	// and the table's current size; planning costs a fraction of a batch.
-	b.Queue("set local plan_cache_mode = force_custom_plan")
-	// Every batch statement finds its rows by id: one primary-key probe per row. A table
-	// whose statistics lag its growth (a fresh or fast-growing one, before autovacuum's
-	// next ANALYZE) makes a seq scan with a hash join look cheaper, and that plan reads the
-	// whole table for every batch. Without those two the planner takes the probes.
-	b.Queue("set local enable_seqscan = off")
-	b.Queue("set local enable_hashjoin = off")
-	b.Queue("set local enable_mergejoin = off")
+	b.Queue("select set_config('plan_cache_mode', 'force_custom_plan', true), " +
+		"set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), " +
+		"set_config('enable_mergejoin', 'off', true)")
 	return b.Len() - n
 }
 
