@@ -37,11 +37,7 @@ func TestFinishCommitsAsItsProcessDies(t *testing.T) {
 // record, does not count A's unanswered write).
 func TestFinishIsLostWithItsProcess(t *testing.T) {
 	t.Parallel()
-	_, led, id, tasks := finishDeath(t, true, untilRecordedRunning)
-	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
-	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
-	log := tasks[id].AttemptLog
-	require.Len(t, log, 2, "%+v", log)
+	log := lostWithA(t, untilRecordedRunning, 2)
 	require.Equal(t, domain.AttemptLost, log[0].Outcome)
 	require.Equal(t, domain.AttemptSucceeded, log[1].Outcome)
 }
@@ -54,14 +50,23 @@ func TestFinishIsLostWithItsProcess(t *testing.T) {
 // the record shows B's attempt alone.
 func TestLateStartIsLostWithItsProcess(t *testing.T) {
 	t.Parallel()
-	_, led, id, tasks := finishDeath(t, true, nil)
+	log := lostWithA(t, nil, 1)
+	require.Equal(t, "worker-b", log[0].Worker.Host)
+	require.Equal(t, domain.AttemptSucceeded, log[0].Outcome)
+}
+
+// lostWithA runs finishDeath with A dying before its finish went out, checks that B ran
+// the task again to the only result, and returns the task's attempt log, of entries
+// entries.
+func lostWithA(t *testing.T, body func(taskStore) func(context.Context, domain.Task) error, entries int) []domain.Attempt {
+	t.Helper()
+	_, led, id, tasks := finishDeath(t, true, body)
 	require.Equal(t, []string{"worker-b"}, led.get(led.written, id))
 	require.Equal(t, []string{"worker-a", "worker-b"}, led.get(led.completed, id), "A's run was lost, so B ran it again")
 	log := tasks[id].AttemptLog
-	require.Len(t, log, 1, "%+v", log)
-	require.Equal(t, "worker-b", log[0].Worker.Host)
-	require.Equal(t, domain.AttemptSucceeded, log[0].Outcome)
-	require.Equal(t, 1, tasks[id].Attempts)
+	require.Len(t, log, entries, "%+v", log)
+	require.Equal(t, entries, tasks[id].Attempts, "one attempt counted per entry")
+	return log
 }
 
 // untilRecordedRunning is a handler body that returns once the task's record shows this
