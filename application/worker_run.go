@@ -183,7 +183,6 @@ func (w *Worker) execute(ctx context.Context, cancel context.CancelCauseFunc, le
 		case <-lateC:
 			lateC = nil
 			w.writeLateStart(cancel, lease, view)
-			task = view.snapshot()
 		case <-beat.C:
 			w.heartbeat(cancel, lease, task)
 			beat.Reset(w.cfg.Heartbeat)
