@@ -191,8 +191,9 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 	var err error
 	for try := 1; try <= finishTries; try++ {
 		var t domain.Task
-		// task is the row as this delivery's start stored it: the store may write the
-		// outcome where the row is still that version, without reading it first.
+		// task is the row as this delivery's start stored it, or, while that start is not
+		// written yet, as the start made it (lateChange then writes both, over the version
+		// read): the store may write where the row is still that version, without reading.
 		t, err = w.update(w.lateChange(lease, &task, apply))
 		if err == nil {
 			if t.Callback.Due() && w.deps.CallbackDue != nil {

@@ -19,15 +19,29 @@ type LateStart struct {
 }
 
 // Apply starts t as the delivery began it, or refuses with an ErrConflict error when t
-// is no longer the version the delivery read (cancelled, finished, or started by another
-// delivery meanwhile): that delivery's handler ran on a view the record moved past, and
-// its outcome is not written.
+// moved on from the version the delivery read (cancelled, finished, or started by another
+// delivery meanwhile): that delivery's handler ran on a view the record has left behind,
+// and its outcome is not written. The one change it lets pass is the promoter's: a
+// scheduled task found due and marked queued meanwhile is the same task waiting for the
+// same attempt (the queue hands out a due id whether or not the record was promoted yet).
 func (s *LateStart) Apply(t *Task) error {
-	if !SameVersion(t, &s.Seen) {
+	if !s.sameAttempt(t) {
 		return NewError(CodeTaskAlreadyFinished, "task %s changed while this delivery ran it (it is %s)", t.ID, t.Status).
 			WithCause(ErrConflict)
 	}
 	return t.StartBy(s.Holder, s.Worker, s.At)
+}
+
+// sameAttempt reports whether t still waits for the attempt the delivery made: queued
+// or scheduled as read (or promoted since), no cancel requested, and no start or
+// hand-back since (the attempt count and the log's length are as read).
+func (s *LateStart) sameAttempt(t *Task) bool {
+	if SameVersion(t, &s.Seen) {
+		return true
+	}
+	promoted := s.Seen.Status == StatusScheduled && t.Status == StatusQueued
+	return promoted && !t.CancelRequested && t.Holder == "" && t.Attempts == s.Seen.Attempts &&
+		len(t.AttemptLog) == len(s.Seen.AttemptLog)
 }
 
 // Then is the late start followed by fn: the change that writes the start and an
