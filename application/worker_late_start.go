@@ -79,7 +79,7 @@ func (w *Worker) flushReads(base context.Context, ids []string) []readResult {
 		case err != nil:
 			out[k].err = err
 		case !ok:
-			out[k].err = domain.NewError(domain.CodeTaskNotFound, "task %s not found", id).WithCause(domain.ErrNotFound)
+			out[k].err = taskNotFound(id)
 		default:
 			out[k].task = tasks[i]
 		}

@@ -62,14 +62,14 @@ func (q *Queue) DequeueMany(ctx context.Context, limit int, d time.Duration) ([]
 }
 
 // claimMany leases up to limit ready ids, by priority, after blockForReady moved id to
-// claiming (see claimManyScript). Like claim, it runs even when ctx ended during the block, so the id does not
-// wait in claiming for claimTimeout; it is then handed straight back.
+// claiming (see claimManyScript). It runs even when ctx ended during the block (go-redis
+// finishes a blocking command regardless), so the id does not wait in claiming for
+// claimTimeout; it is then handed straight back.
 func (q *Queue) claimMany(ctx context.Context, id, lease, base string, limit int) ([]domain.Lease, error) {
 	if ctx.Err() != nil {
-		// Claim (and release) only the id we woke for: taking more just to put it back
-		// would reorder ready for nothing.
-		_, _, _ = q.claim(ctx, id, lease)
-		return nil, ctx.Err()
+		// Claim (and release, below) only one id: taking more just to put them back would
+		// reorder ready for nothing.
+		limit = 1
 	}
 	k := q.keys
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)

@@ -21,34 +21,6 @@ func (q *Queue) Dequeue(ctx context.Context, d time.Duration) (domain.Lease, err
 	return leases[0], nil
 }
 
-// claim leases one ready id, by priority, after blockForReady moved id to claiming (see
-// claimManyScript): usually id itself, unless an id of higher priority arrived meanwhile.
-// It runs even when ctx ended during the block (go-redis finishes a blocking command
-// regardless), so the id is not left in claiming until claimTimeout; it is then handed
-// straight back.
-func (q *Queue) claim(ctx context.Context, id, lease string) (domain.Lease, bool, error) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
-	defer cancel()
-	base := newToken()
-	res, err := claimManyScript.Run(cctx, q.client, q.keys.queue, id, lease, base, 1).Slice()
-	if err != nil {
-		return domain.Lease{}, false, q.dequeueErr(ctx, err)
-	}
-	if len(res) != 2 {
-		return domain.Lease{}, false, errBadReply("claim", res)
-	}
-	ids, again, err := parseLeased("claim", res[0], res[1])
-	if err != nil || len(ids) == 0 {
-		return domain.Lease{}, false, err
-	}
-	l := batchLeases(ids, again, base)[0]
-	if ctx.Err() != nil {
-		_ = q.Release(cctx, l, time.Time{}) // best effort: otherwise the lease expires
-		return domain.Lease{}, false, ctx.Err()
-	}
-	return l, true, nil
-}
-
 // dequeueErr prefers ctx.Err() once ctx has ended, as the port promises.
 func (q *Queue) dequeueErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
