@@ -2,6 +2,7 @@ package extract_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,9 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding/charmap"
+
+	"taskrunner/adapters/extract"
+	"taskrunner/domain"
 )
 
 // TestGoldSets scores the extractor and go-trafilatura alone by shingled token F1 (as the
@@ -171,4 +175,56 @@ func annotatedText(doc []byte, class string) string {
 	}
 	walk(root, false)
 	return sb.String()
+}
+
+// TestGoldSwitch weighs the candidate switch (choose.go) on the gold sets: on each page
+// where readability's candidate replaced trafilatura's article, the page's F1 with the
+// switch and without it; it logs the pages where either is better by more than 0.1, with
+// the decision's features, and the totals. A tool, run only with EXTRACT_GOLD_DIR.
+func TestGoldSwitch(t *testing.T) {
+	root := os.Getenv("EXTRACT_GOLD_DIR")
+	if root == "" {
+		t.Skip("set EXTRACT_GOLD_DIR to weigh the candidate switch on sets with whole gold texts")
+	}
+	sets, err := os.ReadDir(root)
+	require.NoError(t, err)
+	var fired bool
+	var feat extract.SwitchFeatures
+	on := extract.NewWithDecision(func(f extract.SwitchFeatures) bool {
+		fired, feat = extract.Replaces(f), f
+		return fired
+	})
+	off := extract.NewWithDecision(func(extract.SwitchFeatures) bool { return false })
+	f1 := func(ex *extract.Extractor, p evalPage) float64 {
+		out, _ := ex.Extract(context.Background(), domain.ExtractInput{HTML: p.html, ReaderMode: true})
+		return harmonic(overlap(bag(shingles(out.Text)), bag(shingles(p.want))))
+	}
+	for _, set := range sets {
+		if !set.IsDir() {
+			continue
+		}
+		pages := goldPages(t, filepath.Join(root, set.Name()))
+		var switched, wins, losses int
+		var sumOn, sumOff float64
+		for _, p := range pages {
+			fired = false
+			with := f1(on, p)
+			if !fired {
+				continue
+			}
+			without := f1(off, p)
+			switched++
+			sumOn, sumOff = sumOn+with, sumOff+without
+			switch {
+			case with > without+0.1:
+				wins++
+				t.Logf("  wins  %s F1 %.3f against %.3f: %+v", p.name, with, without, feat)
+			case without > with+0.1:
+				losses++
+				t.Logf("  loses %s F1 %.3f against %.3f: %+v", p.name, with, without, feat)
+			}
+		}
+		t.Logf("%s: switched on %d of %d pages; wins %d, losses %d; mean F1 of those pages %.3f with the switch, %.3f without",
+			set.Name(), switched, len(pages), wins, losses, sumOn/max(1, float64(switched)), sumOff/max(1, float64(switched)))
+	}
 }
