@@ -169,6 +169,20 @@ func TestExtractArticles(t *testing.T) {
 	t.Logf("mean token F1 over %d pages: %.3f", len(pages), sum/float64(len(pages)))
 }
 
+// A page whose whole article sits in a block named like a caption (a slideshow's slide
+// text) loses it to prune, and neither extractor finds an article in what is left: the
+// article of the page as it came is taken, not the page's visible text with its menus.
+func TestArticleOfTheUnpreparedPageIsTheLastResort(t *testing.T) {
+	t.Parallel()
+	out := extractReader(t, readPage(t, "slide_caption"), "https://example.com/slides")
+	got := collapse(out.Text)
+	requireBlock(t, got, "Nobody enjoys the pile of pans that follows a good dinner, so this week we cooked everything in a single heavy pot and timed each step.")
+	requireBlock(t, got, "The lentil stew took forty minutes from chopping to table, and the leftovers tasted even better for lunch the next afternoon.")
+	for _, menu := range []string{"Recipes", "Privacy", "Next slide"} {
+		require.NotContains(t, got, menu, "the visible text's menus")
+	}
+}
+
 // The second extractor is asked only about short articles, and its article replaces
 // trafilatura's only when it is far longer: a slightly longer candidate is as likely to
 // hold boilerplate as missed text.
