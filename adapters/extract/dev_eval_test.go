@@ -12,6 +12,7 @@ import (
 	readeck "codeberg.org/readeck/go-readability/v2"
 	"github.com/go-shiori/go-readability"
 	trafilatura "github.com/markusmobius/go-trafilatura"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
 	"taskrunner/adapters/extract"
@@ -186,7 +187,7 @@ func TestDevDump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { require.NoError(t, f.Close()) }()
 	enc := json.NewEncoder(f)
 	for i, p := range ps {
 		row := map[string]any{"name": p.name, "with": p.with, "without": p.without, "want": p.want}

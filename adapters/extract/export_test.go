@@ -29,3 +29,26 @@ var TrimTail = trimTail
 
 // DropLines exposes the line filter to the tests.
 var DropLines = dropLines
+
+// NewWithout returns an Extractor that leaves out the named passes ("prune",
+// "paragraphs", "lede", "lines", "tail"), for the evaluation tools that weigh each one.
+func NewWithout(names ...string) *Extractor {
+	e := New(Config{})
+	for _, n := range names {
+		switch n {
+		case "prune":
+			e.skip.prune = true
+		case "paragraphs":
+			e.skip.paragraphs = true
+		case "lede":
+			e.skip.lede = true
+		case "lines":
+			e.skip.lines = true
+		case "tail":
+			e.skip.tail = true
+		default:
+			panic("extract: no pass " + n)
+		}
+	}
+	return e
+}

@@ -30,7 +30,13 @@ type Extractor struct {
 	// decide chooses between the article and the candidate: replaces, or in the
 	// evaluation tools a function that records the features (export_test.go).
 	decide func(switchFeatures) bool
+	// skip leaves passes out, for the evaluation tools that weigh each one
+	// (export_test.go); always empty in production.
+	skip passes
 }
+
+// passes names this package's own passes around trafilatura.
+type passes struct{ prune, paragraphs, lede, lines, tail bool }
 
 var _ ports.Extractor = (*Extractor)(nil)
 
@@ -145,17 +151,24 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	// (extracted on their own), which takes comment sections out of the article.
 	// The pruned document is also what the candidate and the visible-text fallback read:
 	// the blocks prune removes are boilerplate for them too.
-	prune(doc)
+	if !e.skip.prune {
+		prune(doc)
+	}
 	// Text runs held directly by a block become paragraphs (paras.go). Measured: English
 	// dev set F1 tuning 0.9048 to 0.9117, held-out 0.9117 to 0.9193; comparison snippet F1
 	// 0.910 to 0.912.
-	paragraphs(doc)
+	if !e.skip.paragraphs {
+		paragraphs(doc)
+	}
 	// The article's lead (dek, standfirst) from its header, which trafilatura leaves out
 	// when it goes straight to the body container (lede.go). Measured: English dev set F1
 	// tuning 0.9117 to 0.9154, held-out 0.9193 to 0.9239; comparison snippet F1 0.912 to
 	// 0.915 (recall 0.900 to 0.906). The lead found by the page's description: comparison
 	// 0.915 to 0.918 (recall 0.906 to 0.912; the dev pages have no description).
-	lede := findLede(doc, desc)
+	var lede string
+	if !e.skip.lede {
+		lede = findLede(doc, desc)
+	}
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.
@@ -194,7 +207,14 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		}
 	}
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
-	out.Text = trimTail(dropLines(withLede(text, lede, out.Title), out.Title))
+	text = withLede(text, lede, out.Title)
+	if !e.skip.lines {
+		text = dropLines(text, out.Title)
+	}
+	if !e.skip.tail {
+		text = trimTail(text)
+	}
+	out.Text = text
 	if !ok {
 		lang = ""
 	}

@@ -183,6 +183,17 @@ func TestArticleOfTheUnpreparedPageIsTheLastResort(t *testing.T) {
 	}
 }
 
+// A <title> that is never closed takes the rest of the page as its text (the parser reads
+// a title as plain text up to "</title>"). The article found is that same text; it is not
+// dropped as the title repeated, which would leave nothing.
+func TestUnclosedTitleLeavesTheText(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("The council approved the new bus routes on Tuesday after a long public hearing. ", 6)
+	page := "<html><head><title>Bus routes approved <div><p>" + body + "</p></div></body></html>"
+	out := extractReader(t, page, "https://example.com/buses")
+	require.Contains(t, out.Text, "The council approved the new bus routes on Tuesday")
+}
+
 // The second extractor is asked only about short articles, and its article replaces
 // trafilatura's only when it is far longer: a slightly longer candidate is as likely to
 // hold boilerplate as missed text.

@@ -228,3 +228,39 @@ func TestGoldSwitch(t *testing.T) {
 			set.Name(), switched, len(pages), wins, losses, sumOn/max(1, float64(switched)), sumOff/max(1, float64(switched)))
 	}
 }
+
+// TestGoldPasses weighs each of this package's passes around trafilatura (prune,
+// paragraphs, lede, lines, tail) on the gold sets: every set's F1 with all passes and with
+// each left out. A tool, run only with EXTRACT_GOLD_DIR.
+func TestGoldPasses(t *testing.T) {
+	root := os.Getenv("EXTRACT_GOLD_DIR")
+	if root == "" {
+		t.Skip("set EXTRACT_GOLD_DIR to weigh the passes on sets with whole gold texts")
+	}
+	sets, err := os.ReadDir(root)
+	require.NoError(t, err)
+	variants := []struct {
+		name string
+		ex   *extract.Extractor
+	}{{"all passes", extract.NewWithout()}}
+	for _, p := range []string{"prune", "paragraphs", "lede", "lines", "tail"} {
+		variants = append(variants, struct {
+			name string
+			ex   *extract.Extractor
+		}{"without " + p, extract.NewWithout(p)})
+	}
+	for _, set := range sets {
+		if !set.IsDir() {
+			continue
+		}
+		pages := goldPages(t, filepath.Join(root, set.Name()))
+		for _, v := range variants {
+			var s shingleScore
+			for _, p := range pages {
+				out, _ := v.ex.Extract(context.Background(), domain.ExtractInput{HTML: p.html, ReaderMode: true})
+				s.add(overlap(bag(shingles(out.Text)), bag(shingles(p.want))))
+			}
+			t.Logf("%s, %s: %s", set.Name(), v.name, s)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func findLede(doc *html.Node, desc string) string {
 func ledeText(n *html.Node, desc string) (string, bool) {
 	named := namesLede(n)
 	byDesc := !named && desc != "" && (n.DataAtom == atom.P || n.DataAtom == atom.H2 || n.DataAtom == atom.H3)
-	if !ledeTags[n.DataAtom] || !(named || byDesc) {
+	if !ledeTags[n.DataAtom] || (!named && !byDesc) {
 		return "", false
 	}
 	// The children first: a nest of named blocks is then turned down at each level

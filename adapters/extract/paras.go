@@ -56,7 +56,7 @@ var breakers = func() map[atom.Atom]bool {
 // <br> or a block child.
 func needsParagraphs(n *html.Node) bool {
 	text, split := false, false
-	for c := n.FirstChild; c != nil && !(text && split); c = c.NextSibling {
+	for c := n.FirstChild; c != nil && (!text || !split); c = c.NextSibling {
 		switch {
 		case c.Type == html.TextNode:
 			if strings.TrimSpace(c.Data) != "" {
