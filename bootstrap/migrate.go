@@ -34,10 +34,10 @@ func MigrateVersion(ctx context.Context, c Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "schema version %d (this build needs %d)", v, want)
+	line := fmt.Sprintf("schema version %d (this build needs %d)", v, want)
 	if dirty {
-		fmt.Fprint(out, ", DIRTY: a migration failed half-way; repair the schema by hand before migrating again")
+		line += ", DIRTY: a migration failed half-way; repair the schema by hand before migrating again"
 	}
-	fmt.Fprintln(out)
-	return nil
+	_, err = fmt.Fprintln(out, line)
+	return err
 }

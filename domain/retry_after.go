@@ -6,7 +6,7 @@ import (
 )
 
 // maxWaitSeconds is the longest whole-second wait a Duration holds (about 292 years).
-const maxWaitSeconds = int64(math.MaxInt64 / int64(time.Second))
+const maxWaitSeconds = math.MaxInt64 / int64(time.Second)
 
 // RetryAfterSeconds is a server's wait of n seconds (a Retry-After header, a rate-limit
 // reset) as an Error.RetryAfter. A wait too long for a Duration saturates at the longest

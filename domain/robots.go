@@ -218,18 +218,19 @@ func robotsMatch(pattern, path string) bool {
 	p, s := 0, 0
 	star, mark := -1, 0
 	for {
-		if p == len(pattern) {
+		switch {
+		case p == len(pattern):
 			if !anchored || s == len(path) {
 				return true
 			}
 			if star < 0 { // anchored and path left over: only a star can absorb it
 				return false
 			}
-		} else if pattern[p] == '*' {
+		case pattern[p] == '*':
 			star, mark = p, s
 			p++
 			continue
-		} else if s < len(path) && pattern[p] == path[s] {
+		case s < len(path) && pattern[p] == path[s]:
 			p++
 			s++
 			continue

@@ -46,9 +46,15 @@ func (c *rawConn) head(method, path string, extra ...string) {
 		strings.Join(append(extra, ""), "\r\n") + "\r\n")
 }
 
+// answered is what the tests read of a response, whose body answer has read and closed.
+type answered struct {
+	StatusCode int
+	Close      bool // the server ends the connection after it
+}
+
 // answer reads one response; the deadline turns "the server waits for a body that never
 // comes" into a failure instead of a hang.
-func (c *rawConn) answer() (*http.Response, string) {
+func (c *rawConn) answer() (answered, string) {
 	c.t.Helper()
 	require.NoError(c.t, c.conn.SetReadDeadline(time.Now().Add(5*time.Second)))
 	resp, err := http.ReadResponse(c.br, nil)
@@ -56,7 +62,7 @@ func (c *rawConn) answer() (*http.Response, string) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(c.t, err)
 	require.NoError(c.t, resp.Body.Close())
-	return resp, string(body)
+	return answered{StatusCode: resp.StatusCode, Close: resp.Close}, string(body)
 }
 
 // headPrefetch is how much body fasthttp reads along with a request head before any

@@ -56,13 +56,17 @@ func saneRequestID(id string) bool {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		ch := id[i]
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
-			ch == '-' || ch == '_' || ch == '.' || ch == ':') {
+		if !requestIDByte(id[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// requestIDByte reports whether ch is one of [A-Za-z0-9._:-].
+func requestIDByte(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+		ch == '-' || ch == '_' || ch == '.' || ch == ':'
 }
 
 func newRequestID() string {

@@ -327,7 +327,7 @@ func (l *linter) enums(v any, where string) {
 		}
 		if typ, enum := str(x["type"]), arr(x["enum"]); typ != "" && enum != nil {
 			for _, e := range enum {
-				if !enumFits(typ, e) && !(e == nil && x["nullable"] == true) {
+				if !enumFits(typ, e) && (e != nil || x["nullable"] != true) {
 					l.add("no-enum-type-mismatch", where, "enum value %v is not of type %s", e, typ)
 				}
 			}

@@ -54,7 +54,7 @@ func TestStartFailsOnABusyAddress(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	r := setup(t, func(c *rigConfig) { c.cfg = func(hc *httpapi.Config) { hc.Addr = ln.Addr().String() } })
 	require.Error(t, r.srv.Start(t.Context()))
 	require.NoError(t, r.srv.Stop(t.Context()))
@@ -74,7 +74,7 @@ func TestStopIsNotHeldBySilentConnections(t *testing.T) {
 	require.NoError(t, r.srv.Start(t.Context()))
 	silent, err := net.Dial("tcp", r.srv.Addr())
 	require.NoError(t, err)
-	defer silent.Close()
+	defer func() { _ = silent.Close() }()
 	// Let the server accept it, so it is tracked as a fresh connection.
 	client := &http.Client{Timeout: 5 * time.Second}
 	resp, err := client.Get("http://" + r.srv.Addr() + "/health")

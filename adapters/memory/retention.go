@@ -63,10 +63,10 @@ func (s *RetainingTaskStore) Update(ctx context.Context, id string, fn func(*dom
 
 // enforce evicts when there are more finished tasks than the cap.
 func (s *RetainingTaskStore) enforce(ctx context.Context) {
-	if s.r.MaxFinished <= 0 || s.TaskStore.finishedCount() <= int64(s.r.MaxFinished) {
+	if s.r.MaxFinished <= 0 || s.finishedCount() <= int64(s.r.MaxFinished) {
 		return
 	}
-	ids := s.TaskStore.evictFinished(s.keep)
+	ids := s.evictFinished(s.keep)
 	if len(ids) == 0 {
 		return
 	}

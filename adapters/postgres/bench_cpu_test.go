@@ -18,7 +18,7 @@ import (
 // only reports when the server runs on this Linux machine; otherwise it stays silent.
 type cpuMeter struct {
 	watch      *pgx.Conn
-	self, pg   time.Duration
+	self       time.Duration
 	pgBaseline map[int]time.Duration
 	ok         bool
 }

@@ -112,7 +112,7 @@ func userTables(t *testing.T, url string) []string {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	require.NoError(t, err)
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }()
 	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`)
 	require.NoError(t, err)
@@ -126,7 +126,7 @@ func execSQL(t *testing.T, url, sql string, args ...any) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	require.NoError(t, err)
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }()
 	_, err = conn.Exec(ctx, sql, args...)
 	require.NoError(t, err)
 }

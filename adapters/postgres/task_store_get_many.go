@@ -33,7 +33,7 @@ func (s *TaskStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, e
 	b.Queue(selectTasksByID, valid)
 	b.Queue("commit")
 	br := s.db.pool.SendBatch(ctx, b)
-	defer br.Close()
+	defer abandonBatch(br)
 	for range begun {
 		if _, err := br.Exec(); err != nil {
 			return nil, translate(err)

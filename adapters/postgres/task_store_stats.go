@@ -40,7 +40,7 @@ func (s *TaskStore) RecentStats(ctx context.Context, q domain.RecentStatsQuery) 
 	b.Queue(oldestQueued)
 	b.Queue(sampleRuns, q.HourSince, max(q.Sample, 0))
 	br := s.db.pool.SendBatch(ctx, b)
-	defer br.Close()
+	defer abandonBatch(br)
 	if err := br.QueryRow().Scan(&out.LastHour.Finished, &out.LastHour.Failed,
 		&out.LastMinute.Finished, &out.LastMinute.Failed); err != nil {
 		return out, translate(err)
@@ -67,5 +67,9 @@ func (s *TaskStore) RecentStats(ctx context.Context, q domain.RecentStatsQuery) 
 		d := time.Duration(secs * float64(time.Second)).Round(time.Microsecond)
 		out.RunTimes[domain.TaskType(typ)] = append(out.RunTimes[domain.TaskType(typ)], d)
 	}
-	return out, translate(rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, translate(err)
+	}
+	return out, translate(br.Close()) // a failure of the batch itself is reported here only
 }

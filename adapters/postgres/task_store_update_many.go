@@ -134,7 +134,7 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 		return nil, err
 	}
 	br := conn.SendBatch(ctx, b)
-	defer br.Close()
+	defer abandonBatch(br)
 	for range begun {
 		if _, err := br.Exec(); err != nil {
 			return nil, translate(err)
@@ -209,7 +209,7 @@ func lockMany(ctx context.Context, conn *pgxpool.Conn, ids []string) (map[string
 		b.Queue(lockTasks, chunk)
 	}
 	br := conn.SendBatch(ctx, b)
-	defer br.Close()
+	defer abandonBatch(br)
 	current := make(map[string]domain.Task, len(ids))
 	for range b.Len() {
 		tasks, err := scanTasks(br.Query())
@@ -236,7 +236,7 @@ func writeMany(ctx context.Context, conn *pgxpool.Conn, write []*domain.Task) (m
 	}
 	b.Queue("commit")
 	br := conn.SendBatch(ctx, b)
-	defer br.Close()
+	defer abandonBatch(br)
 	stored := make(map[string]domain.Task, len(write))
 	for range b.Len() - 1 {
 		tasks, err := scanTasks(br.Query())

@@ -36,16 +36,19 @@ func (s *stack) openEvents(t *testing.T, query string, header ...string) *sseStr
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := (&http.Client{}).Do(req) // no client timeout: the stream is long-lived
+	// No client timeout: the stream is long-lived. bodyclose cannot follow the body into
+	// sseStream, whose close (a cleanup below) closes it.
+	resp, err := (&http.Client{}).Do(req) //nolint:bodyclose // closed by st.close
 	if err != nil {
 		cancel()
 		require.NoError(t, err)
 	}
+	// Closed at cleanup, also when a check below fails.
+	st := &sseStream{resp: resp, frames: make(chan sseFrame, 1024), cancel: cancel}
+	t.Cleanup(st.close)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"), resp.Header.Get("Content-Type"))
-	st := &sseStream{resp: resp, frames: make(chan sseFrame, 1024), cancel: cancel}
 	go st.read()
-	t.Cleanup(st.close)
 	return st
 }
 

@@ -154,7 +154,7 @@ func pgDropStale(adminURL string) {
 	if err != nil {
 		return // the first test will report the server properly
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }()
 	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", pgDBPrefix)
 	if err != nil {
 		return
@@ -180,7 +180,7 @@ func pgAdminExec(ctx context.Context, adminURL, sql string) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	_, err = conn.Exec(ctx, sql)
 	return err
 }

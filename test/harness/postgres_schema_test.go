@@ -24,10 +24,10 @@ func TestPostgresSchemaIsolates(t *testing.T) {
 
 	connA, err := pgx.Connect(ctx, a)
 	require.NoError(t, err)
-	defer connA.Close(ctx)
+	defer func() { _ = connA.Close(ctx) }()
 	connB, err := pgx.Connect(ctx, b)
 	require.NoError(t, err)
-	defer connB.Close(ctx)
+	defer func() { _ = connB.Close(ctx) }()
 
 	var dbA, dbB string
 	require.NoError(t, connA.QueryRow(ctx, "SELECT current_database()").Scan(&dbA))

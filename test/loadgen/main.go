@@ -59,8 +59,8 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this long")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
-	defer cancel()
 	r, err := run(ctx, o)
+	cancel() // before os.Exit, which would skip a deferred call
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)

@@ -94,6 +94,7 @@ func TestCheck(t *testing.T) {
 		req, resp := exchange(tc.method, tc.path, tc.reqBody, tc.status, tc.respBody, tc.headers...)
 		rec := &recorder{TB: t}
 		v.Check(rec, req, []byte(tc.reqBody), resp, []byte(tc.respBody))
+		require.NoError(t, resp.Body.Close())
 		if tc.wantErr == "" {
 			require.Empty(t, rec.errors, name)
 			continue

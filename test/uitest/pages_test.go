@@ -31,7 +31,14 @@ func startStack(t *testing.T, tokens ...string) (*apptest.Client, page) {
 	return api, page{base: api.URL, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (p page) do(t *testing.T, method, path, body string, header ...string) (*http.Response, string) {
+// answered is what the tests read of a response, whose body do has read and closed.
+type answered struct {
+	StatusCode int
+	Header     http.Header
+	Cookies    []*http.Cookie
+}
+
+func (p page) do(t *testing.T, method, path, body string, header ...string) (answered, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, p.base+path, strings.NewReader(body))
 	require.NoError(t, err)
@@ -43,7 +50,7 @@ func (p page) do(t *testing.T, method, path, body string, header ...string) (*ht
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	return res, string(b)
+	return answered{StatusCode: res.StatusCode, Header: res.Header, Cookies: res.Cookies()}, string(b)
 }
 
 func submitEcho(t *testing.T, api *apptest.Client, params any) string {
@@ -116,7 +123,7 @@ func TestAuthGate(t *testing.T) {
 	res, body := p.do(t, http.MethodPost, "/ui/login", "token=wrong&next=%2Fui", "Content-Type", form)
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	require.Contains(t, body, "not valid")
-	require.Empty(t, res.Cookies())
+	require.Empty(t, res.Cookies)
 
 	res, _ = p.do(t, http.MethodPost, "/ui/login", "token=s3cret", "Content-Type", form, "Origin", "http://evil.example")
 	require.Equal(t, http.StatusForbidden, res.StatusCode)
@@ -124,7 +131,7 @@ func TestAuthGate(t *testing.T) {
 	res, _ = p.do(t, http.MethodPost, "/ui/login", "token=s3cret&next=%2F%2Fevil.example", "Content-Type", form)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Equal(t, "/ui", res.Header.Get("Location"), "next stays on the dashboard")
-	cookies := res.Cookies()
+	cookies := res.Cookies
 	require.Len(t, cookies, 1)
 	ck := cookies[0]
 	require.True(t, ck.HttpOnly)

@@ -38,10 +38,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func apiErr(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg, "details": map[string]any{}}})
-}
-
 // failedID is the task the fakes answer about.
 const failedID = "01a22d29-0000-7000-8000-000000000001"
 
