@@ -3,7 +3,9 @@
 // captions, author bios: prune.go) and turns text runs a block holds directly (Blogger's
 // <br><br> posts) into paragraphs (paras.go), then runs go-trafilatura on every page and,
 // only when its article looks doubtful (short), readeck's go-readability as a candidate that
-// replaces it when much longer (extractor.go gives the measured thresholds); the article then gets
+// replaces it when much longer (extractor.go gives the measured thresholds); when the page's
+// JSON-LD gives the article's text (articleBody), the article's short lines that text does
+// not hold are dropped (jsonld.go); the article then gets
 // the lead (dek, standfirst) from its header when it lacks it (lede.go), and loses
 // a repeated title, "Read more:" lines and copyright lines (lines.go). Title, byline,
 // excerpt and site name come from trafilatura's metadata (readability's title first when

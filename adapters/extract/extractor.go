@@ -156,6 +156,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, des
 	// 0.915 (recall 0.900 to 0.906). The lead found by the page's description: comparison
 	// 0.915 to 0.918 (recall 0.906 to 0.912; the dev pages have no description).
 	lede := findLede(doc, desc)
+	// The article's text as the page's JSON-LD gives it (jsonld.go), read before trafilatura
+	// since its copy of the document loses the scripts.
+	body := articleBody(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.
@@ -189,6 +192,8 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, des
 		}
 	}
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
+	// Short lines the body does not hold are the template's, not the article's (jsonld.go).
+	text = bodyFilter(text, body)
 	out.Text = trimTail(dropLines(withLede(text, lede, out.Title), out.Title))
 	if !ok {
 		lang = ""
