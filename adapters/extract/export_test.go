@@ -29,3 +29,6 @@ var TrimTail = trimTail
 
 // DropLines exposes the line filter to the tests.
 var DropLines = dropLines
+
+// DropSections exposes the removal of related-story sections to the tests.
+var DropSections = dropSections

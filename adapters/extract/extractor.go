@@ -194,7 +194,8 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, u *url.URL, des
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
 	// Short lines the body does not hold are the template's, not the article's (jsonld.go).
 	text = bodyFilter(text, body)
-	out.Text = trimTail(dropLines(withLede(text, lede, out.Title), out.Title))
+	// Sections of other stories after the article (sections.go), then a tail of short lines.
+	out.Text = trimTail(dropSections(dropLines(withLede(text, lede, out.Title), out.Title)))
 	if !ok {
 		lang = ""
 	}
