@@ -48,6 +48,11 @@ func TestDropLines(t *testing.T) {
 		{"Body.\nMore than 300 people came.", "", "Body.\nMore than 300 people came."},
 		{"Related developments followed: the vote.", "", "Related developments followed: the vote."},
 		{"Body.\n© 2024 Example Media", "", "Body."},
+		{"Body.\n\nLesen Sie auch: Neue Brücke für den Hafen\n\nMore body.", "", "Body.\n\nMore body."},
+		{"Body.\n\nÀ lire aussi » Le port rouvre ses quais\n\nMore body.", "", "Body.\n\nMore body."},
+		{"Body.\n\nCzytaj też: Nowy most w porcie", "", "Body."},
+		{"Body.\n\nDas Team beim Start. Titelbild: Hafenamt", "", "Body."},
+		{"Siehe auch die Tabelle unten, die alle Termine zeigt.", "", "Siehe auch die Tabelle unten, die alle Termine zeigt."},
 		{"Body mentions the title Flood Barrier.", "Flood Barrier", "Body mentions the title Flood Barrier."},
 	} {
 		require.Equal(t, c.want, extract.DropLines(c.in, c.title), c.in)
