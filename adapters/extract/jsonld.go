@@ -40,7 +40,9 @@ func articleBody(doc *html.Node) string {
 			if c.DataAtom == atom.Script {
 				if strings.EqualFold(strings.TrimSpace(attr(c, "type")), "application/ld+json") {
 					src := textOf(c)
-					if read += len(src); read <= maxJSONLDBytes {
+					// Most scripts describe the site or a breadcrumb: only those naming a body
+					// are decoded.
+					if read += len(src); read <= maxJSONLDBytes && strings.Contains(src, "articleBody") {
 						if b := bodyIn(src); utf8.RuneCountInString(b) > utf8.RuneCountInString(best) {
 							best = b
 						}
