@@ -53,6 +53,7 @@ func TestDropLines(t *testing.T) {
 		{"Body.\n\nCzytaj też: Nowy most w porcie", "", "Body."},
 		{"Body.\n\nDas Team beim Start. Titelbild: Hafenamt", "", "Body."},
 		{"March 13, 2015\n\nBody.", "", "Body."},
+		{"Kicker\nFlood Barrier\n\nBody text.", "Flood barrier", "Kicker\n\nBody text."},
 		{"Body.\n06.01.2022\nMore body.", "", "Body.\nMore body."},
 		{"Updated: 2/26/2015 7:11 AM PST\nBody.", "", "Body."},
 		{"20. März 2021 - 15:00 Uhr\nBody.", "", "Body."},
