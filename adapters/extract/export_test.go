@@ -31,7 +31,7 @@ var TrimTail = trimTail
 var DropLines = dropLines
 
 // NewWithout returns an Extractor that leaves out the named passes ("prune",
-// "paragraphs", "lede", "lines", "tail"), for the evaluation tools that weigh each one.
+// "paragraphs", "lede", "jsonld", "lines", "sections", "tail"), for the evaluation tools that weigh each one.
 func NewWithout(names ...string) *Extractor {
 	e := New(Config{})
 	for _, n := range names {
@@ -44,6 +44,10 @@ func NewWithout(names ...string) *Extractor {
 			e.skip.lede = true
 		case "lines":
 			e.skip.lines = true
+		case "jsonld":
+			e.skip.jsonld = true
+		case "sections":
+			e.skip.sections = true
 		case "tail":
 			e.skip.tail = true
 		default:
@@ -52,3 +56,6 @@ func NewWithout(names ...string) *Extractor {
 	}
 	return e
 }
+
+// DropSections exposes the removal of related-story sections to the tests.
+var DropSections = dropSections

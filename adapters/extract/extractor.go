@@ -36,7 +36,7 @@ type Extractor struct {
 }
 
 // passes names this package's own passes around trafilatura.
-type passes struct{ prune, paragraphs, lede, lines, tail bool }
+type passes struct{ prune, paragraphs, lede, jsonld, lines, sections, tail bool }
 
 var _ ports.Extractor = (*Extractor)(nil)
 
@@ -169,6 +169,12 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	if !e.skip.lede {
 		lede = findLede(doc, desc)
 	}
+	// The article's text as the page's JSON-LD gives it (jsonld.go), read before trafilatura
+	// since its copy of the document loses the scripts.
+	var body string
+	if !e.skip.jsonld {
+		body = articleBody(doc)
+	}
 	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: u,
 		// The publication date is not part of the result; finding it is the slowest step.
@@ -207,9 +213,15 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		}
 	}
 	ok = utf8.RuneCountInString(text) >= minArticleRunes
+	// Short lines the body does not hold are the template's, not the article's (jsonld.go).
+	text = bodyFilter(text, body)
 	text = withLede(text, lede, out.Title)
 	if !e.skip.lines {
 		text = dropLines(text, out.Title)
+	}
+	// Sections of other stories after the article (sections.go), then a tail of short lines.
+	if !e.skip.sections {
+		text = dropSections(text)
 	}
 	if !e.skip.tail {
 		text = trimTail(text)

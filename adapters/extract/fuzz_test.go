@@ -12,7 +12,7 @@ import (
 // FuzzExtract checks that extraction never panics or fails, whatever the markup, and always
 // returns valid UTF-8 for valid UTF-8 input.
 func FuzzExtract(f *testing.F) {
-	for _, name := range append(pages, "no_article") {
+	for _, name := range append(pages, "no_article", "jsonld_body", "related_section") {
 		page := readPage(f, name)
 		f.Add(page, true)
 		f.Add(page[:len(page)/2], false) // truncated mid-document

@@ -230,7 +230,7 @@ func TestGoldSwitch(t *testing.T) {
 }
 
 // TestGoldPasses weighs each of this package's passes around trafilatura (prune,
-// paragraphs, lede, lines, tail) on the gold sets: every set's F1 with all passes and with
+// paragraphs, lede, jsonld, lines, sections, tail) on the gold sets: every set's F1 with all passes and with
 // each left out. A tool, run only with EXTRACT_GOLD_DIR.
 func TestGoldPasses(t *testing.T) {
 	root := os.Getenv("EXTRACT_GOLD_DIR")
@@ -243,7 +243,7 @@ func TestGoldPasses(t *testing.T) {
 		name string
 		ex   *extract.Extractor
 	}{{"all passes", extract.NewWithout()}}
-	for _, p := range []string{"prune", "paragraphs", "lede", "lines", "tail"} {
+	for _, p := range []string{"prune", "paragraphs", "lede", "jsonld", "lines", "sections", "tail"} {
 		variants = append(variants, struct {
 			name string
 			ex   *extract.Extractor

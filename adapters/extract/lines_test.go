@@ -28,6 +28,9 @@ func TestBoilerplateLinesDropped(t *testing.T) {
 		{"image courtesy", "The harbour in 1950. Image courtesy of the local history society"},
 		{"author bio", "About the author: Danny Iwu is a freelance journalist and the editor of a small quarterly magazine."},
 		{"subscribe prompt", "This article appears in the Spring 2024 issue. Subscribe to the print edition."},
+		{"newsletter prompt", "Never miss a story from the coast by signing up to our newsletter today!"},
+		{"affiliate disclosure", "This post contains affiliate links. We may earn a commission when you buy through them."},
+		{"letters call", "We want to hear what you think about this article. Submit a letter to the editor."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -41,6 +44,7 @@ func TestBoilerplateLinesDropped(t *testing.T) {
 		{"sentence about ads", "Advertisement revenue at the operator fell by a tenth last year, the annual report says."},
 		{"sentence about photos", "The photo club will show its pictures of the old ferries in the terminal."},
 		{"subscribe in a sentence", "Commuters who subscribe to the monthly pass pay less than half the single fare."},
+		{"newsletter in a sentence", "The operator's newsletter, first printed in 1962, now reaches forty thousand homes."},
 	} {
 		t.Run("kept: "+c.name, func(t *testing.T) {
 			t.Parallel()

@@ -48,6 +48,17 @@ func TestDropLines(t *testing.T) {
 		{"Body.\nMore than 300 people came.", "", "Body.\nMore than 300 people came."},
 		{"Related developments followed: the vote.", "", "Related developments followed: the vote."},
 		{"Body.\n© 2024 Example Media", "", "Body."},
+		{"Body.\n\nLesen Sie auch: Neue Brücke für den Hafen\n\nMore body.", "", "Body.\n\nMore body."},
+		{"Body.\n\nÀ lire aussi » Le port rouvre ses quais\n\nMore body.", "", "Body.\n\nMore body."},
+		{"Body.\n\nCzytaj też: Nowy most w porcie", "", "Body."},
+		{"Body.\n\nDas Team beim Start. Titelbild: Hafenamt", "", "Body."},
+		{"March 13, 2015\n\nBody.", "", "Body."},
+		{"Kicker\nFlood Barrier\n\nBody text.", "Flood barrier", "Kicker\n\nBody text."},
+		{"Body.\n06.01.2022\nMore body.", "", "Body.\nMore body."},
+		{"Updated: 2/26/2015 7:11 AM PST\nBody.", "", "Body."},
+		{"20. März 2021 - 15:00 Uhr\nBody.", "", "Body."},
+		{"On March 13, 2015 the council met.", "", "On March 13, 2015 the council met."},
+		{"Siehe auch die Tabelle unten, die alle Termine zeigt.", "", "Siehe auch die Tabelle unten, die alle Termine zeigt."},
 		{"Body mentions the title Flood Barrier.", "Flood Barrier", "Body mentions the title Flood Barrier."},
 	} {
 		require.Equal(t, c.want, extract.DropLines(c.in, c.title), c.in)
