@@ -30,29 +30,19 @@ var TrimTail = trimTail
 // DropLines exposes the line filter to the tests.
 var DropLines = dropLines
 
-// NewWithout returns an Extractor that leaves out the named passes ("prune",
-// "paragraphs", "lede", "jsonld", "lines", "sections", "tail"), for the evaluation tools that weigh each one.
+// NewWithout returns an Extractor that leaves out the named passes, for the evaluation
+// tools that weigh each one.
 func NewWithout(names ...string) *Extractor {
 	e := New(Config{})
+	flags := map[string]*bool{"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs,
+		"lede": &e.skip.lede, "jsonld": &e.skip.jsonld, "lines": &e.skip.lines,
+		"sections": &e.skip.sections, "tail": &e.skip.tail}
 	for _, n := range names {
-		switch n {
-		case "prune":
-			e.skip.prune = true
-		case "paragraphs":
-			e.skip.paragraphs = true
-		case "lede":
-			e.skip.lede = true
-		case "lines":
-			e.skip.lines = true
-		case "jsonld":
-			e.skip.jsonld = true
-		case "sections":
-			e.skip.sections = true
-		case "tail":
-			e.skip.tail = true
-		default:
+		f, ok := flags[n]
+		if !ok {
 			panic("extract: no pass " + n)
 		}
+		*f = true
 	}
 	return e
 }

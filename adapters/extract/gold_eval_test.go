@@ -37,22 +37,14 @@ import (
 // file, it writes there each page's F1, the extractor's and go-trafilatura's, a line each
 // (to compare two versions page by page).
 func TestGoldSets(t *testing.T) {
-	root := os.Getenv("EXTRACT_GOLD_DIR")
-	if root == "" {
-		t.Skip("set EXTRACT_GOLD_DIR to score the extractor on sets with whole gold texts")
-	}
-	sets, err := os.ReadDir(root)
-	require.NoError(t, err)
+	sets := goldSets(t, "score the extractor on sets with whole gold texts")
 	ours := taskrunnerVariant()
 	var scores strings.Builder
 	if out := os.Getenv("EXTRACT_GOLD_SCORES"); out != "" {
 		defer func() { require.NoError(t, os.WriteFile(out, []byte(scores.String()), 0o644)) }()
 	}
 	for _, set := range sets {
-		if !set.IsDir() {
-			continue
-		}
-		pages := goldPages(t, filepath.Join(root, set.Name()))
+		pages := set.pages
 		if show := os.Getenv("EXTRACT_GOLD_SHOW"); show != "" {
 			for _, p := range pages {
 				if p.name == show {
@@ -60,9 +52,6 @@ func TestGoldSets(t *testing.T) {
 						p.want, ours.run(p.html), trafilaturaAlone(p.html))
 				}
 			}
-			continue
-		}
-		if len(pages) == 0 {
 			continue
 		}
 		var a, b shingleScore
@@ -76,13 +65,13 @@ func TestGoldSets(t *testing.T) {
 			op, or := overlap(bag(shingles(ours.run(p.html))), bag(shingles(p.want)))
 			tp, tr := overlap(bag(shingles(trafilaturaAlone(p.html))), bag(shingles(p.want)))
 			a.add(op, or)
-			fmt.Fprintf(&scores, "%s/%s %.4f %.4f\n", set.Name(), p.name, harmonic(op, or), harmonic(tp, tr))
+			fmt.Fprintf(&scores, "%s/%s %.4f %.4f\n", set.name, p.name, harmonic(op, or), harmonic(tp, tr))
 			b.add(tp, tr)
 			if gap := harmonic(tp, tr) - harmonic(op, or); gap > 0.05 {
 				losses = append(losses, loss{p.name, gap, harmonic(op, or), harmonic(tp, tr)})
 			}
 		}
-		t.Logf("%s: taskrunner %s; go-trafilatura alone %s", set.Name(), a, b)
+		t.Logf("%s: taskrunner %s; go-trafilatura alone %s", set.name, a, b)
 		if os.Getenv("EXTRACT_GOLD_LOSSES") != "" {
 			sort.Slice(losses, func(i, j int) bool { return losses[i].gap > losses[j].gap })
 			for _, l := range losses {
@@ -90,6 +79,34 @@ func TestGoldSets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// goldSet is one set of pages with whole gold texts.
+type goldSet struct {
+	name  string
+	pages []evalPage
+}
+
+// goldSets reads the sets under EXTRACT_GOLD_DIR, skipping the test (to do what) when it
+// is not set.
+func goldSets(t *testing.T, what string) []goldSet {
+	t.Helper()
+	root := os.Getenv("EXTRACT_GOLD_DIR")
+	if root == "" {
+		t.Skip("set EXTRACT_GOLD_DIR to " + what)
+	}
+	dirs, err := os.ReadDir(root)
+	require.NoError(t, err)
+	var out []goldSet
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		if pages := goldPages(t, filepath.Join(root, d.Name())); len(pages) > 0 {
+			out = append(out, goldSet{d.Name(), pages})
+		}
+	}
+	return out
 }
 
 // goldPages reads one set: every input page that has a gold text.
@@ -182,12 +199,7 @@ func annotatedText(doc []byte, class string) string {
 // switch and without it; it logs the pages where either is better by more than 0.1, with
 // the decision's features, and the totals. A tool, run only with EXTRACT_GOLD_DIR.
 func TestGoldSwitch(t *testing.T) {
-	root := os.Getenv("EXTRACT_GOLD_DIR")
-	if root == "" {
-		t.Skip("set EXTRACT_GOLD_DIR to weigh the candidate switch on sets with whole gold texts")
-	}
-	sets, err := os.ReadDir(root)
-	require.NoError(t, err)
+	sets := goldSets(t, "weigh the candidate switch on sets with whole gold texts")
 	var fired bool
 	var feat extract.SwitchFeatures
 	on := extract.NewWithDecision(func(f extract.SwitchFeatures) bool {
@@ -200,10 +212,7 @@ func TestGoldSwitch(t *testing.T) {
 		return harmonic(overlap(bag(shingles(out.Text)), bag(shingles(p.want))))
 	}
 	for _, set := range sets {
-		if !set.IsDir() {
-			continue
-		}
-		pages := goldPages(t, filepath.Join(root, set.Name()))
+		pages := set.pages
 		var switched, wins, losses int
 		var sumOn, sumOff float64
 		for _, p := range pages {
@@ -225,7 +234,7 @@ func TestGoldSwitch(t *testing.T) {
 			}
 		}
 		t.Logf("%s: switched on %d of %d pages; wins %d, losses %d; mean F1 of those pages %.3f with the switch, %.3f without",
-			set.Name(), switched, len(pages), wins, losses, sumOn/max(1, float64(switched)), sumOff/max(1, float64(switched)))
+			set.name, switched, len(pages), wins, losses, sumOn/max(1, float64(switched)), sumOff/max(1, float64(switched)))
 	}
 }
 
@@ -233,12 +242,7 @@ func TestGoldSwitch(t *testing.T) {
 // paragraphs, lede, jsonld, lines, sections, tail) on the gold sets: every set's F1 with all passes and with
 // each left out. A tool, run only with EXTRACT_GOLD_DIR.
 func TestGoldPasses(t *testing.T) {
-	root := os.Getenv("EXTRACT_GOLD_DIR")
-	if root == "" {
-		t.Skip("set EXTRACT_GOLD_DIR to weigh the passes on sets with whole gold texts")
-	}
-	sets, err := os.ReadDir(root)
-	require.NoError(t, err)
+	sets := goldSets(t, "weigh the passes on sets with whole gold texts")
 	variants := []struct {
 		name string
 		ex   *extract.Extractor
@@ -250,17 +254,14 @@ func TestGoldPasses(t *testing.T) {
 		}{"without " + p, extract.NewWithout(p)})
 	}
 	for _, set := range sets {
-		if !set.IsDir() {
-			continue
-		}
-		pages := goldPages(t, filepath.Join(root, set.Name()))
+		pages := set.pages
 		for _, v := range variants {
 			var s shingleScore
 			for _, p := range pages {
 				out, _ := v.ex.Extract(context.Background(), domain.ExtractInput{HTML: p.html, ReaderMode: true})
 				s.add(overlap(bag(shingles(out.Text)), bag(shingles(p.want))))
 			}
-			t.Logf("%s, %s: %s", set.Name(), v.name, s)
+			t.Logf("%s, %s: %s", set.name, v.name, s)
 		}
 	}
 }
