@@ -175,11 +175,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	if !e.skip.jsonld {
 		body = articleBody(doc)
 	}
-	res, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
-		OriginalURL: u,
-		// The publication date is not part of the result; finding it is the slowest step.
-		HtmlDateMode: trafilatura.Disabled,
-	})
+	res, terr := trafilatura.ExtractDocument(doc, trafilaturaOptions(u))
 	var text string
 	if terr == nil && res != nil && res.ContentNode != nil {
 		text = renderText(res.ContentNode)
@@ -247,11 +243,17 @@ func unpreparedArticle(page string, u *url.URL) string {
 	if err != nil {
 		return ""
 	}
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{OriginalURL: u, HtmlDateMode: trafilatura.Disabled})
+	res, err := trafilatura.ExtractDocument(doc, trafilaturaOptions(u))
 	if err != nil || res == nil || res.ContentNode == nil {
 		return ""
 	}
 	return renderText(res.ContentNode)
+}
+
+// trafilaturaOptions are the options of every trafilatura run. The publication date is
+// not part of the result; finding it is the slowest step.
+func trafilaturaOptions(u *url.URL) trafilatura.Options {
+	return trafilatura.Options{OriginalURL: u, HtmlDateMode: trafilatura.Disabled}
 }
 
 // doubtful reports whether an article of n runes is short enough to ask for a candidate.

@@ -152,14 +152,18 @@ func goldText(gold []byte) string {
 	case bytes.Contains(gold, []byte("x-nc-sel2")):
 		return annotatedText(gold, "x-nc-sel2")
 	case bytes.HasPrefix(bytes.TrimSpace(gold), []byte("<")):
-		return annotatedText(gold, "")
+		doc, err := html.Parse(bytes.NewReader(gold))
+		if err != nil {
+			return ""
+		}
+		return extract.RenderText(doc)
 	default:
 		return string(gold)
 	}
 }
 
-// annotatedText is the text of the elements with class (all text when class is ""),
-// a line break at each block boundary, scripts and styles left out.
+// annotatedText is the text of the elements with class, a line break at each block
+// boundary, scripts and styles left out.
 func annotatedText(doc []byte, class string) string {
 	root, err := html.Parse(bytes.NewReader(doc))
 	if err != nil {
@@ -175,7 +179,7 @@ func annotatedText(doc []byte, class string) string {
 			case "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article":
 				sb.WriteString("\n")
 			}
-			if class != "" && !in {
+			if !in {
 				for _, a := range n.Attr {
 					if a.Key == "class" && strings.Contains(" "+a.Val+" ", " "+class+" ") {
 						in = true
@@ -183,7 +187,7 @@ func annotatedText(doc []byte, class string) string {
 				}
 			}
 		}
-		if n.Type == html.TextNode && (in || class == "") {
+		if n.Type == html.TextNode && in {
 			sb.WriteString(n.Data)
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
