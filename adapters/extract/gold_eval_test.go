@@ -25,9 +25,10 @@ import (
 // outside this repository. It is a tool, not a check: it runs only when EXTRACT_GOLD_DIR
 // names a directory whose subdirectories each hold input/NAME.html and GoldStandard/NAME.txt
 // (the layout of the merged cleaning datasets: the L3S Google News set, Dragnet's, and
-// Readability's test pages). A gold file is read in the form its set uses: an L3S
-// annotation (the page with the article's full text in x-nc-sel2 elements), an HTML
-// fragment (Readability's expected output), or plain text (Dragnet's).
+// Readability's test pages, CleanPortalEval's news portal pages). A gold file is read in
+// the form its set uses: an L3S annotation (the page with the article's full text in
+// x-nc-sel2 elements), an HTML fragment (Readability's expected output), CleanEval's marked
+// text (CleanPortalEval's), or plain text (Dragnet's).
 //
 //	EXTRACT_GOLD_DIR=/path/to/sets go test -run TestGoldSets -v ./adapters/extract/
 //
@@ -151,6 +152,8 @@ func goldText(gold []byte) string {
 	switch {
 	case bytes.Contains(gold, []byte("x-nc-sel2")):
 		return annotatedText(gold, "x-nc-sel2")
+	case bytes.HasPrefix(bytes.TrimSpace(gold), []byte("URL:")):
+		return cleanEvalText(gold)
 	case bytes.HasPrefix(bytes.TrimSpace(gold), []byte("<")):
 		doc, err := html.Parse(bytes.NewReader(gold))
 		if err != nil {
@@ -160,6 +163,26 @@ func goldText(gold []byte) string {
 	default:
 		return string(gold)
 	}
+}
+
+// cleanEvalText reads a gold file in CleanEval's form (CleanPortalEval uses it): a first
+// line naming the page's URL, then the text with a <p>, <h> or <l> marker opening each
+// block and HTML's character references left as they were on the page.
+func cleanEvalText(gold []byte) string {
+	_, body, _ := bytes.Cut(bytes.TrimSpace(gold), []byte("\n"))
+	var sb strings.Builder
+	for _, line := range strings.Split(string(body), "\n") {
+		line = strings.TrimSpace(line)
+		for _, marker := range []string{"<p>", "<h>", "<l>"} {
+			if rest, ok := strings.CutPrefix(line, marker); ok {
+				sb.WriteString("\n")
+				line = rest
+			}
+		}
+		sb.WriteString(html.UnescapeString(line))
+		sb.WriteString(" ")
+	}
+	return sb.String()
 }
 
 // annotatedText is the text of the elements with class, a line break at each block
