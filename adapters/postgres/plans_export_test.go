@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -69,4 +70,66 @@ func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task) 
 		}
 	}
 	return plans, nil
+}
+
+// HotPathEncodeErrors prepares each statement of the submit and worker hot paths, with
+// the arguments production sends for the given tasks, and returns one line for each
+// parameter that pgx cannot encode in the format it tries first (binary, but text for a
+// Go string): pgx then builds an error and tries the other format, on every statement.
+func HotPathEncodeErrors(ctx context.Context, db *DB, tasks []domain.Task) ([]string, error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	ptrs := make([]*domain.Task, len(tasks))
+	ids := make([]string, len(tasks))
+	starts := make([]domain.TaskChange, len(tasks))
+	swaps := make([]domain.TaskChange, len(tasks))
+	h := hinted{next: map[int]*domain.Task{}}
+	at := time.Now().UTC()
+	for i := range tasks {
+		ptrs[i], ids[i] = &tasks[i], tasks[i].ID
+		starts[i] = domain.TaskChange{ID: tasks[i].ID, Start: &domain.StartIntent{Holder: "h", At: at}}
+		next := tasks[i].Clone()
+		if err := next.Start("h", at); err != nil {
+			return nil, err
+		}
+		swaps[i] = domain.TaskChange{ID: tasks[i].ID, Seen: &tasks[i]}
+		h.swaps = append(h.swaps, i)
+		h.next[i] = &next
+	}
+	arrays, err := tasksArrays(ptrs)
+	if err != nil {
+		return nil, err
+	}
+	b := &pgx.Batch{}
+	b.Queue(insertTasks, arrays.args()...)
+	b.Queue(updateTasks, arrays.args()...)
+	b.Queue(selectKeyHolders, []string{"k"}, ids)
+	b.Queue(selectTasksByID, ids)
+	b.Queue(lockTasks, ids)
+	queueStarts(b, starts, h.swaps)
+	if err := queueSwaps(b, swaps, h); err != nil {
+		return nil, err
+	}
+	m := conn.Conn().TypeMap()
+	var out []string
+	for _, q := range b.QueuedQueries {
+		sd, err := conn.Conn().Prepare(ctx, "", q.SQL)
+		if err != nil {
+			return nil, err
+		}
+		for i, oid := range sd.ParamOIDs {
+			format := m.FormatCodeForOID(oid)
+			switch q.Arguments[i].(type) {
+			case string, *string:
+				format = pgx.TextFormatCode
+			}
+			if _, err := m.Encode(oid, format, q.Arguments[i], nil); err != nil {
+				out = append(out, fmt.Sprintf("%.60s... $%d: %v", q.SQL, i+1, err))
+			}
+		}
+	}
+	return out, nil
 }

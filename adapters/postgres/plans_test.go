@@ -35,3 +35,15 @@ func TestWorkerStatementsProbeByPrimaryKey(t *testing.T) {
 		require.NotContains(t, plan, "Seq Scan on tasks", "%s: plan\n%s", name, plan)
 	}
 }
+
+// TestHotPathParametersEncodeAtOnce: every parameter of the hot path's statements encodes
+// in the format pgx tries first. One that does not (an array of ids declared uuid[]) made
+// pgx format an error printing the whole array, then encode it again, on every batch.
+func TestHotPathParametersEncodeAtOnce(t *testing.T) {
+	t.Parallel()
+	db, _ := setup(t)
+	tasks := []domain.Task{contract.NewTask(), contract.NewTask()}
+	failed, err := postgres.HotPathEncodeErrors(t.Context(), db, tasks)
+	require.NoError(t, err)
+	require.Empty(t, failed)
+}

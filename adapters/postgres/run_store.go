@@ -17,7 +17,7 @@ var _ ports.RunStore = (*RunStore)(nil)
 const recordRun = `
 WITH run AS (
     INSERT INTO runs (id, scope, key, task_id, status, artifact_ids, started_at, finished_at)
-    VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8)
+    VALUES ($1, $2, $3, $4, $5, $6::text[]::uuid[], $7, $8)
     RETURNING id
 ), metrics AS (
     INSERT INTO run_metrics (run_id, position, name, value)

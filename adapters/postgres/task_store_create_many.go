@@ -25,7 +25,7 @@ var (
 	// selectKeyHolders reads the tasks of other transactions holding any of the keys: the
 	// holders of the keys insertTasks found taken.
 	selectKeyHolders = mustSQL(psql.Select(taskColumns...).From("tasks").
-				Where("idempotency_key = ANY(?::text[]) AND id <> ALL(?::uuid[])", nil, nil))
+				Where("idempotency_key = ANY(?::text[]) AND id <> ALL(?"+uuidArray+")", nil, nil))
 )
 
 // CreateMany stores the tasks with one INSERT ... SELECT FROM unnest(...) per maxBatchRows

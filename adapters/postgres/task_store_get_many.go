@@ -9,7 +9,7 @@ import (
 )
 
 // selectTasksByID reads a worker's deliveries in one statement: a primary-key probe per id.
-var selectTasksByID = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ANY(?::uuid[])", nil))
+var selectTasksByID = mustSQL(psql.Select(taskColumns...).From("tasks").Where("id = ANY(?"+uuidArray+")", nil))
 
 // GetMany implements ports.TaskBatchStore: the tasks of the valid ids that exist. An id
 // that is no UUID matches no task (as for Get) and never reaches the server, whose uuid

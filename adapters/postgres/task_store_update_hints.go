@@ -39,7 +39,7 @@ var (
 		"attempt_log = coalesce(tasks.attempt_log, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(" +
 		"'attempt', tasks.attempts + 1, 'worker', v.worker, 'started_at', v.at, 'finished_at', NULL, " +
 		"'outcome', '" + string(domain.AttemptRunning) + "', 'error', '')) " +
-		"FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[]) AS v(id, holder, at, worker) " +
+		"FROM unnest($1" + uuidArray + ", $2::text[], $3::timestamptz[], $4::jsonb[]) AS v(id, holder, at, worker) " +
 		"WHERE tasks.id = v.id AND (tasks.status = ANY($5::text[])) IS TRUE AND NOT tasks.cancel_requested " +
 		"AND tasks.attempts < tasks.max_retries + $6 " +
 		"AND coalesce(jsonb_array_length(tasks.attempt_log), 0) < $8 " +

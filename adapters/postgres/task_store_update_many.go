@@ -17,7 +17,7 @@ var (
 	// so two batches sharing tasks queue behind each other instead of deadlocking. (The
 	// lock is taken as each sorted row is emitted: LockRows sits above the Sort.)
 	lockTasks = mustSQL(psql.Select(taskColumns...).From("tasks").
-			Where("id = ANY(?::uuid[])", nil).OrderBy("id").Suffix("FOR UPDATE"))
+			Where("id = ANY(?"+uuidArray+")", nil).OrderBy("id").Suffix("FOR UPDATE"))
 	// updateTasks writes whole rows from unnestTasks over the locked rows with those ids.
 	updateTasks = mustSQL(setFromV(psql.Update("tasks"), taskColumns[1:]).From(unnestTasks).
 			Where("tasks.id = v.id").Suffix("RETURNING " + qualified("tasks", taskColumns)))
