@@ -28,6 +28,7 @@ func serve(ctx context.Context, role bootstrap.Role, mode string, concurrency in
 		return errors.New("api and worker are separate processes only in services mode; use `taskrunner dev` for memory mode")
 	}
 	cfg = cfg.WithMode(bootstrap.Mode(mode))
+	bootstrap.TuneGC(os.Getenv)
 	if concurrency > 0 {
 		cfg.WorkerConcurrency = concurrency
 	}
