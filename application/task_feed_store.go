@@ -68,7 +68,7 @@ func (s *FeedingTaskBatchStore) CreateMany(ctx context.Context, tasks []domain.T
 	if err != nil {
 		return res, err
 	}
-	events := make([]domain.Task, 0, len(res))
+	events := make([]domain.Task, 0, 2*len(res)) // a late start adds its start's event
 	for _, r := range res {
 		if r.Created {
 			events = append(events, r.Task)

@@ -118,7 +118,8 @@ func (s *TaskStore) sendCreateMany(ctx context.Context, b *pgx.Batch, rows int) 
 	created = make(map[string]domain.Task, rows)
 	inserts := (rows + maxBatchRows - 1) / maxBatchRows
 	for range inserts {
-		tasks, err := scanTasks(br.Query())
+		q, err := br.Query()
+		tasks, err := scanTasksSized(min(rows, maxBatchRows), q, err)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -39,7 +39,8 @@ func (s *TaskStore) GetMany(ctx context.Context, ids []string) ([]domain.Task, e
 			return nil, translate(err)
 		}
 	}
-	tasks, err := scanTasks(br.Query())
+	rows, err := br.Query()
+	tasks, err := scanTasksSized(len(valid), rows, err)
 	if err != nil {
 		return nil, err
 	}

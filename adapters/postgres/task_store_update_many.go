@@ -149,7 +149,8 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 	}
 	written := make(map[int]domain.Task, len(byID))
 	for range b.Len() - begun {
-		tasks, err := scanTasks(br.Query())
+		rows, err := br.Query()
+		tasks, err := scanTasksSized(min(len(byID), maxBatchRows), rows, err)
 		if err != nil {
 			return nil, err
 		}
