@@ -25,6 +25,19 @@ var immutableTaskColumns = []string{
 	"retry_of",
 }
 
+// swapColumns are the positions in taskColumns of the arrays a compare-and-swap sends:
+// the id and the columns a transition can change. The others would be encoded, sent and
+// unnested on every finish for nothing.
+var swapColumns = func() []int {
+	var out []int
+	for i, c := range taskColumns {
+		if c == "id" || !slices.Contains(immutableTaskColumns, c) {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
+
 var (
 	// startTasks is domain.Task.Start over the rows where StartIsPlain holds, in the
 	// same terms: $5 are the statuses a plain start leaves, $6 is
@@ -48,12 +61,16 @@ var (
 	// the version the caller saw (the fields domain.SameVersion compares). It returns the
 	// rows without params, which a transition never changes (the caller has them).
 	swapTasks = func() string {
-		var set []string
+		var set, columns, types []string
 		returning := make([]string, len(taskColumns))
-		for i, c := range taskColumns {
-			if !slices.Contains(immutableTaskColumns, c) {
+		for _, i := range swapColumns {
+			c := taskColumns[i]
+			columns, types = append(columns, c), append(types, taskColumnTypes[i])
+			if c != "id" {
 				set = append(set, c+" = v."+c)
 			}
+		}
+		for i, c := range taskColumns {
 			returning[i] = "tasks." + c
 			if c == "params" {
 				returning[i] = "NULL::jsonb"
@@ -61,7 +78,7 @@ var (
 		}
 		seen := []string{"seen_status", "seen_holder", "seen_attempts", "seen_cancel", "seen_updated_at"}
 		seenTypes := []string{"text", "text", "integer", "boolean", "timestamptz"}
-		src := unnestSource(append(slices.Clone(taskColumnTypes), seenTypes...), append(slices.Clone(taskColumns), seen...))
+		src := unnestSource(append(types, seenTypes...), append(columns, seen...))
 		return "UPDATE tasks SET " + strings.Join(set, ", ") + " FROM " + src +
 			" WHERE tasks.id = v.id AND tasks.status = v.seen_status AND tasks.holder = v.seen_holder" +
 			" AND tasks.attempts = v.seen_attempts AND tasks.cancel_requested = v.seen_cancel" +
@@ -142,7 +159,12 @@ func queueSwaps(b *pgx.Batch, changes []domain.TaskChange, h hinted) error {
 			cancel = append(cancel, s.CancelRequested)
 			updated = append(updated, s.UpdatedAt)
 		}
-		b.Queue(swapTasks, append(a.args(), status, holder, attempts, cancel, updated)...)
+		all := a.args()
+		args := make([]any, 0, len(swapColumns)+5)
+		for _, i := range swapColumns {
+			args = append(args, all[i])
+		}
+		b.Queue(swapTasks, append(args, status, holder, attempts, cancel, updated)...)
 	}
 	return nil
 }
