@@ -14,8 +14,11 @@ import (
 // ExplainWorkerStatements returns the plans of the statements the worker's hot path sends
 // for the given queued tasks, each planned as production plans it: the batch read
 // (GetMany), the hinted start and the compare-and-swap finish, inside a transaction
-// opened as a batch update opens it (queueBegin). Nothing is written.
-func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task) (map[string]string, error) {
+// opened as a batch update opens it (queueBegin). With generic, each is the plan a
+// connection caches for the prepared statement and reuses for any arguments (what
+// PostgreSQL settles on after a statement's first five runs when it costs no more than
+// planning each run). Nothing is written.
+func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task, generic bool) (map[string]string, error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
@@ -40,7 +43,29 @@ func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task) 
 	}
 	plans := map[string]string{}
 	explain := func(name, sql string, args ...any) error {
-		rows, err := conn.Query(ctx, "EXPLAIN "+sql, args...)
+		query := "EXPLAIN " + sql
+		if generic {
+			// EXECUTE takes no protocol parameters: the arguments go as literals.
+			sd, err := conn.Conn().Prepare(ctx, name, sql)
+			if err != nil {
+				return err
+			}
+			m := conn.Conn().TypeMap()
+			literals := make([]string, len(args))
+			for i, oid := range sd.ParamOIDs {
+				text, err := m.Encode(oid, pgx.TextFormatCode, args[i], nil)
+				if err != nil {
+					return err
+				}
+				typ, _ := m.TypeForOID(oid)
+				literals[i] = "'" + strings.ReplaceAll(string(text), "'", "''") + "'::" + typ.Name
+				if text == nil {
+					literals[i] = "NULL::" + typ.Name
+				}
+			}
+			query, args = "EXPLAIN EXECUTE "+name+"("+strings.Join(literals, ", ")+")", nil
+		}
+		rows, err := conn.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -55,7 +80,12 @@ func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task) 
 			return nil, err
 		}
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), "rollback") //nolint:errcheck // nothing was written
+	defer conn.Exec(context.WithoutCancel(ctx), "rollback; deallocate all") //nolint:errcheck // nothing was written
+	if generic {
+		if _, err := conn.Exec(ctx, "set local plan_cache_mode = force_generic_plan"); err != nil {
+			return nil, err
+		}
+	}
 	b = &pgx.Batch{}
 	queueStarts(b, starts, h.swaps)
 	if err := queueSwaps(b, swaps, h); err != nil {

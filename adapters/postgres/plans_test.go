@@ -27,12 +27,14 @@ func TestWorkerStatementsProbeByPrimaryKey(t *testing.T) {
 		_, err := s.CreateMany(t.Context(), all[start:start+1000])
 		require.NoError(t, err)
 	}
-	plans, err := postgres.ExplainWorkerStatements(t.Context(), db, all[:40])
-	require.NoError(t, err)
-	for _, name := range []string{"read", "start", "finish"} {
-		plan := plans[name]
-		require.Contains(t, plan, "tasks_pkey", "%s: plan\n%s", name, plan)
-		require.NotContains(t, plan, "Seq Scan on tasks", "%s: plan\n%s", name, plan)
+	for _, generic := range []bool{false, true} {
+		plans, err := postgres.ExplainWorkerStatements(t.Context(), db, all[:40], generic)
+		require.NoError(t, err)
+		for _, name := range []string{"read", "start", "finish"} {
+			plan := plans[name]
+			require.Contains(t, plan, "tasks_pkey", "%s (generic %v): plan\n%s", name, generic, plan)
+			require.NotContains(t, plan, "Seq Scan on tasks", "%s (generic %v): plan\n%s", name, generic, plan)
+		}
 	}
 }
 
@@ -46,4 +48,29 @@ func TestHotPathParametersEncodeAtOnce(t *testing.T) {
 	failed, err := postgres.HotPathEncodeErrors(t.Context(), db, tasks)
 	require.NoError(t, err)
 	require.Empty(t, failed)
+}
+
+// TestCachedPlansMadeOnASmallTableProbeByID: the plan a connection caches for a
+// hot-path statement is made once, often while the table is still small (a fresh
+// database), where a seq scan is the cheapest plan; nothing replaces it until an ANALYZE,
+// and by then it reads the whole table for every batch. Made under the batch
+// transaction's settings, even that plan probes the primary key.
+func TestCachedPlansMadeOnASmallTableProbeByID(t *testing.T) {
+	t.Parallel()
+	db, _ := setup(t)
+	s := postgres.NewTaskStore(db)
+	few := make([]domain.Task, 20)
+	for i := range few {
+		few[i] = contract.NewTask()
+	}
+	_, err := s.CreateMany(t.Context(), few)
+	require.NoError(t, err)
+	plans, err := postgres.ExplainWorkerStatements(t.Context(), db, few, true)
+	require.NoError(t, err)
+	for _, name := range []string{"read", "start", "finish"} {
+		plan := plans[name]
+		// A probe by id: of the primary key, or of the (status, id) index with both given.
+		require.Regexp(t, `Index Cond: .*\bid = (v\.id|ANY)`, plan, "%s: plan\n%s", name, plan)
+		require.NotContains(t, plan, "Seq Scan on tasks", "%s: plan\n%s", name, plan)
+	}
 }

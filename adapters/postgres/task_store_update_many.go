@@ -169,22 +169,22 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 // queued.
 //
 // Its settings, local to the transaction, make every batch statement find its rows by id,
-// one primary-key probe per row, whatever the table's statistics say:
-//   - plan_cache_mode: planned for the rows at hand, never from the pool connection's
-//     cached generic plan, which is made once per connection: one made while the table was
-//     small (a fresh database) scans the whole table for every batch after it, since
-//     nothing invalidates it until an ANALYZE;
-//   - enable_seqscan, enable_hashjoin, enable_mergejoin: a table whose statistics lag its
-//     growth (a fresh or fast-growing one, before autovacuum's next ANALYZE) makes a seq
-//     scan with a hash join look cheaper even to a custom plan, and that plan reads the
-//     whole table for every batch. Without them the planner takes the probes.
+// one index probe per row, whatever the table's statistics say: enable_seqscan,
+// enable_hashjoin and enable_mergejoin off. A table whose statistics lag its growth (a
+// fresh or fast-growing one, before autovacuum's next ANALYZE) makes a seq scan with a
+// hash join look cheaper, and that plan reads the whole table for every batch. The same
+// holds for the generic plan a connection caches for a prepared statement after its first
+// runs: it is made under these settings too (the statements run only in these
+// transactions), so one made while the table was small still probes by id as the table
+// grows, and the server does not plan every batch anew (planning each one, as
+// plan_cache_mode=force_custom_plan did, cost the server a tenth of its CPU under load).
 //
-// All four are set by one statement: each statement of the batch costs the server a parse
-// and an execution, and these ride along every batch.
+// The three are set by one statement: each statement of the batch costs the server a
+// parse and an execution, and these ride along every batch.
 func queueBegin(b *pgx.Batch) int {
 	n := b.Len()
 	b.Queue("begin")
-	b.Queue("select set_config('plan_cache_mode', 'force_custom_plan', true), " +
+	b.Queue("select " +
 		"set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), " +
 		"set_config('enable_mergejoin', 'off', true)")
 	return b.Len() - n
