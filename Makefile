@@ -6,7 +6,9 @@ COMPOSE   ?= docker compose
 # VERSION is what `taskrunner version` prints first; the commit comes from Go's build info.
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOLANGCI_LINT_VERSION ?= v2.15.0
-GOLANGCI_LINT ?= $(shell command -v golangci-lint 2>/dev/null || echo bin/tools/golangci-lint)
+# The pinned version, installed under a name that carries it (a golangci-lint on PATH may be
+# another version, with other findings); GOLANGCI_LINT=/path/to/golangci-lint overrides.
+GOLANGCI_LINT ?= bin/tools/golangci-lint-$(GOLANGCI_LINT_VERSION)
 
 .PHONY: help run build test test-race test-unit test-ui screenshots smoke smoke-services bench bench-services fuzz vet fmt lint lint-openapi \
         init-db migrate-down start stop logs clean
@@ -80,12 +82,13 @@ lint-openapi:
 
 ## lint: golangci-lint with the layering rules in .golangci.yml (installed into bin/tools when missing)
 lint:
-	@if [ ! -x "$(GOLANGCI_LINT)" ]; then \
+	@if ! command -v "$(GOLANGCI_LINT)" >/dev/null; then \
 	  echo "lint: golangci-lint is not installed: installing $(GOLANGCI_LINT_VERSION) into bin/tools with go install"; \
-	  GOBIN="$(CURDIR)/bin/tools" $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) || { \
+	  GOBIN="$(CURDIR)/bin/tools/install" $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) || { \
 	    echo "lint: could not install golangci-lint. Install it (https://golangci-lint.run/welcome/install/)" \
-	      "or set GOLANGCI_LINT=/path/to/golangci-lint. make test checks the layering rules without it (test/arch)." >&2; \
+	      "and set GOLANGCI_LINT=/path/to/golangci-lint. make test checks the layering rules without it (test/arch)." >&2; \
 	    exit 1; }; \
+	  mv bin/tools/install/golangci-lint "$(GOLANGCI_LINT)"; \
 	fi
 	$(GOLANGCI_LINT) run ./...
 
