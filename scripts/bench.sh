@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: starts a stack, runs the load generator twice (as fast as possible, then paced
-# at BENCH_RATE to show idle pickup latency) and prints one JSON line per run.
+# at BENCH_RATE to show idle pickup latency) and prints one JSON line per run; the first
+# also gives the CPU each process spent per task (cpu_us_per_task, read from /proc).
 #
 # usage: scripts/bench.sh memory|services
 # env:   BENCH_N (10000), BENCH_C (64), BENCH_RATE (200), BENCH_PACED_N (1000),
@@ -29,6 +30,7 @@ export HTTP_ADDR="$addr" TASKS_PER_MINUTE=0 LOG_LEVEL=warn WORKER_CONCURRENCY="$
 case "$mode" in
   memory)
     "$bin" dev >"$work/dev.log" 2>&1 & pids+=($!)
+    cpu=(-cpu-pids "taskrunner=$!")
     ;;
   services)
     BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
@@ -46,11 +48,14 @@ case "$mode" in
     # BENCH_API_PPROF / BENCH_WORKER_PPROF (host:port): serve each process's profiler there.
     PPROF_ADDR="${BENCH_API_PPROF:-}" "$bin" api >"$work/api.log" 2>&1 & pids+=($!)
     PPROF_ADDR="${BENCH_WORKER_PPROF:-}" "$bin" worker >"$work/worker.log" 2>&1 & pids+=($!)
+    # CPU per task of each: the stack's two processes, and every PostgreSQL and Redis
+    # process of the machine (meant for a machine that runs nothing else meanwhile).
+    cpu=(-cpu-pids "api=${pids[-2]},worker=${pids[-1]}" -cpu-comms "postgres,redis-server")
     ;;
   *) echo "usage: $0 memory|services" >&2; exit 2;;
 esac
 for _ in $(seq 1 100); do curl -fsS "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://$addr/health" >/dev/null || { echo "bench: stack did not start" >&2; tail -20 "$work"/*.log >&2; exit 1; }
 
-"$work/loadgen" -url "http://$addr" -n "${BENCH_N:-10000}" -c "${BENCH_C:-64}" -label "$mode-throughput"
+"$work/loadgen" -url "http://$addr" -n "${BENCH_N:-10000}" -c "${BENCH_C:-64}" -label "$mode-throughput" "${cpu[@]}"
 "$work/loadgen" -url "http://$addr" -n "${BENCH_PACED_N:-1000}" -c 8 -rate "${BENCH_RATE:-200}" -label "$mode-paced"

@@ -31,6 +31,7 @@ type options struct {
 	label   string
 	token   string
 	timeout time.Duration
+	cpu     cpuWatch
 }
 
 type report struct {
@@ -46,6 +47,9 @@ type report struct {
 	E2EP99ms      float64 `json:"e2e_p99_ms"`
 	Succeeded     int     `json:"succeeded"`
 	Errors        int64   `json:"errors"`
+	// CPUPerTaskUs is each watched process's CPU per task, in µs, from the first submit
+	// until the stack is idle (see cpu.go); absent where /proc is not.
+	CPUPerTaskUs map[string]float64 `json:"cpu_us_per_task,omitempty"`
 }
 
 func main() {
@@ -57,7 +61,14 @@ func main() {
 	flag.StringVar(&o.label, "label", "", "label printed in the report")
 	flag.StringVar(&o.token, "token", os.Getenv("LOADGEN_TOKEN"), "bearer token when auth is on")
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this long")
+	cpuPids := flag.String("cpu-pids", "", "report the CPU per task of these processes: name=pid,... (Linux)")
+	cpuComms := flag.String("cpu-comms", "", "and of every process with one of these command names, summed: postgres,redis-server")
 	flag.Parse()
+	var err error
+	if o.cpu, err = parseCPUWatch(*cpuPids, *cpuComms); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(2)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	r, err := run(ctx, o)
 	cancel() // before os.Exit, which would skip a deferred call
@@ -146,6 +157,7 @@ func run(ctx context.Context, o options) (report, error) {
 		pace = t.C
 	}
 	body := []byte(`{"type":"echo","params":{"msg":"bench"},"max_retries":0}`)
+	cpuBefore, _ := o.cpu.sample()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < o.c; w++ {
@@ -182,6 +194,7 @@ func run(ctx context.Context, o options) (report, error) {
 	if err := waitIdle(ctx, c); err != nil {
 		return report{}, err
 	}
+	cpuAfter, _ := o.cpu.sample()
 	finished, err := waitAll(ctx, c, ids, o.c)
 	if err != nil {
 		return report{}, err
@@ -211,6 +224,7 @@ func run(ctx context.Context, o options) (report, error) {
 		E2EP50ms: ms(pct(e2e, 50)), E2EP99ms: ms(pct(e2e, 99)),
 		Succeeded: succeeded, Errors: errs + int64(len(ids)-int(errs)-succeeded),
 	}
+	r.CPUPerTaskUs = perTask(cpuBefore, cpuAfter, len(e2e))
 	if span := last.Sub(first); span > 0 {
 		r.TasksPerS = round(float64(len(e2e)) / span.Seconds())
 	}
