@@ -64,3 +64,20 @@ func TestDropLines(t *testing.T) {
 		require.Equal(t, c.want, extract.DropLines(c.in, c.title), c.in)
 	}
 }
+
+func TestPruneHiddenBlocks(t *testing.T) {
+	// Inside the article: a hidden drop-down of links and a hidden notice.
+	body := strings.Repeat("The ferry will run every hour from May, the operator said on Monday at the harbour. ", 5)
+	var menu strings.Builder
+	for _, s := range []string{"Northern rivers", "Southern coast", "Western plains", "Eastern hills", "Capital region"} {
+		menu.WriteString(`<li><a href="/r">` + s + ` weather, traffic and local news for the whole area</a></li>`)
+	}
+	page := `<html><body><article><h1>Ferry timetable</h1><p>` + body + `</p>
+<ul style="visibility: hidden">` + menu.String() + `</ul>
+<div hidden><p>Your comment is waiting for moderation. Thank you.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The ferry will run")
+	require.NotContains(t, text, "Northern rivers")
+	require.NotContains(t, text, "waiting for moderation")
+}
