@@ -58,7 +58,8 @@ func boilerplate(n *html.Node, mail map[*html.Node]bool) bool {
 }
 
 // hiddenBlock reports whether n is a block the page hides (the hidden attribute, an
-// inline display:none or visibility:hidden) that is short or mostly links: a drop-down
+// inline display:none or visibility:hidden, a class that hides: hiddenByClass) that is
+// short or mostly links: a drop-down
 // menu, a dialog, a reply form, a state picker. Trafilatura keeps such text when it sits
 // in the article's container or when its fallbacks read the whole page. A long hidden
 // block of prose stays: it is the article's rest that a script shows (a slideshow's
@@ -68,7 +69,7 @@ func boilerplate(n *html.Node, mail map[*html.Node]bool) bool {
 // Readability and CleanPortalEval unchanged, 25 pages change and none loses; comparison
 // snippets: one more found (ekhn.de), none lost.
 func hiddenBlock(n *html.Node) bool {
-	return hiddenByPage(n) && (visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || linkShare(n) >= maxHiddenLinkShare)
+	return (hiddenByPage(n) || hiddenByClass(n)) && (visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || linkShare(n) >= maxHiddenLinkShare)
 }
 
 // maxHiddenRunes and maxHiddenLinkShare: see hiddenBlock.
@@ -204,4 +205,28 @@ func countNonSpace(s string) int {
 		}
 	}
 	return k
+}
+
+// hiddenClasses are the class names that CSS frameworks and CMSs (Bootstrap, WordPress,
+// Drupal, HTML5 Boilerplate) give to what the page hides or leaves to screen readers, each
+// a whole class name: "hidden-xs" hides on small screens only.
+var hiddenClasses = map[string]bool{"hidden": true, "sr-only": true, "screen-reader-text": true, "visually-hidden": true,
+	"visuallyhidden": true, "d-none": true, "is-hidden": true, "element-invisible": true, "element-hidden": true, "u-hidden": true}
+
+// hiddenByClass reports whether one of n's class names is in hiddenClasses. Measured with
+// hiddenBlock's limits (TestGoldSets): CleanPortalEval F1 0.9064 to 0.9066, Readability
+// 0.9113 to 0.9115 (buzzfeed's hidden headline and teaser), L3S and Dragnet up by less than
+// 0.0001; four pages change, none loses. Comparison snippets: two more found (zfk.de,
+// reiterrevue.de), none lost, recall 0.916 to 0.917.
+func hiddenByClass(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" {
+			for _, w := range strings.Fields(strings.ToLower(a.Val)) {
+				if hiddenClasses[w] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

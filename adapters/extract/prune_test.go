@@ -81,3 +81,19 @@ func TestPruneHiddenBlocks(t *testing.T) {
 	require.NotContains(t, text, "Northern rivers")
 	require.NotContains(t, text, "waiting for moderation")
 }
+
+func TestPruneBlocksHiddenByClass(t *testing.T) {
+	// The classes that hide by the site's CSS: a screen-reader label and a teaser hidden
+	// for the page's own script. A class that hides on small screens only stays.
+	body := strings.Repeat("The library reopens on Saturday with a larger reading room and a new children's floor. ", 5)
+	page := `<html><body><article><h1>Library reopens</h1><p>` + body + `</p>
+<div class="teaser hidden"><p>Read the full story in our weekend edition, out now.</p></div>
+<p>` + body + `<span class="screen-reader-text">Opens in a new window</span></p>
+<div class="hidden-xs"><p>The mayor will cut the ribbon at ten.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The library reopens")
+	require.NotContains(t, text, "weekend edition")
+	require.NotContains(t, text, "Opens in a new window")
+	require.Contains(t, text, "The mayor will cut the ribbon")
+}
