@@ -27,7 +27,7 @@ func prune(doc *html.Node) {
 			if c.Type != html.ElementNode || invisible[c.DataAtom] {
 				continue
 			}
-			if hiddenBlock(c) || boilerplate(c, mail) {
+			if hiddenBlock(c) || roleBlock(c) || boilerplate(c, mail) {
 				drop = append(drop, c)
 				continue
 			}
@@ -69,10 +69,16 @@ func boilerplate(n *html.Node, mail map[*html.Node]bool) bool {
 // Readability and CleanPortalEval unchanged, 25 pages change and none loses; comparison
 // snippets: one more found (ekhn.de), none lost.
 func hiddenBlock(n *html.Node) bool {
-	return (hiddenByPage(n) || hiddenByClass(n)) && (visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || linkShare(n) >= maxHiddenLinkShare)
+	return (hiddenByPage(n) || hiddenByClass(n)) && shortOrLinks(n)
 }
 
-// maxHiddenRunes and maxHiddenLinkShare: see hiddenBlock.
+// shortOrLinks reports whether n holds at most maxHiddenRunes of text or is at least
+// maxHiddenLinkShare links: a box or a menu rather than a part of the article.
+func shortOrLinks(n *html.Node) bool {
+	return visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || linkShare(n) >= maxHiddenLinkShare
+}
+
+// maxHiddenRunes and maxHiddenLinkShare: see shortOrLinks.
 const (
 	maxHiddenRunes     = 300
 	maxHiddenLinkShare = 0.5
@@ -229,4 +235,25 @@ func hiddenByClass(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// boilerRoles are the ARIA landmark and widget roles of what is not the article: menus,
+// breadcrumbs, sidebars ("complementary"), dialogs, search boxes, toolbars, the page's
+// header ("banner") and footer ("contentinfo").
+var boilerRoles = map[string]bool{"navigation": true, "complementary": true, "dialog": true, "alertdialog": true,
+	"search": true, "menu": true, "menubar": true, "toolbar": true, "tooltip": true, "banner": true, "contentinfo": true}
+
+// roleBlock reports whether n has one of boilerRoles and is short or mostly links
+// (shortOrLinks), so that a page wrapped whole in such a role keeps its article.
+// Trafilatura reads a role only for navigation, and only on some tags. Measured (TestGoldSets): Dragnet F1 0.8520 to
+// 0.8521 (three pages up, none down), the other sets unchanged; comparison snippets: four
+// more found (uniqz.de 0 to 3, dwutygodnik.com), one lost (spektrum.de, where dropping the
+// breadcrumb moved trafilatura past a contents box), one fewer boilerplate kept (domradio.de),
+// F1 0.924 to 0.925.
+func roleBlock(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		return false
+	}
+	return boilerRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] && shortOrLinks(n)
 }

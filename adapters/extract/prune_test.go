@@ -97,3 +97,16 @@ func TestPruneBlocksHiddenByClass(t *testing.T) {
 	require.NotContains(t, text, "Opens in a new window")
 	require.Contains(t, text, "The mayor will cut the ribbon")
 }
+
+func TestPruneBlocksByRole(t *testing.T) {
+	// A breadcrumb and a related box inside the article, named only by their ARIA roles.
+	body := strings.Repeat("The orchard's first harvest since the storm was smaller but sweeter, the growers said. ", 5)
+	page := `<html><body><article><h1>Orchard harvest</h1>
+<div role="navigation"><a href="/">Start</a> › <a href="/food">Food and farming</a> › <a href="/food/fruit">Fruit growers</a></div>
+<p>` + body + `</p><div role="complementary"><h4>More on this</h4><p>Cider makers expect a short season.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The orchard's first harvest")
+	require.NotContains(t, text, "Fruit growers")
+	require.NotContains(t, text, "Cider makers")
+}
