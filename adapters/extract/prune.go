@@ -27,7 +27,7 @@ func prune(doc *html.Node) {
 			if c.Type != html.ElementNode || invisible[c.DataAtom] {
 				continue
 			}
-			if hiddenBlock(c) || roleBlock(c) || boilerplate(c, mail) {
+			if hiddenBlock(c) || roleBlock(c) || tagBlock(c) || boilerplate(c, mail) {
 				drop = append(drop, c)
 				continue
 			}
@@ -286,3 +286,42 @@ func roleBlock(n *html.Node) bool {
 	}
 	return boilerRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] && shortOrLinks(n)
 }
+
+// tagBlock reports a block of at most maxTagRunes whose links all have rel="tag" (the
+// microformat that WordPress, Blogger and most blog engines put on a post's tag and
+// category links): the "Tags: ..." or "Labels: ..." line, which is not the article's text.
+// Measured (TestGoldSets): Dragnet F1 0.8521 to 0.8523 (15 pages up, 5 down, where its
+// gold keeps the tag line), the other sets and the comparison set unchanged.
+func tagBlock(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Main, atom.Article, atom.A:
+		return false
+	}
+	if visibleRunes(n, maxTagRunes) > maxTagRunes {
+		return false
+	}
+	tags, others := 0, 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.A {
+				rel := " " + strings.ToLower(attr(c, "rel")) + " "
+				if strings.Contains(rel, " tag ") {
+					tags++
+				} else {
+					others++
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return tags > 0 && others == 0
+}
+
+// maxTagRunes is the longest tag line tagBlock drops: a label and a dozen tags.
+const maxTagRunes = 200

@@ -110,3 +110,17 @@ func TestPruneBlocksByRole(t *testing.T) {
 	require.NotContains(t, text, "Fruit growers")
 	require.NotContains(t, text, "Cider makers")
 }
+
+func TestPruneTagLine(t *testing.T) {
+	// A blog post's dateline and tags, the tag links marked rel="tag", above the post's text (a
+	// WordPress theme's "post-info" line); a paragraph linking elsewhere stays.
+	body := strings.Repeat("We walked the coastal path from the lighthouse to the old fort in under three hours. ", 5)
+	page := `<html><body><div id="main"><div class="post" id="post-107"><h1>Coastal walk</h1>
+<p class="post-info">Published: May 3rd, 2012 | Tags: <a href="/t/coast" rel="tag">Coast Walks</a>, <a href="/t/forts" rel="tag">Old Forts</a>, <a href="/t/light" rel="tag">Lighthouses</a>, <a href="/t/cliffs" rel="tag">Northern Cliffs</a>, <a href="/t/bays" rel="tag">Hidden Bays</a>, <a href="/t/spring" rel="tag">Spring Hikes</a></p>
+<p>` + body + `</p><p>More walks: <a href="/walks/north">the northern cliffs</a> and the bay.</p><p>` + body + `</p>
+</div></div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "We walked the coastal path")
+	require.Contains(t, text, "the northern cliffs")
+	require.NotContains(t, text, "Old Forts")
+}
