@@ -37,12 +37,14 @@ var flatBlocks = map[atom.Atom]bool{
 	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
 }
 
-// formatting are the inline elements that only style their text.
+// formatting are the inline elements that only style their text (<sup>, <sub> and <q>
+// added: readability's wikipedia page and two Dragnet pages up by 0.01 to 0.02 F1, none
+// down).
 var formatting = map[atom.Atom]bool{
 	atom.B: true, atom.Strong: true, atom.I: true, atom.Em: true, atom.U: true, atom.Mark: true,
 	atom.Small: true, atom.Big: true, atom.Font: true, atom.Span: true, atom.Code: true, atom.Tt: true,
 	atom.Kbd: true, atom.Samp: true, atom.Var: true, atom.Cite: true, atom.Abbr: true, atom.Dfn: true,
-	atom.Time: true, atom.Ins: true, atom.S: true, atom.Strike: true,
+	atom.Time: true, atom.Ins: true, atom.S: true, atom.Strike: true, atom.Sup: true, atom.Sub: true, atom.Q: true,
 }
 
 // unwrapInline replaces each visible formatting element under n by its children and joins

@@ -12,14 +12,14 @@ func TestFormattingInListsHeadingsAndQuotes(t *testing.T) {
 	// formatting. Each word must stay apart from the next and in its place.
 	para := strings.Repeat("<p>The old beds were cleared in spring and the soil was turned twice before any planting began. </p>", 3)
 	page := `<html><body><div class="nav"><a href="/">Home</a></div><div class="entry-content">` + para + `
-<ol><li><b>Step one:</b> dig the trench</li><li>Lay <em><strong>gravel</strong></em> first</li></ol>
+<ol><li><b>Step one:</b> dig the trench</li><li>Lay <em><strong>gravel</strong></em> first</li><li>Add 2 m<sup>3</sup> of soil</li></ol>
 <h2><strong>Plant the </strong><em><strong>tall</strong></em><strong> ones last</strong></h2>
 <blockquote><p>Water <strong>daily </strong>in June</p></blockquote>
 <table><tr><td>Cost <b>per</b> metre</td><td>4 euros</td></tr></table>` + para +
 		`<span style="display:none"><li>Hidden <b>text</b></li></span></div></body></html>`
 	text := extractReader(t, page, "https://example.com/a").Text
 	for _, want := range []string{"Step one: dig the trench", "Lay gravel first", "Plant the tall ones last",
-		"Water daily in June", "Cost per metre"} {
+		"Water daily in June", "Cost per metre", "Add 2 m3 of soil"} {
 		require.Contains(t, text, want)
 	}
 	require.Equal(t, 1, strings.Count(text, "tall"), "the heading's nested word is not repeated")
