@@ -10,13 +10,16 @@ import (
 
 // prune takes out of doc, before the article extractors see it, the blocks that sites
 // place inside articles but that are not the article: ad slots, newsletter and signup
-// boxes, share bars, captions and author bios. Trafilatura drops many such blocks by their class names, but only for the
-// names it knows, and keeps the rest when they sit inside the article's container. The
-// rules key on generic features (class, id and aria words from many vocabularies, an
-// email field) and each removes only a block short enough for its kind (groupLimits), so
-// that a wrapper with a misleading name cannot take the article with it. The work is
-// bounded: one pass finds the email fields, one visits each element, and measuring a
-// candidate stops at its limit or after maxMeasureNodes nodes.
+// boxes, share bars, captions and author bios, blocks the page hides (hiddenBlock), blocks
+// whose ARIA role is a menu, sidebar or dialog (roleBlock) and tag lines (tagBlock).
+// Trafilatura drops many such blocks by their class names, but only for the names it
+// knows, and keeps the rest when they sit inside the article's container. The rules key
+// on generic features (class, id and aria words from many vocabularies, an email field,
+// the hidden attribute and inline styles, roles, rel="tag") and each removes only a block
+// short enough for its kind (groupLimits, shortOrLinks, maxTagRunes), so that a wrapper
+// with a misleading name cannot take the article with it. The work is bounded: one pass
+// finds the email fields, one visits each element, and measuring a candidate stops at its
+// limit or after maxMeasureNodes nodes.
 func prune(doc *html.Node) {
 	mail := map[*html.Node]bool{}
 	markEmailFields(doc, mail)
