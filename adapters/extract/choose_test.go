@@ -49,3 +49,18 @@ func TestCandidateOtherBlockKeepsPrimary(t *testing.T) {
 	require.Contains(t, out.Text, "won several awards for its documentaries")
 	require.NotContains(t, out.Text, "Radio play after a novel")
 }
+
+// A primary of short lines only is no article, even past minArticleRunes: a candidate
+// with some prose replaces it although it holds little of the primary and is prose for
+// less than minCandProse of its text (an article with its kicker, byline and photo
+// credits on lines of their own).
+func TestCandidateReplacesPrimaryWithoutProse(t *testing.T) {
+	t.Parallel()
+	f := extract.SwitchFeatures{PrimaryRunes: 300, CandRunes: 2900, Contained: 0.4, CandLinkRunes: 0.1,
+		PrimaryProse: 0, CandProse: 0.4}
+	require.True(t, extract.Replaces(f))
+	f.PrimaryProse = 0.5
+	require.False(t, extract.Replaces(f), "a primary with prose keeps the old rule")
+	f.PrimaryProse, f.CandProse = 0, 0.1
+	require.False(t, extract.Replaces(f), "a candidate without prose is no better")
+}

@@ -210,8 +210,14 @@ func annotatedText(doc []byte, class string) string {
 				}
 			}
 		}
-		if n.Type == html.TextNode && in {
-			sb.WriteString(n.Data)
+		if n.Type == html.TextNode {
+			if in {
+				sb.WriteString(n.Data)
+			} else {
+				// Text outside the selection still parts the words around it: the annotated
+				// runs of a sentence are spans with the spaces between them left out.
+				sb.WriteString(" ")
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, in)
@@ -266,7 +272,7 @@ func TestGoldSwitch(t *testing.T) {
 }
 
 // TestGoldPasses weighs each of this package's passes around trafilatura (prune,
-// paragraphs, lede, jsonld, lines, sections, tail) on the gold sets: every set's F1 with all passes and with
+// paragraphs, inline, lede, jsonld, lines, sections, tail) on the gold sets: every set's F1 with all passes and with
 // each left out. A tool, run only with EXTRACT_GOLD_DIR.
 func TestGoldPasses(t *testing.T) {
 	sets := goldSets(t, "weigh the passes on sets with whole gold texts")
@@ -274,7 +280,7 @@ func TestGoldPasses(t *testing.T) {
 		name string
 		ex   *extract.Extractor
 	}{{"all passes", extract.NewWithout()}}
-	for _, p := range []string{"prune", "paragraphs", "lede", "jsonld", "lines", "sections", "tail"} {
+	for _, p := range []string{"prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "tail"} {
 		variants = append(variants, struct {
 			name string
 			ex   *extract.Extractor
@@ -291,4 +297,13 @@ func TestGoldPasses(t *testing.T) {
 			t.Logf("%s, %s: %s", set.name, v.name, s)
 		}
 	}
+}
+
+// TestAnnotatedTextKeepsWordBreaks: an L3S gold text is annotated run by run, the space
+// between two runs left outside both; the words must stay apart.
+func TestAnnotatedTextKeepsWordBreaks(t *testing.T) {
+	gold := `<p><a href="#"><span class="x-nc-sel2">Fulham</span></a>
+<span class="x-nc-sel2">have paid a fee for</span> <a href="#"><span class="x-nc-sel2">Brede Hangeland</span></a></p>`
+	require.Equal(t, "fulham have paid a fee for brede hangeland",
+		strings.Join(tokenList(annotatedText([]byte(gold), "x-nc-sel2")), " "))
 }

@@ -53,3 +53,17 @@ func TestLedeMatchingTheDescription(t *testing.T) {
 	require.True(t, strings.HasPrefix(text, lead), text)
 	require.Equal(t, 1, strings.Count(text, "The plan cuts"))
 }
+
+func TestLeadInItsOwnDiv(t *testing.T) {
+	// A news template: the first paragraph in a <div> of its own, the body's paragraphs as
+	// text runs in the next one. A text-only <div> with no body after it stays out.
+	run := "The visitors scored twice in the second half and held on through a long spell of pressure. "
+	page := `<html><body><div class="nav"><a href="/">Home</a></div><div id="article"><h1>Sale beat Leeds</h1>
+<div class="ds-firstpara">Lee Thomas helped himself to two tries as Sale claimed a 34-20 victory over bottom placed Leeds at Headingley on a cold Sunday afternoon.</div>
+<div class="va-bodytext">` + strings.Repeat(run, 3) + `<br><br>` + strings.Repeat(run, 3) + `<br><br>` + strings.Repeat(run, 3) + `</div>
+<div class="promo">Subscribers can read every match report from this season and the last in our online archive today.</div>
+</div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.True(t, strings.HasPrefix(text, "Lee Thomas helped himself to two tries"), text)
+	require.NotContains(t, text, "Subscribers can read")
+}

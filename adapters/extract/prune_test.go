@@ -64,3 +64,63 @@ func TestDropLines(t *testing.T) {
 		require.Equal(t, c.want, extract.DropLines(c.in, c.title), c.in)
 	}
 }
+
+func TestPruneHiddenBlocks(t *testing.T) {
+	// Inside the article: a hidden drop-down of links and a hidden notice.
+	body := strings.Repeat("The ferry will run every hour from May, the operator said on Monday at the harbour. ", 5)
+	var menu strings.Builder
+	for _, s := range []string{"Northern rivers", "Southern coast", "Western plains", "Eastern hills", "Capital region"} {
+		menu.WriteString(`<li><a href="/r">` + s + ` weather, traffic and local news for the whole area</a></li>`)
+	}
+	page := `<html><body><article><h1>Ferry timetable</h1><p>` + body + `</p>
+<ul style="visibility: hidden">` + menu.String() + `</ul>
+<div hidden><p>Your comment is waiting for moderation. Thank you.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The ferry will run")
+	require.NotContains(t, text, "Northern rivers")
+	require.NotContains(t, text, "waiting for moderation")
+}
+
+func TestPruneBlocksHiddenByClass(t *testing.T) {
+	// The classes that hide by the site's CSS: a screen-reader label and a teaser hidden
+	// for the page's own script. A class that hides on small screens only stays.
+	body := strings.Repeat("The library reopens on Saturday with a larger reading room and a new children's floor. ", 5)
+	page := `<html><body><article><h1>Library reopens</h1><p>` + body + `</p>
+<div class="teaser hidden"><p>Read the full story in our weekend edition, out now.</p></div>
+<p>` + body + `<span class="screen-reader-text">Opens in a new window</span></p>
+<div class="hidden-xs"><p>The mayor will cut the ribbon at ten.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The library reopens")
+	require.NotContains(t, text, "weekend edition")
+	require.NotContains(t, text, "Opens in a new window")
+	require.Contains(t, text, "The mayor will cut the ribbon")
+}
+
+func TestPruneBlocksByRole(t *testing.T) {
+	// A breadcrumb and a related box inside the article, named only by their ARIA roles.
+	body := strings.Repeat("The orchard's first harvest since the storm was smaller but sweeter, the growers said. ", 5)
+	page := `<html><body><article><h1>Orchard harvest</h1>
+<div role="navigation"><a href="/">Start</a> › <a href="/food">Food and farming</a> › <a href="/food/fruit">Fruit growers</a></div>
+<p>` + body + `</p><div role="complementary"><h4>More on this</h4><p>Cider makers expect a short season.</p></div>
+<p>` + body + `</p></article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The orchard's first harvest")
+	require.NotContains(t, text, "Fruit growers")
+	require.NotContains(t, text, "Cider makers")
+}
+
+func TestPruneTagLine(t *testing.T) {
+	// A blog post's dateline and tags, the tag links marked rel="tag", above the post's text (a
+	// WordPress theme's "post-info" line); a paragraph linking elsewhere stays.
+	body := strings.Repeat("We walked the coastal path from the lighthouse to the old fort in under three hours. ", 5)
+	page := `<html><body><div id="main"><div class="post" id="post-107"><h1>Coastal walk</h1>
+<p class="post-info">Published: May 3rd, 2012 | Tags: <a href="/t/coast" rel="tag">Coast Walks</a>, <a href="/t/forts" rel="tag">Old Forts</a>, <a href="/t/light" rel="tag">Lighthouses</a>, <a href="/t/cliffs" rel="tag">Northern Cliffs</a>, <a href="/t/bays" rel="tag">Hidden Bays</a>, <a href="/t/spring" rel="tag">Spring Hikes</a></p>
+<p>` + body + `</p><p>More walks: <a href="/walks/north">the northern cliffs</a> and the bay.</p><p>` + body + `</p>
+</div></div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "We walked the coastal path")
+	require.Contains(t, text, "the northern cliffs")
+	require.NotContains(t, text, "Old Forts")
+}

@@ -189,14 +189,24 @@ func (w *textWriter) flush() {
 
 // hidden reports elements the page hides from every reader.
 func hidden(n *html.Node) bool {
+	if hiddenByPage(n) {
+		return true
+	}
+	for _, a := range n.Attr {
+		if a.Key == "aria-hidden" && strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+			return true
+		}
+	}
+	return false
+}
+
+// hiddenByPage reports elements the page does not show: the hidden attribute, an inline
+// display:none or visibility:hidden.
+func hiddenByPage(n *html.Node) bool {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "hidden":
 			return true
-		case "aria-hidden":
-			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
-				return true
-			}
 		case "style":
 			v := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
 			if strings.Contains(v, "display:none") || strings.Contains(v, "visibility:hidden") {
