@@ -18,15 +18,7 @@ import (
 func TestWorkerStatementsProbeByPrimaryKey(t *testing.T) {
 	t.Parallel()
 	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	all := make([]domain.Task, 3000)
-	for i := range all {
-		all[i] = contract.NewTask()
-	}
-	for start := 0; start < len(all); start += 1000 {
-		_, err := s.CreateMany(t.Context(), all[start:start+1000])
-		require.NoError(t, err)
-	}
+	all := storeNewTasks(t, db, 3000)
 	for _, generic := range []bool{false, true} {
 		plans, err := postgres.ExplainWorkerStatements(t.Context(), db, all[:40], generic)
 		require.NoError(t, err)
@@ -54,17 +46,11 @@ func TestHotPathParametersEncodeAtOnce(t *testing.T) {
 // hot-path statement is made once, often while the table is still small (a fresh
 // database), where a seq scan is the cheapest plan; nothing replaces it until an ANALYZE,
 // and by then it reads the whole table for every batch. Made under the batch
-// transaction's settings, even that plan probes the primary key.
+// transaction's settings, even that plan probes by id.
 func TestCachedPlansMadeOnASmallTableProbeByID(t *testing.T) {
 	t.Parallel()
 	db, _ := setup(t)
-	s := postgres.NewTaskStore(db)
-	few := make([]domain.Task, 20)
-	for i := range few {
-		few[i] = contract.NewTask()
-	}
-	_, err := s.CreateMany(t.Context(), few)
-	require.NoError(t, err)
+	few := storeNewTasks(t, db, 20)
 	plans, err := postgres.ExplainWorkerStatements(t.Context(), db, few, true)
 	require.NoError(t, err)
 	for _, name := range []string{"read", "start", "finish"} {
@@ -73,4 +59,19 @@ func TestCachedPlansMadeOnASmallTableProbeByID(t *testing.T) {
 		require.Regexp(t, `Index Cond: .*\bid = (v\.id|ANY)`, plan, "%s: plan\n%s", name, plan)
 		require.NotContains(t, plan, "Seq Scan on tasks", "%s: plan\n%s", name, plan)
 	}
+}
+
+// storeNewTasks stores n new queued tasks, a thousand per batch, and returns them.
+func storeNewTasks(t *testing.T, db *postgres.DB, n int) []domain.Task {
+	t.Helper()
+	s := postgres.NewTaskStore(db)
+	tasks := make([]domain.Task, n)
+	for i := range tasks {
+		tasks[i] = contract.NewTask()
+	}
+	for start := 0; start < n; start += 1000 {
+		_, err := s.CreateMany(t.Context(), tasks[start:min(start+1000, n)])
+		require.NoError(t, err)
+	}
+	return tasks
 }
