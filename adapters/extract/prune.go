@@ -303,10 +303,17 @@ func tagBlock(n *html.Node) bool {
 	if visibleRunes(n, maxTagRunes) > maxTagRunes {
 		return false
 	}
-	tags, others := 0, 0
+	// The walk stops at the first other link, and after maxMeasureNodes nodes (a block
+	// that short holds no more unless it nests empty elements): prune asks this of every
+	// element, so an unbounded walk would cost a deep page its depth times its size.
+	tags, others, nodes := 0, 0, 0
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
+		for c := n.FirstChild; c != nil && others == 0; c = c.NextSibling {
+			if nodes++; nodes > maxMeasureNodes {
+				others++
+				return
+			}
 			if c.Type != html.ElementNode {
 				continue
 			}
