@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,11 +118,16 @@ func words(s string) []string {
 }
 
 // linkShare returns the share of the visible text under n that sits inside links.
-func linkShare(n *html.Node) float64 {
-	all, linked := 0, 0
+func linkShare(n *html.Node) float64 { return linkShareWithin(n, math.MaxInt) }
+
+// linkShareWithin is linkShare over n's first maxNodes nodes: prune measures nested
+// blocks each, and a bounded walk apiece keeps that linear.
+func linkShareWithin(n *html.Node, maxNodes int) float64 {
+	all, linked, nodes := 0, 0, 0
 	var walk func(n *html.Node, inLink bool)
 	walk = func(n *html.Node, inLink bool) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
+		for c := n.FirstChild; c != nil && nodes < maxNodes; c = c.NextSibling {
+			nodes++
 			switch c.Type {
 			case html.TextNode:
 				k := utf8.RuneCountInString(strings.TrimSpace(c.Data))

@@ -78,36 +78,7 @@ func hiddenBlock(n *html.Node) bool {
 // shortOrLinks reports whether n holds at most maxHiddenRunes of text or is at least
 // maxHiddenLinkShare links: a box or a menu rather than a part of the article.
 func shortOrLinks(n *html.Node) bool {
-	return visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || boundedLinkShare(n) >= maxHiddenLinkShare
-}
-
-// boundedLinkShare is linkShare over n's first maxMeasureNodes nodes: nested blocks that
-// are each measured cost a bounded walk apiece.
-func boundedLinkShare(n *html.Node) float64 {
-	all, linked, nodes := 0, 0, 0
-	var walk func(n *html.Node, inLink bool)
-	walk = func(n *html.Node, inLink bool) {
-		for c := n.FirstChild; c != nil && nodes < maxMeasureNodes; c = c.NextSibling {
-			nodes++
-			switch c.Type {
-			case html.TextNode:
-				k := countNonSpace(c.Data)
-				all += k
-				if inLink {
-					linked += k
-				}
-			case html.ElementNode:
-				if !invisible[c.DataAtom] {
-					walk(c, inLink || c.DataAtom == atom.A)
-				}
-			}
-		}
-	}
-	walk(n, false)
-	if all == 0 {
-		return 0
-	}
-	return float64(linked) / float64(all)
+	return visibleRunes(n, maxHiddenRunes) <= maxHiddenRunes || linkShareWithin(n, maxMeasureNodes) >= maxHiddenLinkShare
 }
 
 // maxHiddenRunes and maxHiddenLinkShare: see shortOrLinks.

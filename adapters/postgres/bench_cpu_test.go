@@ -2,14 +2,13 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"taskrunner/test/proccpu"
 )
 
 // cpuMeter measures CPU time, of this process and of the server backends connected to
@@ -22,10 +21,6 @@ type cpuMeter struct {
 	pgBaseline map[int]time.Duration
 	ok         bool
 }
-
-// clockTick is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux port
-// that matters here.
-const clockTick = 10 * time.Millisecond
 
 // startCPU takes the baseline; call it once the pool's connections are open.
 func startCPU(b *testing.B, url string) *cpuMeter {
@@ -84,22 +79,8 @@ func (m *cpuMeter) backends() (map[int]time.Duration, error) {
 	return out, nil
 }
 
-// procCPU is utime+stime of /proc/<pid>/stat.
+// procCPU is the CPU time of pid ("self" for this process).
 func procCPU(pid string) (time.Duration, error) {
-	raw, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) may contain spaces; the fields after it do not.
-	s := string(raw)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("short /proc/%s/stat", pid)
-	}
-	utime, err1 := strconv.ParseInt(fields[11], 10, 64) // field 14 of the file
-	stime, err2 := strconv.ParseInt(fields[12], 10, 64) // field 15
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("parse /proc/%s/stat", pid)
-	}
-	return time.Duration(utime+stime) * clockTick, nil
+	_, cpu, err := proccpu.Of(pid)
+	return cpu, err
 }

@@ -24,23 +24,11 @@ func ExplainWorkerStatements(ctx context.Context, db *DB, queued []domain.Task, 
 		return nil, err
 	}
 	defer conn.Release()
-	ids := make([]string, len(queued))
-	starts := make([]domain.TaskChange, len(queued))
-	swaps := make([]domain.TaskChange, len(queued))
-	h := hinted{next: map[int]*domain.Task{}}
-	at := time.Now().UTC()
-	for i := range queued {
-		ids[i] = queued[i].ID
-		starts[i] = domain.TaskChange{ID: queued[i].ID, Start: &domain.StartIntent{Holder: "h", At: at}}
-		seen := queued[i]
-		next := seen.Clone()
-		if err := next.Start("h", at); err != nil {
-			return nil, err
-		}
-		swaps[i] = domain.TaskChange{ID: seen.ID, Seen: &seen}
-		h.swaps = append(h.swaps, i)
-		h.next[i] = &next
+	w, err := newWorkerChanges(queued)
+	if err != nil {
+		return nil, err
 	}
+	ids, starts, swaps, h := w.ids, w.starts, w.swaps, w.h
 	plans := map[string]string{}
 	explain := func(name, sql string, args ...any) error {
 		query := "EXPLAIN " + sql
@@ -112,22 +100,14 @@ func HotPathEncodeErrors(ctx context.Context, db *DB, tasks []domain.Task) ([]st
 		return nil, err
 	}
 	defer conn.Release()
+	w, err := newWorkerChanges(tasks)
+	if err != nil {
+		return nil, err
+	}
+	ids, starts, swaps, h := w.ids, w.starts, w.swaps, w.h
 	ptrs := make([]*domain.Task, len(tasks))
-	ids := make([]string, len(tasks))
-	starts := make([]domain.TaskChange, len(tasks))
-	swaps := make([]domain.TaskChange, len(tasks))
-	h := hinted{next: map[int]*domain.Task{}}
-	at := time.Now().UTC()
 	for i := range tasks {
-		ptrs[i], ids[i] = &tasks[i], tasks[i].ID
-		starts[i] = domain.TaskChange{ID: tasks[i].ID, Start: &domain.StartIntent{Holder: "h", At: at}}
-		next := tasks[i].Clone()
-		if err := next.Start("h", at); err != nil {
-			return nil, err
-		}
-		swaps[i] = domain.TaskChange{ID: tasks[i].ID, Seen: &tasks[i]}
-		h.swaps = append(h.swaps, i)
-		h.next[i] = &next
+		ptrs[i] = &tasks[i]
 	}
 	arrays, err := tasksArrays(ptrs)
 	if err != nil {
@@ -162,4 +142,36 @@ func HotPathEncodeErrors(ctx context.Context, db *DB, tasks []domain.Task) ([]st
 		}
 	}
 	return out, nil
+}
+
+// workerChanges are what the worker's hot path sends for a set of queued tasks: their ids
+// (the batch read), a start of each (the hinted start), and a finish of each over the
+// version read, as the hinted compare-and-swap writes it.
+type workerChanges struct {
+	ids           []string
+	starts, swaps []domain.TaskChange
+	h             hinted
+}
+
+func newWorkerChanges(queued []domain.Task) (workerChanges, error) {
+	w := workerChanges{
+		ids:    make([]string, len(queued)),
+		starts: make([]domain.TaskChange, len(queued)),
+		swaps:  make([]domain.TaskChange, len(queued)),
+		h:      hinted{next: map[int]*domain.Task{}},
+	}
+	at := time.Now().UTC()
+	for i := range queued {
+		w.ids[i] = queued[i].ID
+		w.starts[i] = domain.TaskChange{ID: queued[i].ID, Start: &domain.StartIntent{Holder: "h", At: at}}
+		seen := queued[i]
+		next := seen.Clone()
+		if err := next.Start("h", at); err != nil {
+			return workerChanges{}, err
+		}
+		w.swaps[i] = domain.TaskChange{ID: seen.ID, Seen: &seen}
+		w.h.swaps = append(w.h.swaps, i)
+		w.h.next[i] = &next
+	}
+	return w, nil
 }

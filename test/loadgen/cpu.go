@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"taskrunner/test/proccpu"
 )
 
 // CPU per task, by process, over a run: on a small machine where the load generator, the
@@ -13,10 +14,6 @@ import (
 // all of them together, and that figure moves much less than tasks/s when other work
 // shares the machine. It is read from /proc (Linux), from the first submit until the stack
 // is idle, before the tasks are read back; elsewhere the report leaves it out.
-
-// clockTicksPerSecond is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux
-// port that matters here.
-const clockTicksPerSecond = 100
 
 // cpuWatch names the processes to measure: pids by name (the stack's processes), and
 // command names whose processes are summed (database servers, whose backends come and go).
@@ -56,24 +53,26 @@ func (w cpuWatch) sample() (cpuSample, bool) {
 		return nil, false
 	}
 	s := cpuSample{}
-	self, ok := procCPU("/proc/self/stat")
-	if !ok {
+	_, self, err := proccpu.Of("self")
+	if err != nil {
 		return nil, false
 	}
-	s["loadgen"] = self
+	s["loadgen"] = self.Seconds()
 	for name, pid := range w.pids {
-		s[name], _ = procCPU(fmt.Sprintf("/proc/%d/stat", pid))
+		if _, cpu, err := proccpu.Of(strconv.Itoa(pid)); err == nil {
+			s[name] = cpu.Seconds()
+		}
 	}
 	if len(w.comms) > 0 {
 		stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 		for _, path := range stats {
-			comm, secs, ok := procStat(path)
-			if !ok {
+			comm, cpu, err := proccpu.Read(path)
+			if err != nil {
 				continue
 			}
 			for _, c := range w.comms {
 				if comm == c {
-					s[c] += secs
+					s[c] += cpu.Seconds()
 				}
 			}
 		}
@@ -95,32 +94,4 @@ func perTask(before, after cpuSample, tasks int) map[string]float64 {
 	}
 	out["total"] = round(total)
 	return out
-}
-
-func procCPU(path string) (float64, bool) {
-	_, secs, ok := procStat(path)
-	return secs, ok
-}
-
-// procStat reads a process's command name and its user plus system CPU seconds.
-func procStat(path string) (comm string, secs float64, ok bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", 0, false
-	}
-	st := string(b)
-	open, end := strings.IndexByte(st, '('), strings.LastIndexByte(st, ')')
-	if open < 0 || end < open {
-		return "", 0, false
-	}
-	f := strings.Fields(st[end+1:])
-	if len(f) < 13 { // state is f[0]; utime and stime are fields 14 and 15 of the line
-		return "", 0, false
-	}
-	utime, err1 := strconv.ParseFloat(f[11], 64)
-	stime, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return "", 0, false
-	}
-	return st[open+1 : end], (utime + stime) / clockTicksPerSecond, true
 }

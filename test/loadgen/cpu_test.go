@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -21,17 +19,6 @@ func TestParseCPUWatch(t *testing.T) {
 	require.NoError(t, err)
 	_, ok := empty.sample()
 	require.False(t, ok, "nothing watched, nothing reported")
-}
-
-// A command name may hold spaces and parentheses; the times follow the last ')'.
-func TestProcStatReadsTheCommandAndCPUTime(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "stat")
-	line := "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 1000 0 0\n"
-	require.NoError(t, os.WriteFile(path, []byte(line), 0o600))
-	comm, secs, ok := procStat(path)
-	require.True(t, ok)
-	require.Equal(t, "a (b) c", comm)
-	require.InDelta(t, 3.0, secs, 1e-9) // (250 + 50) ticks at 100 per second
 }
 
 func TestPerTask(t *testing.T) {
