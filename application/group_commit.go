@@ -4,12 +4,17 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// groupCommit turns concurrent calls into batches without a timer: a call that finds a
-// flush slot free flushes at once, with whatever is waiting; calls that arrive while every
-// slot is busy wait and form the next batch. An idle system therefore pays no delay, and a
-// busy one pays one round trip per batch instead of one per call. There are no background
+// groupCommit turns concurrent calls into batches: a call that finds a flush slot free
+// flushes at once, with whatever is waiting; calls that arrive while every slot is busy
+// wait and form the next batch. An idle system therefore pays no delay, and a busy one
+// pays one round trip per batch instead of one per call. Under load (the last batch held
+// more than one call, and ended less than linger ago) a leader that finds fewer calls
+// waiting than the last batch held lingers for the rest, at most linger: the callers of a
+// busy system are on their way, and on a machine whose cores are all busy a batch of three
+// costs nearly what a batch of ten does. A call after a quiet spell is flushed at once. There are no background
 // goroutines: the caller that finds a slot free does the flushing (a leader), and hands
 // the slot on when its own call is answered but others still wait, so no caller serves
 // other callers' batches for longer than its own answer takes.
@@ -25,6 +30,8 @@ type groupCommit[Req, Res any] struct {
 	// slots is how many flushes may run at once: 1 keeps writes strictly in batches; 2 lets
 	// one batch build its statement while the previous waits on the network.
 	slots int
+	// linger is how long a leader under load waits for a batch to fill (0: never).
+	linger time.Duration
 	// abandoned, when set, is given the result of a call whose caller stopped waiting (its
 	// context ended) before the batch was flushed: a lease nobody will run, to give back.
 	abandoned func(Res)
@@ -32,6 +39,13 @@ type groupCommit[Req, Res any] struct {
 	mu      sync.Mutex
 	waiting []*groupCall[Req, Res]
 	active  int
+	// last is the size of the last batch flushed, lastEnd when its flush ended; filled,
+	// while a leader lingers, is closed once want calls wait.
+	last    int
+	lastEnd time.Time
+	want    int
+	filled  chan struct{}
+	now     func() time.Time // time.Now; tests step it
 }
 
 type groupCall[Req, Res any] struct {
@@ -50,8 +64,19 @@ const (
 )
 
 func newGroupCommit[Req, Res any](base context.Context, maxBatch, slots int, flush func(context.Context, []Req) []Res) *groupCommit[Req, Res] {
-	return &groupCommit[Req, Res]{base: base, flush: flush, maxBatch: max(1, maxBatch), slots: max(1, slots)}
+	return &groupCommit[Req, Res]{base: base, flush: flush, maxBatch: max(1, maxBatch), slots: max(1, slots), now: time.Now}
 }
+
+// lingering sets how long a leader under load waits for its batch to fill.
+func (g *groupCommit[Req, Res]) lingering(d time.Duration) *groupCommit[Req, Res] {
+	g.linger = d
+	return g
+}
+
+// batchLinger is the linger of the submit and worker batches. Measured on make
+// bench-services, 3 pairs each, CPU per task of the stack without the load generator:
+// 0 µs 9.5x the load generator's, 500 µs 8.8x, 1 ms 8.8x; paced latency unchanged.
+const batchLinger = 500 * time.Microsecond
 
 // do adds req to the next batch and returns its result once the batch is flushed, or
 // ctx's error if ctx ends first (the request may still be flushed after that).
@@ -59,6 +84,10 @@ func (g *groupCommit[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
 	c := &groupCall[Req, Res]{req: req, done: make(chan struct{})}
 	g.mu.Lock()
 	g.waiting = append(g.waiting, c)
+	if g.filled != nil && len(g.waiting) >= g.want {
+		close(g.filled)
+		g.filled = nil
+	}
 	lead := g.active < g.slots
 	if lead {
 		g.active++
@@ -83,6 +112,7 @@ func (g *groupCommit[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
 // lead flushes batches while calls wait. Once own is answered and more wait, a fresh
 // goroutine takes the slot over, so the leader's caller gets its answer now.
 func (g *groupCommit[Req, Res]) lead(own *groupCall[Req, Res]) {
+	lingered := false
 	for {
 		g.mu.Lock()
 		if len(g.waiting) == 0 {
@@ -95,13 +125,49 @@ func (g *groupCommit[Req, Res]) lead(own *groupCall[Req, Res]) {
 			go g.lead(nil)
 			return
 		}
+		if !lingered && g.underLoad() && len(g.waiting) < min(g.last, g.maxBatch) {
+			lingered = true
+			g.lingerFor(min(g.last, g.maxBatch)) // unlocks g.mu
+			continue
+		}
+		lingered = false
 		n := min(len(g.waiting), g.maxBatch)
+		g.last = n
 		batch := make([]*groupCall[Req, Res], n)
 		copy(batch, g.waiting)
 		g.waiting = append(g.waiting[:0], g.waiting[n:]...)
 		g.mu.Unlock()
 		g.run(batch)
+		g.mu.Lock()
+		g.lastEnd = g.now()
+		g.mu.Unlock()
 	}
+}
+
+// underLoad reports, with g.mu held, whether a leader may linger: the last batch held
+// more than one call and ended less than linger ago, and no other leader lingers.
+func (g *groupCommit[Req, Res]) underLoad() bool {
+	return g.linger > 0 && g.last > 1 && g.filled == nil && g.now().Sub(g.lastEnd) < g.linger
+}
+
+// lingerFor waits, with g.mu held on entry and released on return, until want calls wait,
+// linger passes or base ends.
+func (g *groupCommit[Req, Res]) lingerFor(want int) {
+	filled := make(chan struct{})
+	g.filled, g.want = filled, want
+	g.mu.Unlock()
+	t := time.NewTimer(g.linger)
+	select {
+	case <-filled:
+	case <-t.C:
+	case <-g.base.Done():
+	}
+	t.Stop()
+	g.mu.Lock()
+	if g.filled == filled {
+		g.filled = nil
+	}
+	g.mu.Unlock()
 }
 
 func (g *groupCommit[Req, Res]) run(batch []*groupCall[Req, Res]) {

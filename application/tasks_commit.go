@@ -35,7 +35,7 @@ func batchSubmits(d TaskDeps, flush func(context.Context, []domain.Task) []submi
 	if !d.GroupCommit || d.Batch == nil || d.BatchQueue == nil {
 		return nil
 	}
-	return newGroupCommit(context.Background(), maxSubmitBatch, submitFlushSlots, flush)
+	return newGroupCommit(context.Background(), maxSubmitBatch, submitFlushSlots, flush).lingering(batchLinger)
 }
 
 // create records t and queues it: through the group committer when there is one.

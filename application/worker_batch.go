@@ -39,10 +39,10 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 		// One call of each kind at a time: loops that arrive meanwhile join the next
 		// batch, which keeps batches large (two slots measured slower under load). One
 		// dequeue blocks at a time; loops that go idle meanwhile join the next one.
-		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch),
-		reads:   newGroupCommit(w.abortCtx, n, 1, w.flushReads),
-		updates: newGroupCommit(w.abortCtx, n, 1, w.flushUpdates),
-		acks:    newGroupCommit(w.abortCtx, n, 1, w.flushAcks),
+		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch).lingering(batchLinger),
+		reads:   newGroupCommit(w.abortCtx, n, 1, w.flushReads).lingering(batchLinger),
+		updates: newGroupCommit(w.abortCtx, n, 1, w.flushUpdates).lingering(batchLinger),
+		acks:    newGroupCommit(w.abortCtx, n, 1, w.flushAcks).lingering(batchLinger),
 	}
 	// A loop that stopped waiting (shutdown) leaves its lease to nobody: give it back.
 	b.fetch.abandoned = func(f fetched) {
