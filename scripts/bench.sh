@@ -29,6 +29,9 @@ go build -o "$work/loadgen" ./test/loadgen
 export HTTP_ADDR="$addr" TASKS_PER_MINUTE=0 LOG_LEVEL=warn WORKER_CONCURRENCY="${BENCH_WORKER_CONCURRENCY:-64}"
 case "$mode" in
   memory)
+    # Memory mode keeps MEMORY_MAX_FINISHED_TASKS finished tasks; the load generator reads
+    # every task of a run back, so a larger run would wait for tasks already dropped.
+    export MEMORY_MAX_FINISHED_TASKS="${MEMORY_MAX_FINISHED_TASKS:-$(( ${BENCH_N:-10000} > 10000 ? ${BENCH_N:-10000} : 10000 ))}"
     "$bin" dev >"$work/dev.log" 2>&1 & pids+=($!)
     cpu=(-cpu-pids "taskrunner=$!")
     ;;
