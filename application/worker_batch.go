@@ -10,21 +10,22 @@ import (
 
 // The worker's round trips, group-committed when the deps offer batch ports: idle loops
 // share one blocking dequeue that leases as many ids as loops are waiting (never more than
-// free slots), starts and finishes of concurrent tasks go to the store in one statement,
+// free slots) and reads their tasks from the store right after, starts and finishes of concurrent tasks go to the store in one statement,
 // and their acks to the queue in one call. Each loop still handles its own delivery from
 // start to ack, so every guarantee of the single-call path holds per task; only the
 // transport is shared. Without batch ports every call goes alone.
 type workerBatches struct {
 	fetch   *groupCommit[struct{}, fetched]
-	reads   *groupCommit[string, readResult]
 	updates *groupCommit[domain.TaskChange, domain.ChangeResult]
 	acks    *groupCommit[domain.Lease, error]
 }
 
 // fetched is one loop's share of a batch dequeue: a lease, or none (look again), or the
-// dequeue's error.
+// dequeue's error. read is the lease's task as stored, read by the same flush, when its
+// start may be late (see begin); nil otherwise.
 type fetched struct {
 	lease domain.Lease
+	read  *readResult
 	ok    bool
 	err   error
 }
@@ -40,7 +41,6 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 		// batch, which keeps batches large (two slots measured slower under load). One
 		// dequeue blocks at a time; loops that go idle meanwhile join the next one.
 		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch).lingering(batchLinger),
-		reads:   newGroupCommit(w.abortCtx, n, 1, w.flushReads).lingering(batchLinger),
 		updates: newGroupCommit(w.abortCtx, n, 1, w.flushUpdates).lingering(batchLinger),
 		acks:    newGroupCommit(w.abortCtx, n, 1, w.flushAcks).lingering(batchLinger),
 	}
@@ -53,24 +53,29 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 	return b
 }
 
-// dequeue waits for the loop's next lease.
-func (w *Worker) dequeue() (domain.Lease, error) {
+// dequeue waits for the loop's next lease, and returns with it the task as the batch read
+// it (nil when it was not read).
+func (w *Worker) dequeue() (domain.Lease, *readResult, error) {
 	if w.batches == nil {
-		return w.deps.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+		l, err := w.deps.Queue.Dequeue(w.runCtx, w.cfg.Lease)
+		return l, nil, err
 	}
 	for {
 		f, err := w.batches.fetch.do(w.runCtx, struct{}{})
 		switch {
 		case err != nil:
-			return domain.Lease{}, err
+			return domain.Lease{}, nil, err
 		case f.err != nil:
-			return domain.Lease{}, f.err
+			return domain.Lease{}, nil, f.err
 		case f.ok:
-			return f.lease, nil
+			return f.lease, f.read, nil
 		}
 	}
 }
 
+// flushFetch leases up to one id per waiting loop and reads the tasks whose start may be
+// late in the same flush: one store round trip per dequeue, and no second hand-off per
+// task between the loops and the read batch.
 func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
 	out := make([]fetched, len(reqs))
 	leases, err := w.deps.BatchQueue.DequeueMany(ctx, len(reqs), w.cfg.Lease)
@@ -80,8 +85,24 @@ func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
 		}
 		return out
 	}
-	for i, l := range leases[:min(len(leases), len(out))] {
+	leases = leases[:min(len(leases), len(out))]
+	var ids []string
+	for i, l := range leases {
 		out[i] = fetched{lease: l, ok: true}
+		if !l.Redelivered {
+			ids = append(ids, l.TaskID)
+		}
+	}
+	if len(ids) == 0 {
+		return out
+	}
+	reads := w.readMany(w.abortCtx, ids)
+	k := 0
+	for i := range leases {
+		if !out[i].lease.Redelivered {
+			out[i].read = &reads[k]
+			k++
+		}
 	}
 	return out
 }

@@ -26,22 +26,21 @@ import (
 // refused the write); the handler's outcome is not written.
 var errStartRefused = errors.New("task start refused")
 
-// begin readies a delivery's task to run: read, and started in memory only, when the
-// batch ports allow it and its start is plain; started in the record first otherwise
-// (see start).
-func (w *Worker) begin(lease domain.Lease) (domain.Task, error) {
-	if w.batches == nil || lease.Redelivered {
+// begin readies a delivery's task to run: started in memory only when the dequeue's flush
+// read it (read, with the batch ports; see flushFetch) and its start is plain; started in
+// the record first otherwise (see start).
+func (w *Worker) begin(lease domain.Lease, read *readResult) (domain.Task, error) {
+	if read == nil || lease.Redelivered {
 		return w.start(lease)
 	}
-	read, err := w.read(lease.TaskID)
-	if err != nil {
-		return domain.Task{}, err
+	if read.err != nil {
+		return domain.Task{}, read.err
 	}
-	if !read.StartIsPlain() {
+	if !read.task.StartIsPlain() {
 		return w.start(lease) // a cancel, a takeover, a duplicate: the record decides
 	}
-	ls := &domain.LateStart{Seen: read, Holder: lease.Token, Worker: w.deps.Identity, At: w.deps.Clock.Now()}
-	task := read.Clone()
+	ls := &domain.LateStart{Seen: read.task, Holder: lease.Token, Worker: w.deps.Identity, At: w.deps.Clock.Now()}
+	task := read.task.Clone()
 	if err := ls.Apply(&task); err != nil {
 		return w.start(lease)
 	}
@@ -49,22 +48,14 @@ func (w *Worker) begin(lease domain.Lease) (domain.Task, error) {
 	return task, nil
 }
 
-// read is the delivery's task as stored, read with other loops' deliveries in one call.
-func (w *Worker) read(id string) (domain.Task, error) {
-	r, err := w.batches.reads.do(w.abortCtx, id)
-	if err != nil {
-		return domain.Task{}, err
-	}
-	return r.task, r.err
-}
-
-// readResult is one loop's share of a batch read.
+// readResult is one delivery's share of a batch read.
 type readResult struct {
 	task domain.Task
 	err  error
 }
 
-func (w *Worker) flushReads(base context.Context, ids []string) []readResult {
+// readMany reads the tasks with ids in one call, a result per id.
+func (w *Worker) readMany(base context.Context, ids []string) []readResult {
 	out := make([]readResult, len(ids))
 	ctx, done := context.WithTimeout(base, w.cfg.OpTimeout)
 	defer done()

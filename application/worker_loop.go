@@ -18,7 +18,7 @@ func (w *Worker) loop() {
 	defer w.loops.Done()
 	delay := loopBackoffMin
 	for {
-		lease, err := w.dequeue()
+		lease, pre, err := w.dequeue()
 		if err != nil {
 			if w.runCtx.Err() != nil {
 				return
@@ -30,7 +30,7 @@ func (w *Worker) loop() {
 			delay = min(delay*2, loopBackoffMax)
 			continue
 		}
-		if w.deliver(lease) {
+		if w.deliver(lease, pre) {
 			delay = loopBackoffMin
 			continue
 		}

@@ -18,9 +18,10 @@ type handlerResult struct {
 	abandoned bool // the handler ignored its ended context for KillGrace; nobody waits for it
 }
 
-// deliver handles one leased task id to the end. It returns false when the store failed, so
+// deliver handles one leased task id to the end; pre is its task as the dequeue read it,
+// or nil. It returns false when the store failed, so
 // the loop backs off.
-func (w *Worker) deliver(lease domain.Lease) bool {
+func (w *Worker) deliver(lease domain.Lease, pre *readResult) bool {
 	if w.hardCtx.Err() != nil { // dequeued while shutting down: give it straight back
 		w.release(lease, time.Time{})
 		return true
@@ -34,7 +35,7 @@ func (w *Worker) deliver(lease domain.Lease) bool {
 	w.inflight.Store(lease.TaskID, hook)
 	defer w.inflight.CompareAndDelete(lease.TaskID, hook)
 
-	task, err := w.begin(lease)
+	task, err := w.begin(lease, pre)
 	switch {
 	case errors.Is(err, domain.ErrConflict):
 		// Already finished: a duplicate delivery (e.g. an ack lost after the result was
