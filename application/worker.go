@@ -144,6 +144,7 @@ type Worker struct {
 
 	inflight   sync.Map       // task id → *inflight
 	lateStarts sync.Map       // lease token → *domain.LateStart not yet written
+	endAcks    sync.Map       // lease token → endAck: acked with the write that ended its task
 	batches    *workerBatches // nil: every store and queue call goes alone
 
 	mu       sync.Mutex

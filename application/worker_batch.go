@@ -16,7 +16,7 @@ import (
 // transport is shared. Without batch ports every call goes alone.
 type workerBatches struct {
 	fetch   *groupCommit[struct{}, fetched]
-	updates *groupCommit[domain.TaskChange, domain.ChangeResult]
+	updates *groupCommit[updateCall, domain.ChangeResult]
 	acks    *groupCommit[domain.Lease, error]
 }
 
@@ -107,25 +107,66 @@ func (w *Worker) flushFetch(ctx context.Context, reqs []struct{}) []fetched {
 	return out
 }
 
+// updateCall is one transition for the update batch. ackOnEnd, when set, is the delivery's
+// lease, acked by the same flush right after the write commits if the write ended the task
+// (see endAck).
+type updateCall struct {
+	change   domain.TaskChange
+	ackOnEnd *domain.Lease
+}
+
+// endAck is the outcome of a lease acked by the flush that wrote its task's end; the
+// delivery's own ack takes it instead of calling the queue (see ack).
+type endAck struct{ err error }
+
 // update applies one transition to the record: batched with other loops' when it can be
 // (then the change's hints let the store skip reading the row).
 func (w *Worker) update(c domain.TaskChange) (domain.Task, error) {
+	return w.updateEnding(c, nil)
+}
+
+// updateEnding is update that, batched, also acks lease when the change ends the task:
+// the ack every ending is followed by, without a second hand-off to the ack batch.
+func (w *Worker) updateEnding(c domain.TaskChange, lease *domain.Lease) (domain.Task, error) {
 	if w.batches == nil {
 		ctx, done := w.opCtx()
 		defer done()
 		return w.deps.Store.Update(ctx, c.ID, c.Apply)
 	}
-	r, err := w.batches.updates.do(w.abortCtx, c)
+	r, err := w.batches.updates.do(w.abortCtx, updateCall{change: c, ackOnEnd: lease})
 	if err != nil {
 		return domain.Task{}, err
 	}
 	return r.Task, r.Err
 }
 
-// flushUpdates writes a batch of transitions. The batch port wants distinct ids; the same
+// flushUpdates writes a batch of transitions, then acks in one call the leases of the
+// tasks the batch ended (ackOnEnd).
+func (w *Worker) flushUpdates(base context.Context, reqs []updateCall) []domain.ChangeResult {
+	changes := make([]domain.TaskChange, len(reqs))
+	for i, r := range reqs {
+		changes[i] = r.change
+	}
+	out := w.writeChanges(base, changes)
+	var leases []domain.Lease
+	for i, r := range reqs {
+		if r.ackOnEnd != nil && out[i].Err == nil && out[i].Task.Status.Terminal() {
+			leases = append(leases, *r.ackOnEnd)
+		}
+	}
+	if len(leases) == 0 {
+		return out
+	}
+	for k, err := range w.flushAcks(base, leases) {
+		w.endAcks.Store(leases[k].Token, endAck{err: err})
+	}
+	return out
+}
+
+// writeChanges writes a batch of transitions. The batch port wants distinct ids; the same
 // id twice (a start of a new delivery and the late finish of a lapsed one) goes in a
 // second round, in arrival order.
-func (w *Worker) flushUpdates(base context.Context, changes []domain.TaskChange) []domain.ChangeResult {
+func (w *Worker) writeChanges(base context.Context, changes []domain.TaskChange) []domain.ChangeResult {
 	out := make([]domain.ChangeResult, len(changes))
 	pending := make([]int, len(changes))
 	for i := range pending {

@@ -21,6 +21,7 @@ const (
 // cause is why the handler's context ended (nil when it did not).
 func (w *Worker) conclude(lease domain.Lease, task domain.Task, o handlerResult, cause error, ran, limit time.Duration) {
 	defer w.lateStarts.Delete(lease.Token)
+	defer w.endAcks.Delete(lease.Token)
 	switch {
 	case errors.Is(cause, errLeaseLost):
 		// Another worker holds the task now; its record and queue entry are theirs.
@@ -194,7 +195,7 @@ func (w *Worker) finishUpdate(lease domain.Lease, task domain.Task, fn func(*dom
 		// task is the row as this delivery's start stored it, or, while that start is not
 		// written yet, as the start made it (lateChange then writes both, over the version
 		// read): the store may write where the row is still that version, without reading.
-		t, err = w.update(w.lateChange(lease, &task, apply))
+		t, err = w.updateEnding(w.lateChange(lease, &task, apply), &lease)
 		if err == nil {
 			if t.Callback.Due() && w.deps.CallbackDue != nil {
 				w.deps.CallbackDue()
@@ -262,7 +263,9 @@ func taskError(err error) domain.TaskError {
 
 func (w *Worker) ack(lease domain.Lease) {
 	var err error
-	if w.batches != nil {
+	if v, ok := w.endAcks.LoadAndDelete(lease.Token); ok {
+		err = v.(endAck).err // acked by the flush that wrote the task's end
+	} else if w.batches != nil {
 		var lost error
 		lost, err = w.batches.acks.do(w.abortCtx, lease)
 		if err == nil {
