@@ -36,23 +36,43 @@ func burst(t *testing.T, gc *groupCommit[int, int], g *gate) {
 	require.Equal(t, []int{1, 3}, g.sizes())
 }
 
-func TestGroupCommitUnderLoadWaitsForTheBatchToFill(t *testing.T) {
-	t.Parallel()
+// afterBurst is a committer on a stepped clock whose last batch held three calls.
+func afterBurst(t *testing.T, base context.Context, linger time.Duration) (*groupCommit[int, int], *gate, *steppedClock) {
+	t.Helper()
 	g := newGate(true)
 	clock := &steppedClock{}
-	// A linger far longer than the test: the batch below can only form by filling up.
-	gc := newGroupCommit(context.Background(), 64, 1, g.flush).lingering(time.Hour)
+	gc := newGroupCommit(base, 64, 1, g.flush).lingering(linger)
 	gc.now = clock.now
 	burst(t, gc, g)
+	return gc, g, clock
+}
 
+// lingering reports whether a leader waits for its batch to fill.
+func lingering(gc *groupCommit[int, int]) bool {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	return gc.filled != nil
+}
+
+// loneCall makes one call, lets its flush through once it comes, and returns its result.
+func loneCall(gc *groupCommit[int, int], g *gate, before func()) int {
+	done := make(chan int, 1)
+	go func() { r, _ := gc.do(context.Background(), 4); done <- r }()
+	before()
+	<-g.entered
+	g.release <- struct{}{}
+	return <-done
+}
+
+func TestGroupCommitUnderLoadWaitsForTheBatchToFill(t *testing.T) {
+	t.Parallel()
+	// A linger far longer than the test: the batch below can only form by filling up.
+	gc, g, _ := afterBurst(t, context.Background(), time.Hour)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _, _ = gc.do(context.Background(), 4) }()
-	require.Eventually(t, func() bool { // the leader lingers: its batch is smaller than the last
-		gc.mu.Lock()
-		defer gc.mu.Unlock()
-		return gc.filled != nil
-	}, 5*time.Second, time.Millisecond)
+	// The leader lingers: its batch is smaller than the last.
+	require.Eventually(t, func() bool { return lingering(gc) }, 5*time.Second, time.Millisecond)
 	for i := 5; i <= 6; i++ {
 		wg.Add(1)
 		go func() { defer wg.Done(); _, _ = gc.do(context.Background(), i) }()
@@ -65,55 +85,27 @@ func TestGroupCommitUnderLoadWaitsForTheBatchToFill(t *testing.T) {
 
 func TestGroupCommitLingerIsBounded(t *testing.T) {
 	t.Parallel()
-	g := newGate(true)
-	clock := &steppedClock{}
-	gc := newGroupCommit(context.Background(), 64, 1, g.flush).lingering(time.Millisecond)
-	gc.now = clock.now
-	burst(t, gc, g)
-
-	done := make(chan int, 1)
-	go func() { r, _ := gc.do(context.Background(), 4); done <- r }()
-	<-g.entered // nobody else comes: the lone call is flushed once the linger has passed
-	g.release <- struct{}{}
-	require.Equal(t, 40, <-done)
+	gc, g, _ := afterBurst(t, context.Background(), time.Millisecond)
+	// Nobody else comes: the lone call is flushed once the linger has passed.
+	require.Equal(t, 40, loneCall(gc, g, func() {}))
 	require.Equal(t, []int{1, 3, 1}, g.sizes())
 }
 
 func TestGroupCommitCallAfterAQuietSpellIsFlushedAtOnce(t *testing.T) {
 	t.Parallel()
-	g := newGate(true)
-	clock := &steppedClock{}
-	gc := newGroupCommit(context.Background(), 64, 1, g.flush).lingering(time.Hour)
-	gc.now = clock.now
-	burst(t, gc, g)
+	gc, g, clock := afterBurst(t, context.Background(), time.Hour)
 	clock.step(time.Hour) // as long as the linger since the last flush ended: the system is idle
-
-	done := make(chan int, 1)
-	go func() { r, _ := gc.do(context.Background(), 4); done <- r }()
-	<-g.entered // with an hour's linger, only an idle flush gets here
-	g.release <- struct{}{}
-	require.Equal(t, 40, <-done)
+	// With an hour's linger, only an idle flush comes through.
+	require.Equal(t, 40, loneCall(gc, g, func() {}))
 	require.Equal(t, []int{1, 3, 1}, g.sizes())
 }
 
 func TestGroupCommitLingerEndsWithItsContext(t *testing.T) {
 	t.Parallel()
-	g := newGate(true)
-	clock := &steppedClock{}
 	base, stop := context.WithCancel(context.Background())
-	gc := newGroupCommit(base, 64, 1, g.flush).lingering(time.Hour)
-	gc.now = clock.now
-	burst(t, gc, g)
-
-	done := make(chan int, 1)
-	go func() { r, _ := gc.do(context.Background(), 4); done <- r }()
-	require.Eventually(t, func() bool {
-		gc.mu.Lock()
-		defer gc.mu.Unlock()
-		return gc.filled != nil
-	}, 5*time.Second, time.Millisecond)
-	stop() // shutting down: the leader stops waiting for company and flushes
-	<-g.entered
-	g.release <- struct{}{}
-	require.Equal(t, 40, <-done)
+	gc, g, _ := afterBurst(t, base, time.Hour)
+	require.Equal(t, 40, loneCall(gc, g, func() {
+		require.Eventually(t, func() bool { return lingering(gc) }, 5*time.Second, time.Millisecond)
+		stop() // shutting down: the leader stops waiting for company and flushes
+	}))
 }
