@@ -14,10 +14,10 @@ import (
 // more than one call, and ended less than linger ago) a leader that finds fewer calls
 // waiting than the last batch held lingers for the rest, at most linger: the callers of a
 // busy system are on their way, and on a machine whose cores are all busy a batch of three
-// costs nearly what a batch of ten does. A call after a quiet spell is flushed at once. There are no background
-// goroutines: the caller that finds a slot free does the flushing (a leader), and hands
-// the slot on when its own call is answered but others still wait, so no caller serves
-// other callers' batches for longer than its own answer takes.
+// costs nearly what a batch of ten does. A call after a quiet spell is flushed at once.
+// There are no background goroutines: the caller that finds a slot free does the flushing
+// (a leader), and hands the slot on when its own call is answered but others still wait,
+// so no caller serves other callers' batches for longer than its own answer takes.
 //
 // flush gets the requests of one batch and returns one result per request, in order; it
 // is called with base (plus whatever the constructor's caller wrapped around it), never

@@ -10,10 +10,12 @@ import (
 
 // The worker's round trips, group-committed when the deps offer batch ports: idle loops
 // share one blocking dequeue that leases as many ids as loops are waiting (never more than
-// free slots) and reads their tasks from the store right after, starts and finishes of concurrent tasks go to the store in one statement,
-// and their acks to the queue in one call. Each loop still handles its own delivery from
-// start to ack, so every guarantee of the single-call path holds per task; only the
-// transport is shared. Without batch ports every call goes alone.
+// free slots) and reads their tasks from the store right after; starts and finishes of
+// concurrent tasks go to the store in one statement, and the acks of the tasks it ended
+// to the queue in one call right after its commit (other acks have a batch of their own).
+// Each loop still handles its own delivery from start to ack, so every guarantee of the
+// single-call path holds per task; only the transport is shared. Without batch ports
+// every call goes alone.
 type workerBatches struct {
 	fetch   *groupCommit[struct{}, fetched]
 	updates *groupCommit[updateCall, domain.ChangeResult]
