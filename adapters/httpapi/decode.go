@@ -31,7 +31,8 @@ func decodeBody(c *fiber.Ctx, dst any) error {
 // limit once inflated. Anything else is 415 unsupported_media_type (RFC 9110 15.5.16
 // covers both the type and the coding), details.header naming the header.
 func checkJSONHeaders(c *fiber.Ctx) error {
-	if ct := c.Get(fiber.HeaderContentType); ct != "" {
+	// The exact common value skips the parse, which builds a map of parameters per request.
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && ct != fiber.MIMEApplicationJSON {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != fiber.MIMEApplicationJSON {
 			return domain.NewError(domain.CodeUnsupportedMediaType, "Content-Type must be application/json, got %q", ct).
