@@ -36,7 +36,8 @@ var DropLines = dropLines
 // tools that weigh each one.
 func NewWithout(names ...string) *Extractor {
 	e := New(Config{})
-	flags := map[string]*bool{"noscript": &e.skip.noscript, "comments": &e.skip.comments, "prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
+	flags := map[string]*bool{"noscript": &e.skip.noscript, "comments": &e.skip.comments,
+		"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
 		"lede": &e.skip.lede, "jsonld": &e.skip.jsonld, "lines": &e.skip.lines,
 		"sections": &e.skip.sections, "tail": &e.skip.tail}
 	for _, n := range names {
