@@ -1,5 +1,7 @@
 package extract
 
+import "golang.org/x/net/html"
+
 // MaxParseNodes exposes the parser's input bound to the tests.
 const MaxParseNodes = maxParseNodes
 
@@ -34,7 +36,8 @@ var DropLines = dropLines
 // tools that weigh each one.
 func NewWithout(names ...string) *Extractor {
 	e := New(Config{})
-	flags := map[string]*bool{"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
+	flags := map[string]*bool{"noscript": &e.skip.noscript, "comments": &e.skip.comments,
+		"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
 		"lede": &e.skip.lede, "jsonld": &e.skip.jsonld, "lines": &e.skip.lines,
 		"sections": &e.skip.sections, "tail": &e.skip.tail}
 	for _, n := range names {
@@ -49,3 +52,8 @@ func NewWithout(names ...string) *Extractor {
 
 // DropSections exposes the removal of related-story sections to the tests.
 var DropSections = dropSections
+
+// CommentNamed reports whether a class or id value names a comment thread's entry.
+func CommentNamed(name string) bool {
+	return commentNamed(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: name}}})
+}

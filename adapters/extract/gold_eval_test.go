@@ -271,16 +271,17 @@ func TestGoldSwitch(t *testing.T) {
 	}
 }
 
-// TestGoldPasses weighs each of this package's passes around trafilatura (prune,
-// paragraphs, inline, lede, jsonld, lines, sections, tail) on the gold sets: every set's F1 with all passes and with
-// each left out. A tool, run only with EXTRACT_GOLD_DIR.
+// TestGoldPasses weighs each of this package's passes around trafilatura (noscript,
+// comments, prune, paragraphs, inline, lede, jsonld, lines, sections, tail) on the gold
+// sets: every set's F1 with all passes and with each left out. A tool, run only with
+// EXTRACT_GOLD_DIR.
 func TestGoldPasses(t *testing.T) {
 	sets := goldSets(t, "weigh the passes on sets with whole gold texts")
 	variants := []struct {
 		name string
 		ex   *extract.Extractor
 	}{{"all passes", extract.NewWithout()}}
-	for _, p := range []string{"prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "tail"} {
+	for _, p := range []string{"noscript", "comments", "prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "tail"} {
 		variants = append(variants, struct {
 			name string
 			ex   *extract.Extractor
