@@ -1,6 +1,8 @@
 // Package extract turns HTML into readable text behind the ports.Extractor port. Reader mode
-// first takes short boilerplate blocks out of the page (ad slots, signup boxes, share bars,
-// captions, author bios: prune.go) and turns text runs a block holds directly (Blogger's
+// first parses the markup <noscript> elements hold, keeping it only when it is an article
+// a reader without scripts sees (noscript.go), drops reader-comment threads set inside the
+// article's container (comments.go), takes short boilerplate blocks out of the page (ad
+// slots, signup boxes, share bars, captions, author bios: prune.go) and turns text runs a block holds directly (Blogger's
 // <br><br> posts) into paragraphs (paras.go), then runs go-trafilatura on every page and,
 // only when its article looks doubtful (short), readeck's go-readability as a candidate that
 // replaces it when much longer (extractor.go gives the measured thresholds); when the page's
