@@ -161,7 +161,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	// Reader comments inside the article's container (comments.go). Measured with the
 	// noscript pass on: L3S news 0.8953 to 0.9006 (11 pages up by more than 0.3, none
 	// down by more than 0.05), CleanPortalEval 0.9066 to 0.9207 (the WSJ blogs' comment
-	// entries), comparison set snippets P 0.933 to 0.934, R 0.919 to 0.920; Dragnet 0.8523
+	// entries), comparison set snippets P 0.933 to 0.934, R 0.919 to 0.920; Dragnet 0.8524
 	// to 0.8327, whose gold text includes the comments (57 pages down by more than 0.3,
 	// most of them a short post under a long thread).
 	if !e.skip.comments {
