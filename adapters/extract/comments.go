@@ -66,23 +66,11 @@ func commentRun(n *html.Node) []*html.Node {
 // article's own container for its comments ("comments-on article-body") keeps it. The walk
 // stops after maxMeasureNodes nodes.
 func holdsArticle(n *html.Node) bool {
-	nodes := 0
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if nodes++; nodes > maxMeasureNodes {
-				return false
-			}
-			if c.Type != html.ElementNode {
-				continue
-			}
-			if c.DataAtom == atom.H1 || c.DataAtom == atom.Article || strings.EqualFold(attr(c, "itemprop"), "articleBody") || walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n)
+	found, _ := findWithin(n, nil, func(c *html.Node) bool { // too large to tell: a thread
+		return c.Type == html.ElementNode && (c.DataAtom == atom.H1 || c.DataAtom == atom.Article ||
+			strings.EqualFold(attr(c, "itemprop"), "articleBody"))
+	})
+	return found
 }
 
 // minCommentRun: see commentRun.

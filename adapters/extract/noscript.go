@@ -88,23 +88,10 @@ func noscriptNodes(n *html.Node, raw string) []*html.Node {
 // escaped (yahoo.co.jp's "&lt;div&gt;&lt;img ...&gt;" pixels, an "&lt;object&gt;" player),
 // which parses to text that is markup still. The walk is bounded by maxMeasureNodes.
 func markupText(n *html.Node) bool {
-	nodes := 0
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if nodes++; nodes > maxMeasureNodes {
-				return true
-			}
-			if c.Type == html.ElementNode && invisible[c.DataAtom] {
-				continue
-			}
-			if c.Type == html.TextNode && tagRe.MatchString(c.Data) || walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n)
+	found, exhausted := findWithin(n,
+		func(c *html.Node) bool { return c.Type == html.ElementNode && invisible[c.DataAtom] },
+		func(c *html.Node) bool { return c.Type == html.TextNode && tagRe.MatchString(c.Data) })
+	return found || exhausted // too large to tell: not kept
 }
 
 // tagRe matches the start of a tag in text.
