@@ -21,7 +21,7 @@ func dropCommentThreads(doc *html.Node) {
 				run = run[1:]
 				continue
 			}
-			if c.Type == html.ElementNode && !invisible[c.DataAtom] {
+			if c.Type == html.ElementNode && visible(c) {
 				walk(c)
 			}
 		}

@@ -29,3 +29,25 @@ func findWithin(n *html.Node, skip, match func(*html.Node) bool) (found, exhaust
 	}
 	return walk(n), exhausted
 }
+
+// takeElements walks the element descendants of n depth first and returns those take
+// reports, in document order; it does not enter an element it took, nor one enter
+// rejects. The passes that remove or replace blocks (prune, unwrapNoscripts) collect with
+// it and change the tree after the walk, so the walk never sees a tree being changed.
+func takeElements(n *html.Node, take, enter func(*html.Node) bool) []*html.Node {
+	var taken []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type != html.ElementNode:
+			case take(c):
+				taken = append(taken, c)
+			case enter(c):
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return taken
+}

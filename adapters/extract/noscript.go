@@ -22,23 +22,8 @@ import (
 // unparsed, and all parses together read at most maxParseNodes bytes (each node takes at
 // least one byte, so they build no more nodes than the page's own bound allows).
 func unwrapNoscripts(doc *html.Node) {
-	var found []*html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
-				continue
-			}
-			switch c.DataAtom {
-			case atom.Noscript:
-				found = append(found, c)
-			case atom.Head, atom.Script, atom.Style, atom.Template, atom.Svg, atom.Math:
-			default:
-				walk(c)
-			}
-		}
-	}
-	walk(doc)
+	found := takeElements(doc, func(c *html.Node) bool { return c.DataAtom == atom.Noscript },
+		func(c *html.Node) bool { return !noscriptFree[c.DataAtom] })
 	budget := maxParseNodes
 	for _, n := range found {
 		raw := rawText(n)
@@ -52,6 +37,11 @@ func unwrapNoscripts(doc *html.Node) {
 		}
 		n.Parent.RemoveChild(n)
 	}
+}
+
+// noscriptFree are the elements whose content holds no <noscript> of the page's body.
+var noscriptFree = map[atom.Atom]bool{
+	atom.Head: true, atom.Script: true, atom.Style: true, atom.Template: true, atom.Svg: true, atom.Math: true,
 }
 
 // minNoscriptRunes and maxNoscriptBytes: see unwrapNoscripts.
@@ -89,7 +79,7 @@ func noscriptNodes(n *html.Node, raw string) []*html.Node {
 // which parses to text that is markup still. The walk is bounded by maxMeasureNodes.
 func markupText(n *html.Node) bool {
 	found, exhausted := findWithin(n,
-		func(c *html.Node) bool { return c.Type == html.ElementNode && invisible[c.DataAtom] },
+		func(c *html.Node) bool { return c.Type == html.ElementNode && !visible(c) },
 		func(c *html.Node) bool { return c.Type == html.TextNode && tagRe.MatchString(c.Data) })
 	return found || exhausted // too large to tell: not kept
 }

@@ -23,21 +23,9 @@ import (
 func prune(doc *html.Node) {
 	mail := map[*html.Node]bool{}
 	markEmailFields(doc, mail)
-	var drop []*html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || invisible[c.DataAtom] {
-				continue
-			}
-			if hiddenBlock(c) || roleBlock(c) || tagBlock(c) || boilerplate(c, mail) {
-				drop = append(drop, c)
-				continue
-			}
-			walk(c)
-		}
-	}
-	walk(doc)
+	drop := takeElements(doc, func(c *html.Node) bool {
+		return !invisible[c.DataAtom] && (hiddenBlock(c) || roleBlock(c) || tagBlock(c) || boilerplate(c, mail))
+	}, visible)
 	for _, n := range drop {
 		n.Parent.RemoveChild(n)
 	}

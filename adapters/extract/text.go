@@ -28,6 +28,9 @@ var invisible = map[atom.Atom]bool{
 	atom.Track: true, atom.Map: true, atom.Area: true, atom.Param: true, atom.Dialog: true,
 }
 
+// visible reports whether the element n may show text (see invisible).
+func visible(n *html.Node) bool { return !invisible[n.DataAtom] }
+
 // lineBlocks end a line; paraBlocks end a paragraph.
 var (
 	lineBlocks = map[atom.Atom]bool{
