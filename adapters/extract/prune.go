@@ -265,31 +265,19 @@ func tagBlock(n *html.Node) bool {
 	// The walk stops at the first other link, and after maxMeasureNodes nodes (a block
 	// that short holds no more unless it nests empty elements): prune asks this of every
 	// element, so an unbounded walk would cost a deep page its depth times its size.
-	tags, others, nodes := 0, 0, 0
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil && others == 0; c = c.NextSibling {
-			if nodes++; nodes > maxMeasureNodes {
-				others++
-				return
-			}
-			if c.Type != html.ElementNode {
-				continue
-			}
-			if c.DataAtom == atom.A {
-				rel := " " + strings.ToLower(attr(c, "rel")) + " "
-				if strings.Contains(rel, " tag ") {
-					tags++
-				} else {
-					others++
-				}
-				continue
-			}
-			walk(c)
+	tags := 0
+	tagLink := func(c *html.Node) bool { // counted, not entered
+		if c.Type == html.ElementNode && c.DataAtom == atom.A &&
+			strings.Contains(" "+strings.ToLower(attr(c, "rel"))+" ", " tag ") {
+			tags++
+			return true
 		}
+		return false
 	}
-	walk(n)
-	return tags > 0 && others == 0
+	other, exhausted := findWithin(n, tagLink, func(c *html.Node) bool {
+		return c.Type == html.ElementNode && c.DataAtom == atom.A
+	})
+	return tags > 0 && !other && !exhausted
 }
 
 // maxTagRunes is the longest tag line tagBlock drops: a label and a dozen tags.
