@@ -39,7 +39,7 @@ func dropLines(text, title string) string {
 				continue
 			}
 		}
-		if pointerLine(t) || copyrightLine(t) || adLine(t) || creditLine(t) || bioLine(t) || promptLine(t) || noticeLine(t) || dateLine(t) {
+		if pointerLine(t) || menuLine(t) || copyrightLine(t) || adLine(t) || creditLine(t) || bioLine(t) || promptLine(t) || noticeLine(t) || dateLine(t) {
 			continue
 		}
 		out = append(out, l)
@@ -190,4 +190,38 @@ var dateRe = regexp.MustCompile(`(?i)^((updated|published|posted|last updated|ak
 // 0.9519 (heise, the Herald Sun, aclu), nothing lost; the English dev set unchanged.
 func dateLine(l string) bool {
 	return utf8.RuneCountInString(l) <= 60 && dateRe.MatchString(l)
+}
+
+// menuSeparators are the characters sites set between the items of a menu written as
+// one line of text ("Home | News | Sport", "Home · Weather · News", "Print • Email").
+const menuSeparators = "|·•"
+
+// minMenuItems and maxMenuItemWords: see menuLine.
+const (
+	minMenuItems     = 4
+	maxMenuItemWords = 5
+)
+
+// menuLine reports a line that is a menu: at least minMenuItems items between
+// menuSeparators, none longer than maxMenuItemWords words and none ending a sentence.
+// The extractors keep such lines when a page sets its menus, its footer links or its
+// share bar as text in the article's table or container ("About us | Contact us |
+// Advertising | Archive", "Top | Back | E-mail to a friend | Printable version"); an
+// article's sentence or a headline with a site name after a "|" has too few items or
+// longer ones. Measured (TestGoldSets): L3S news F1 0.9089 to 0.9107 (P 0.8588 to 0.8621;
+// 38 pages up, 2 Dragnet pages down by 0.01 and 0.02, a line of source names its gold
+// keeps), Dragnet 0.8327, Readability and CleanPortalEval unchanged; go-trafilatura's
+// comparison set and the English dev set unchanged.
+func menuLine(l string) bool {
+	items := strings.FieldsFunc(l, func(r rune) bool { return strings.ContainsRune(menuSeparators, r) })
+	if len(items) < minMenuItems {
+		return false
+	}
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		if len(strings.Fields(it)) > maxMenuItemWords || strings.HasSuffix(it, ".") && len(strings.Fields(it)) > 1 {
+			return false
+		}
+	}
+	return true
 }
