@@ -11,7 +11,8 @@ import (
 // that the extractors keep because they sit in the article's container: the title
 // repeated as one of the first three lines (the article text excludes it; a kicker or a
 // date may come before it: readability's test pages, precision 0.9519 to 0.9521), "Read
-// more:" and "Related:" lines that point to another story, a copyright notice, an ad
+// more:" and "Related:" lines that point to another story, a menu written as a line of
+// text (menuLine), a copyright notice, an ad
 // label ("Advertisement", "Sponsored: ..."), a caption ending in a photo credit, an "About
 // the author:" bio, a line ending in a "Subscribe ..." prompt, a newsletter, affiliate or
 // letters notice and a line that is only a date. Each rule needs the line to be short, so
