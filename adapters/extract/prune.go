@@ -11,7 +11,8 @@ import (
 // prune takes out of doc, before the article extractors see it, the blocks that sites
 // place inside articles but that are not the article: ad slots, newsletter and signup
 // boxes, share bars, captions and author bios, blocks the page hides (hiddenBlock), blocks
-// whose ARIA role is a menu, sidebar or dialog (roleBlock) and tag lines (tagBlock).
+// whose ARIA role is a menu, sidebar or dialog (roleBlock), tag lines (tagBlock) and side
+// columns named rails (railBlock).
 // Trafilatura drops many such blocks by their class names, but only for the names it
 // knows, and keeps the rest when they sit inside the article's container. The rules key
 // on generic features (class, id and aria words from many vocabularies, an email field,
@@ -24,7 +25,7 @@ func prune(doc *html.Node) {
 	mail := map[*html.Node]bool{}
 	markEmailFields(doc, mail)
 	drop := takeElements(doc, func(c *html.Node) bool {
-		return !invisible[c.DataAtom] && (hiddenBlock(c) || roleBlock(c) || tagBlock(c) || boilerplate(c, mail))
+		return !invisible[c.DataAtom] && (hiddenBlock(c) || roleBlock(c) || tagBlock(c) || railBlock(c) || boilerplate(c, mail))
 	}, visible)
 	for _, n := range drop {
 		n.Parent.RemoveChild(n)
@@ -282,3 +283,45 @@ func tagBlock(n *html.Node) bool {
 
 // maxTagRunes is the longest tag line tagBlock drops: a label and a dozen tags.
 const maxTagRunes = 200
+
+// railWords and railPairs name a page's side column ("right-rail", "rightRail",
+// "leftrail", "article-side-rail"): news templates' name for the sidebar, which
+// trafilatura does not know by that name and keeps when the column sits in the article's
+// container.
+var (
+	railWords = map[string]bool{"rightrail": true, "leftrail": true, "siderail": true}
+	railPairs = map[string]bool{"right rail": true, "left rail": true, "side rail": true}
+)
+
+// mainWords name the article's own column: a template that calls its main column the
+// left rail ("leftRail fleft article") says so as well.
+var mainWords = map[string]bool{"article": true, "content": true, "main": true, "story": true, "body": true, "post": true, "entry": true}
+
+// maxRailRunes: a side column longer than this that is not mostly links is kept.
+const maxRailRunes = 1500
+
+// railBlock reports a side column named by railWords or railPairs that is at most
+// maxRailRunes long or mostly links, unless its own names say it is the article's column
+// (mainWords). Measured (TestGoldSets): CleanPortalEval F1 0.9207 to 0.9335 (P 0.9373 to
+// 0.9644: the WSJ blogs' "About Real Time Brussels" box), L3S news 0.9111 to 0.9118,
+// Dragnet 0.8327 to 0.8331 (28 pages up, one down by 0.005), Readability unchanged;
+// comparison snippets one boilerplate line fewer (linkedin.com), the English dev set
+// unchanged. Without the mainWords guard a Dragnet page (Forbes' "leftRail article",
+// the article's column) fell from 0.89 to 0.07.
+func railBlock(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		return false
+	}
+	words := classWords(n)
+	named := false
+	for i, w := range words {
+		if railWords[w] || i+1 < len(words) && railPairs[w+" "+words[i+1]] {
+			named = true
+		}
+		if mainWords[w] {
+			return false
+		}
+	}
+	return named && (visibleRunes(n, maxRailRunes) <= maxRailRunes || linkShareWithin(n, maxMeasureNodes) >= maxHiddenLinkShare)
+}

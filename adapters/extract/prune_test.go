@@ -124,3 +124,22 @@ func TestPruneTagLine(t *testing.T) {
 	require.Contains(t, text, "the northern cliffs")
 	require.NotContains(t, text, "Old Forts")
 }
+
+func TestPruneSideRail(t *testing.T) {
+	// A blog template sets its side column ("right-rail") inside the container that also
+	// holds the post: the column's about box and links are not the post. A main column
+	// named a rail too ("leftRail article") is the post and stays.
+	body := strings.Repeat("The committee met on Monday to agree the budget for the coming year and its new rules. ", 5)
+	page := `<html><body><div class="page"><div class="col-main"><h1>Budget agreed</h1><p>` + body + `</p><p>` + body + `</p></div>
+<div class="col-side"><div id="right-rail" class="module right-rail"><h3>About this blog</h3>
+<p>The Brussels blog is written by our bureau, which has covered the institutions since 2009.</p>
+<ul><li><a href="/a">Earlier: ministers meet</a></li><li><a href="/b">Week ahead</a></li></ul></div></div></div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The committee met on Monday")
+	require.NotContains(t, text, "About this blog")
+	require.NotContains(t, text, "written by our bureau")
+
+	main := `<html><body><div id="leftRail" class="fleft article"><div class="body"><p>` + body + `</p><p>` + body +
+		`</p></div></div><div class="aside"><p>Sign in</p></div></body></html>`
+	require.Contains(t, extractReader(t, main, "https://example.com/b").Text, "The committee met on Monday")
+}
