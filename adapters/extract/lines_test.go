@@ -82,3 +82,23 @@ func TestMenuLinesDropped(t *testing.T) {
 		})
 	}
 }
+
+// A short footer line that holds a copyright mark after the site's name is dropped; a
+// sentence of the article that names a copyright stays.
+func TestCopyrightMarkInsideLine(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"Gray Television Group, Inc. - Copyright © 2002-2008 - Designed and Powered by Clickability",
+		"The Daily News, 1601 Lower Water Street. Contents of this website are copyright © The Daily News",
+		"Harbour Gazette | copyright 2024 | Privacy",
+	} {
+		t.Run(line, func(t *testing.T) {
+			t.Parallel()
+			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
+			require.Contains(t, text, "Passengers can buy tickets on board")
+			require.NotContains(t, text, line)
+		})
+	}
+	kept := "The operator says the timetable's design is under copyright and may not be copied by rival firms."
+	require.Contains(t, extractReader(t, boilerLinePage(kept), "https://example.com/ferry").Text, kept)
+}
