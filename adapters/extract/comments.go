@@ -34,15 +34,14 @@ func dropCommentThreads(doc *html.Node) {
 
 // commentRun returns the children of n that are the entries of a comment thread: at least
 // minCommentRun element children with a class name or an id that starts with a word that
-// names a comment
-// ("comment", "comments-body", "commententry", "comment-1034": WordPress, Movable Type and
-// news-site templates). Trafilatura drops a thread by the names of its container it knows
+// names a comment ("comment", "comments-body", "commententry", "comment-1034": WordPress,
+// Movable Type, Drupal and news-site templates). Trafilatura drops a thread by the names of its container it knows
 // (commentlist, comments-content...) and keeps one that sits in the article's container
 // under another name: reader comments after a Movable Type post (L3S news pages), the
 // Wall Street Journal blogs' "commententry" items (CleanPortalEval). A repeated run of
 // siblings is a thread's shape, and a name counts only from its start, so that an
-// article's own container named "post has-comments" stays; "commentary" (an opinion column) is no
-// comment, and a run where one entry holds an article's mark (holdsArticle) is no thread.
+// article's own container named "post has-comments" stays; "commentary" (an opinion
+// column) is no comment, and a run where one entry holds an article's mark (holdsArticle) is no thread.
 // The work is one pass over n's children and a bounded walk of each entry.
 func commentRun(n *html.Node) []*html.Node {
 	var run []*html.Node
