@@ -143,3 +143,20 @@ func TestPruneSideRail(t *testing.T) {
 		`</p></div></div><div class="aside"><p>Sign in</p></div></body></html>`
 	require.Contains(t, extractReader(t, main, "https://example.com/b").Text, "The committee met on Monday")
 }
+
+func TestPruneNoticesTocAndAuthorBox(t *testing.T) {
+	// Inside the post: an affiliate disclosure, a table of contents and an author box
+	// written by a plugin. None is the post.
+	body := strings.Repeat("The new timetable adds two crossings a day and keeps the night service that commuters asked for. ", 5)
+	page := `<html><body><article><h1>Ferry timetable changes</h1>
+<section class="editorial-disclosure"><p>This post contains references to products from our advertisers. We may receive compensation when you click on links.</p></section>
+<div class="toc_container"><p class="toc_title">Contents</p><ul class="toc_list"><li><a href="#a">What changes</a></li><li><a href="#b">Night service</a></li></ul></div>
+<h2 id="a">What changes</h2><p>` + body + `</p><h2 id="b">Night service</h2><p>` + body + `</p>
+<div class="saboxplugin-wrap"><div class="saboxplugin-desc"><p>Anna writes about the coast and its boats for the local paper.</p></div></div>
+</article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The new timetable adds two crossings")
+	for _, gone := range []string{"receive compensation", "Contents", "Anna writes about the coast"} {
+		require.NotContains(t, text, gone)
+	}
+}
