@@ -85,3 +85,16 @@ func TestPrimaryMeasuredWithoutDroppedLines(t *testing.T) {
 	require.Len(t, got, 1)
 	require.Less(t, got[0].PrimaryRunes, 150, "the title, menu and copyright lines are not counted")
 }
+
+// A candidate with a quarter of its text in links is turned down beside an article, but
+// not beside a primary that is no article at all; half in links is a listing still.
+func TestLinkyCandidateOverNoArticle(t *testing.T) {
+	t.Parallel()
+	f := extract.SwitchFeatures{PrimaryRunes: 120, CandRunes: 1500, Contained: 0.3, CandLinkRunes: 0.3,
+		PrimaryProse: 0.4, CandProse: 0.8}
+	require.True(t, extract.Replaces(f))
+	f.PrimaryRunes = 400
+	require.False(t, extract.Replaces(f), "beside an article the link share still decides")
+	f.PrimaryRunes, f.CandLinkRunes = 120, 0.6
+	require.False(t, extract.Replaces(f), "a candidate mostly of links is no article either")
+}
