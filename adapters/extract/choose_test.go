@@ -64,3 +64,37 @@ func TestCandidateReplacesPrimaryWithoutProse(t *testing.T) {
 	f.PrimaryProse, f.CandProse = 0, 0.1
 	require.False(t, extract.Replaces(f), "a candidate without prose is no better")
 }
+
+// The primary article is judged by the text it would give, without the lines the line
+// filter drops: here the repeated title, a menu line and a copyright line make it look long
+// enough to be an article (250 runes) when its own text is a teaser.
+func TestPrimaryMeasuredWithoutDroppedLines(t *testing.T) {
+	t.Parallel()
+	title := "Council approves the new harbour bridge after a long debate"
+	page := `<html><head><title>` + title + `</title></head><body><article><h1>` + title + `</h1>
+<p>Home | News | Sport | Weather | Business | Contact us</p>
+<p>The council voted on Tuesday to build the bridge, which will link the two quays by 2027 and carry cyclists too.</p>
+<p>Copyright 2024 The Harbour Gazette. All rights reserved. No part may be copied.</p></article></body></html>`
+	var got []extract.SwitchFeatures
+	ex := extract.NewWithDecision(func(f extract.SwitchFeatures) bool {
+		got = append(got, f)
+		return false
+	})
+	_, err := ex.Extract(context.Background(), domain.ExtractInput{HTML: page, URL: "https://gazette.example/bridge", ReaderMode: true})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Less(t, got[0].PrimaryRunes, 150, "the title, menu and copyright lines are not counted")
+}
+
+// A candidate with a quarter of its text in links is turned down beside an article, but
+// not beside a primary that is no article at all; half in links is a listing still.
+func TestLinkyCandidateOverNoArticle(t *testing.T) {
+	t.Parallel()
+	f := extract.SwitchFeatures{PrimaryRunes: 120, CandRunes: 1500, Contained: 0.3, CandLinkRunes: 0.3,
+		PrimaryProse: 0.4, CandProse: 0.8}
+	require.True(t, extract.Replaces(f))
+	f.PrimaryRunes = 400
+	require.False(t, extract.Replaces(f), "beside an article the link share still decides")
+	f.PrimaryRunes, f.CandLinkRunes = 120, 0.6
+	require.False(t, extract.Replaces(f), "a candidate mostly of links is no article either")
+}

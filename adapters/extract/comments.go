@@ -33,15 +33,15 @@ func dropCommentThreads(doc *html.Node) {
 }
 
 // commentRun returns the children of n that are the entries of a comment thread: at least
-// minCommentRun element children whose class or id starts with a word that names a comment
-// ("comment", "comments-body", "commententry", "comment-1034": WordPress, Movable Type and
-// news-site templates). Trafilatura drops a thread by the names of its container it knows
+// minCommentRun element children with a class name or an id that starts with a word that
+// names a comment ("comment", "comments-body", "commententry", "comment-1034": WordPress,
+// Movable Type, Drupal and news-site templates). Trafilatura drops a thread by the names of its container it knows
 // (commentlist, comments-content...) and keeps one that sits in the article's container
 // under another name: reader comments after a Movable Type post (L3S news pages), the
 // Wall Street Journal blogs' "commententry" items (CleanPortalEval). A repeated run of
-// siblings is a thread's shape, and only the first word counts, so that an article's own
-// container named "post has-comments" stays; "commentary" (an opinion column) is no
-// comment, and a run where one entry holds an article's mark (holdsArticle) is no thread.
+// siblings is a thread's shape, and a name counts only from its start, so that an
+// article's own container named "post has-comments" stays; "commentary" (an opinion
+// column) is no comment, and a run where one entry holds an article's mark (holdsArticle) is no thread.
 // The work is one pass over n's children and a bounded walk of each entry.
 func commentRun(n *html.Node) []*html.Node {
 	var run []*html.Node
@@ -76,16 +76,26 @@ func holdsArticle(n *html.Node) bool {
 // minCommentRun: see commentRun.
 const minCommentRun = 2
 
-// commentNamed reports whether n's class or id starts with a word that names a comment.
+// commentNamed reports whether one of n's class names, or its id, starts with a word that
+// names a comment. Every class name counts, not only the first: Drupal writes its entries
+// "clear-block comment comment-by-anonymous odd". Measured against the first class name
+// only (TestGoldSets): Readability's set F1 0.9192 to 0.9205 (aclu, a long thread in the
+// article's pane, 0.80 to 1.00), the other sets unchanged; comparison snippets one
+// boilerplate line fewer (chefkoch.de's comments), nothing lost.
 func commentNamed(n *html.Node) bool {
 	for _, a := range n.Attr {
 		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		w := strings.ToLower(strings.TrimLeftFunc(a.Val, func(r rune) bool { return !unicode.IsLetter(r) }))
-		if strings.HasPrefix(w, "comment") && !strings.HasPrefix(w, "commentary") &&
-			!strings.HasPrefix(w, "commentaries") && !commentForm(w) {
-			return true
+		for i, tok := range strings.Fields(a.Val) {
+			if i > 0 && a.Key == "id" {
+				break
+			}
+			w := strings.ToLower(strings.TrimLeftFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) }))
+			if strings.HasPrefix(w, "comment") && !strings.HasPrefix(w, "commentary") &&
+				!strings.HasPrefix(w, "commentaries") && !commentForm(w) {
+				return true
+			}
 		}
 	}
 	return false

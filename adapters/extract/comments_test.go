@@ -60,3 +60,24 @@ func TestCommentFormIsNoThread(t *testing.T) {
 	}
 	require.False(t, extract.CommentNamed("commentary"))
 }
+
+// Drupal names each comment by a later class ("clear-block comment comment-by-anonymous
+// odd"): the thread goes, as on readability's test page aclu, whose long thread sat in
+// the article's pane.
+func TestCommentNamedByLaterClass(t *testing.T) {
+	body := strings.Repeat("The agency must tell people when it searches their records, the court ruled on Monday. ", 6)
+	var thread strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&thread, `<div class="clear-block comment comment-by-anonymous odd"><div class="comment-content"><div class="content">
+<p>Reader %d: I have written to my representative twice about this and never had an answer from the office.</p>
+<p>Cookies are only part of it; the collection of every click is the real problem here.</p></div></div></div>
+`, i)
+	}
+	page := `<html><body><div id="main"><div class="content-column"><h1>Court rules on records</h1><p>` + body + `</p><p>` + body + `</p>
+<div class="comments comment-wrapper"><div class="content"><div id="comments">` + thread.String() + `</div></div></div></div></div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The agency must tell people")
+	require.NotContains(t, text, "written to my representative")
+	require.True(t, extract.CommentNamed("clear-block comment comment-by-anonymous odd"))
+	require.False(t, extract.CommentNamed("post has-comments"))
+}

@@ -206,7 +206,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		out = domain.Extracted{Title: md.Title, Byline: md.Author, Excerpt: md.Description, SiteName: md.Sitename}
 		lang = md.Language
 	}
-	if n := utf8.RuneCountInString(text); doubtful(n) {
+	if n := primaryRunes(text, out.Title); doubtful(n) {
 		if ctx.Err() != nil { // the caller returns ctx's error; the candidate would be wasted work
 			return domain.Extracted{}, "", false
 		}
@@ -278,6 +278,16 @@ func unpreparedArticle(page string, u *url.URL) string {
 func trafilaturaOptions(u *url.URL) trafilatura.Options {
 	return trafilatura.Options{OriginalURL: u, HtmlDateMode: trafilatura.Disabled}
 }
+
+// primaryRunes is the length of trafilatura's article as it would be returned: without the
+// lines dropLines drops (a repeated title, menus, copyright and ad lines). An article that
+// is long only by those lines is as doubtful as a short one, and is judged against the
+// candidate by what it holds. Measured (TestGoldSets): Readability's set F1 0.9117 to
+// 0.9192 (tumblr, a post's title and its site's link labels, 0.03 to 0.99), L3S news
+// 0.9107 to 0.9111 (10 pages up, one down by 0.02), Dragnet and CleanPortalEval
+// unchanged; go-trafilatura's comparison set snippet F1 0.926 to 0.927 (bettycrocker.com:
+// two more found), the English dev set unchanged.
+func primaryRunes(text, title string) int { return utf8.RuneCountInString(dropLines(text, title)) }
 
 // doubtful reports whether an article of n runes is short enough to ask for a candidate.
 func doubtful(n int) bool { return n < doubtfulRunes }

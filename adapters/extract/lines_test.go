@@ -53,3 +53,52 @@ func TestBoilerplateLinesDropped(t *testing.T) {
 		})
 	}
 }
+
+// A menu written as one line of text in the article's container (a footer's links, a
+// share bar) is dropped; lines that merely hold a "|" or a "·" stay.
+func TestMenuLinesDropped(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"Top | Back | E-mail to a friend | Printable version",
+		"About us | Contact us | Forgotten your password? | Advertising | Press office | Archive",
+		"Home · Weather · News · Morning Show · Sports",
+	} {
+		t.Run(line, func(t *testing.T) {
+			t.Parallel()
+			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
+			require.Contains(t, text, "Passengers can buy tickets on board")
+			require.NotContains(t, text, line)
+		})
+	}
+	for _, line := range []string{
+		"Fares rise on 1 May | Season tickets keep their price",
+		"The night crossings run at 23:00 | 01:00 | 03:00 | 05:00 from the north pier, the operator said.",
+		"Stops: Harbour Road · Old Pier · Marina · North Quay · Lighthouse Point on the long coastal route, with tickets sold on board.",
+	} {
+		t.Run("kept: "+line, func(t *testing.T) {
+			t.Parallel()
+			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
+			require.Contains(t, text, line)
+		})
+	}
+}
+
+// A short footer line that holds a copyright mark after the site's name is dropped; a
+// sentence of the article that names a copyright stays.
+func TestCopyrightMarkInsideLine(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"Gray Television Group, Inc. - Copyright © 2002-2008 - Designed and Powered by Clickability",
+		"The Daily News, 1601 Lower Water Street. Contents of this website are copyright © The Daily News",
+		"Harbour Gazette | copyright 2024 | Privacy",
+	} {
+		t.Run(line, func(t *testing.T) {
+			t.Parallel()
+			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
+			require.Contains(t, text, "Passengers can buy tickets on board")
+			require.NotContains(t, text, line)
+		})
+	}
+	kept := "The operator says the timetable's design is under copyright and may not be copied by rival firms."
+	require.Contains(t, extractReader(t, boilerLinePage(kept), "https://example.com/ferry").Text, kept)
+}

@@ -67,3 +67,27 @@ func TestLeadInItsOwnDiv(t *testing.T) {
 	require.True(t, strings.HasPrefix(text, "Lee Thomas helped himself to two tries"), text)
 	require.NotContains(t, text, "Subscribers can read")
 }
+
+func TestParagraphHoldingTheStoryTable(t *testing.T) {
+	// An old table-laid news page without a doctype (quirks mode): a <p> opened before the
+	// table that holds the story is not closed by it, so the story's paragraphs sit
+	// inside that <p>. The story must come out once, its paragraphs apart.
+	paras := []string{
+		"Six walkers were rescued from the ridge on Sunday after the weather closed in faster than forecast.",
+		"The mountain rescue team said the group had turned back in time but lost the path in thick cloud near the summit cairn.",
+		"A spokesman said all six were cold but unhurt and thanked the volunteers who climbed through the night to reach them.",
+		"The team has asked walkers to check the forecast before setting out and to carry a map and compass as well as a phone.",
+	}
+	body := ""
+	for _, p := range paras {
+		body += `<p class="story">` + p + `</p>`
+	}
+	page := `<html><head><title>Walkers rescued</title></head><body><table><tr><td class="nav"><a href="/">Home</a> <a href="/news">News</a></td>
+<td><p><font class="headline">Walkers rescued from ridge</font><table><tr><td><p class="date">13:30, Jan 10 2008<br></td></tr></table>
+<table><tr><td>` + body + `</td></tr></table></td></tr></table></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	for _, p := range paras {
+		require.Equal(t, 1, strings.Count(text, p), text)
+	}
+	require.NotContains(t, text, "ridge13:30", "the headline and the date are not glued")
+}

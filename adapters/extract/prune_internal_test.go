@@ -35,3 +35,25 @@ func TestTagBlockWalkIsBounded(t *testing.T) {
 	require.True(t, tagBlock(block(10)))
 	require.False(t, tagBlock(block(maxMeasureNodes+10)))
 }
+
+// prune takes out the menus a table-laid page sets in its layout cells (td id="menu", one
+// link a paragraph), a list named a menu, a list of categories and a sponsors' box, and keeps a wrapper named a menu that holds
+// prose, and the article's column whatever its other names.
+func TestPruneMenus(t *testing.T) {
+	story := strings.Repeat("The lifeboat crew brought the fishing boat back to harbour after its engine failed. ", 6)
+	page := `<html><body><table><tr><td><table class="LeftNav"><tr><td valign="top" id="menu">
+<p class="MenuItem"><a href="/local">Local news</a></p><p class="MenuItem"><a href="/sport">Harbour sport</a></p></td></tr></table>
+<ul class="hub-menu"><li><a href="/a">Advertise with us</a></li><li><a href="/j">Work for us</a></li></ul></td>
+<div id="categories"><h3>Categories</h3><ul><li><a href="/c/boats">Boats</a></li><li><a href="/c/tides">Tides</a></li></ul></div>
+<div class="sponsors"><a href="/s1">Harbour Chandlery</a> <a href="/s2">Quay Cafe</a></div>
+<td><div class="menu-wrapper"><p>` + story + `</p></div><div class="content menu-aware"><p>Short teaser of the story.</p></div></td></tr></table></body></html>`
+	doc, err := html.Parse(strings.NewReader(page))
+	require.NoError(t, err)
+	prune(doc)
+	text := renderText(doc)
+	require.Contains(t, text, "The lifeboat crew brought")
+	require.Contains(t, text, "Short teaser of the story.")
+	for _, gone := range []string{"Local news", "Harbour sport", "Advertise with us", "Work for us", "Tides", "Quay Cafe"} {
+		require.NotContains(t, text, gone)
+	}
+}

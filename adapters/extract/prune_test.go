@@ -124,3 +124,39 @@ func TestPruneTagLine(t *testing.T) {
 	require.Contains(t, text, "the northern cliffs")
 	require.NotContains(t, text, "Old Forts")
 }
+
+func TestPruneSideRail(t *testing.T) {
+	// A blog template sets its side column ("right-rail") inside the container that also
+	// holds the post: the column's about box and links are not the post. A main column
+	// named a rail too ("leftRail article") is the post and stays.
+	body := strings.Repeat("The committee met on Monday to agree the budget for the coming year and its new rules. ", 5)
+	page := `<html><body><div class="page"><div class="col-main"><h1>Budget agreed</h1><p>` + body + `</p><p>` + body + `</p></div>
+<div class="col-side"><div id="right-rail" class="module right-rail"><h3>About this blog</h3>
+<p>The Brussels blog is written by our bureau, which has covered the institutions since 2009.</p>
+<ul><li><a href="/a">Earlier: ministers meet</a></li><li><a href="/b">Week ahead</a></li></ul></div></div></div></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The committee met on Monday")
+	require.NotContains(t, text, "About this blog")
+	require.NotContains(t, text, "written by our bureau")
+
+	main := `<html><body><div id="leftRail" class="fleft article"><div class="body"><p>` + body + `</p><p>` + body +
+		`</p></div></div><div class="aside"><p>Sign in</p></div></body></html>`
+	require.Contains(t, extractReader(t, main, "https://example.com/b").Text, "The committee met on Monday")
+}
+
+func TestPruneNoticesTocAndAuthorBox(t *testing.T) {
+	// Inside the post: an affiliate disclosure, a table of contents and an author box
+	// written by a plugin. None is the post.
+	body := strings.Repeat("The new timetable adds two crossings a day and keeps the night service that commuters asked for. ", 5)
+	page := `<html><body><article><h1>Ferry timetable changes</h1>
+<section class="editorial-disclosure"><p>This post contains references to products from our advertisers. We may receive compensation when you click on links.</p></section>
+<div class="toc_container"><p class="toc_title">Contents</p><ul class="toc_list"><li><a href="#a">What changes</a></li><li><a href="#b">Night service</a></li></ul></div>
+<h2 id="a">What changes</h2><p>` + body + `</p><h2 id="b">Night service</h2><p>` + body + `</p>
+<div class="saboxplugin-wrap"><div class="saboxplugin-desc"><p>Anna writes about the coast and its boats for the local paper.</p></div></div>
+</article></body></html>`
+	text := extractReader(t, page, "https://example.com/a").Text
+	require.Contains(t, text, "The new timetable adds two crossings")
+	for _, gone := range []string{"receive compensation", "Contents", "Anna writes about the coast"} {
+		require.NotContains(t, text, gone)
+	}
+}
