@@ -58,11 +58,23 @@ func TestBoilerplateLinesDropped(t *testing.T) {
 // share bar) is dropped; lines that merely hold a "|" or a "·" stay.
 func TestMenuLinesDropped(t *testing.T) {
 	t.Parallel()
-	for _, line := range []string{
+	requireLinesDropped(t,
 		"Top | Back | E-mail to a friend | Printable version",
 		"About us | Contact us | Forgotten your password? | Advertising | Press office | Archive",
 		"Home · Weather · News · Morning Show · Sports",
-	} {
+	)
+	requireLinesKept(t,
+		"Fares rise on 1 May | Season tickets keep their price",
+		"The night crossings run at 23:00 | 01:00 | 03:00 | 05:00 from the north pier, the operator said.",
+		"Stops: Harbour Road · Old Pier · Marina · North Quay · Lighthouse Point on the long coastal route, with tickets sold on board.",
+	)
+}
+
+// requireLinesDropped checks, a subtest each, that the article of boilerLinePage(line)
+// keeps its own text and leaves line out.
+func requireLinesDropped(t *testing.T, lines ...string) {
+	t.Helper()
+	for _, line := range lines {
 		t.Run(line, func(t *testing.T) {
 			t.Parallel()
 			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
@@ -70,11 +82,13 @@ func TestMenuLinesDropped(t *testing.T) {
 			require.NotContains(t, text, line)
 		})
 	}
-	for _, line := range []string{
-		"Fares rise on 1 May | Season tickets keep their price",
-		"The night crossings run at 23:00 | 01:00 | 03:00 | 05:00 from the north pier, the operator said.",
-		"Stops: Harbour Road · Old Pier · Marina · North Quay · Lighthouse Point on the long coastal route, with tickets sold on board.",
-	} {
+}
+
+// requireLinesKept checks, a subtest each, that the article of boilerLinePage(line) keeps
+// line.
+func requireLinesKept(t *testing.T, lines ...string) {
+	t.Helper()
+	for _, line := range lines {
 		t.Run("kept: "+line, func(t *testing.T) {
 			t.Parallel()
 			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
@@ -87,18 +101,10 @@ func TestMenuLinesDropped(t *testing.T) {
 // sentence of the article that names a copyright stays.
 func TestCopyrightMarkInsideLine(t *testing.T) {
 	t.Parallel()
-	for _, line := range []string{
+	requireLinesDropped(t,
 		"Gray Television Group, Inc. - Copyright © 2002-2008 - Designed and Powered by Clickability",
 		"The Daily News, 1601 Lower Water Street. Contents of this website are copyright © The Daily News",
 		"Harbour Gazette | copyright 2024 | Privacy",
-	} {
-		t.Run(line, func(t *testing.T) {
-			t.Parallel()
-			text := extractReader(t, boilerLinePage(line), "https://example.com/ferry").Text
-			require.Contains(t, text, "Passengers can buy tickets on board")
-			require.NotContains(t, text, line)
-		})
-	}
-	kept := "The operator says the timetable's design is under copyright and may not be copied by rival firms."
-	require.Contains(t, extractReader(t, boilerLinePage(kept), "https://example.com/ferry").Text, kept)
+	)
+	requireLinesKept(t, "The operator says the timetable's design is under copyright and may not be copied by rival firms.")
 }
