@@ -2,10 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
 	"time"
 
@@ -69,9 +70,13 @@ func requestIDByte(ch byte) bool {
 		ch == '-' || ch == '_' || ch == '.' || ch == ':'
 }
 
+// newRequestID returns 32 random hex digits. A request id names a request in logs and
+// answers and guards nothing, so it comes from math/rand/v2's runtime-seeded generator:
+// crypto/rand cost a system call per request, 3% of the API's CPU under load.
 func newRequestID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	return hex.EncodeToString(b[:])
 }
 
