@@ -134,3 +134,27 @@ func TestRestOf(t *testing.T) {
 	require.Equal(t, "Home | News | Sport\nContact us", extract.RestOf(primary, "The council met on Tuesday. It approved the plan."))
 	require.Empty(t, extract.RestOf(primary, primary))
 }
+
+// Where both extractors found the same article, the primary loses its leading and
+// trailing short lines that the candidate does not hold (a kicker, a byline, a share
+// line); its subheadings inside, its prose and its lines without words stay.
+func TestTrimEdges(t *testing.T) {
+	t.Parallel()
+	lead := "The council met on Tuesday to vote on the harbour plan, which had been debated for years. " +
+		"It was approved by a wide margin after a long hearing."
+	primary := "NEWS | LOCAL\n\nBy Ann Lee, staff writer\n\n" + lead + "\n\nWhat comes next\n\nWork starts in May.\n\nShare\n\nComments (3)"
+	cand := lead + "\n\nWork starts in May."
+	require.Equal(t, lead+"\n\nWhat comes next\n\nWork starts in May.", extract.TrimEdges(primary, cand))
+	long := strings.Repeat("A closing paragraph that readability left out of its article, but is prose. ", 3)
+	require.Equal(t, lead+"\n\n"+long, extract.TrimEdges(lead+"\n\n"+long, lead), "prose stays")
+	require.Equal(t, lead+"\n\n=)", extract.TrimEdges(lead+"\n\n=)", lead), "a line without words stays")
+	require.Equal(t, primary, extract.TrimEdges(primary, "Something else entirely"), "nothing held")
+
+	f := extract.SwitchFeatures{PrimaryRunes: 2000, CandRunes: 1900, Contained: 0.9, Covered: 0.98}
+	require.True(t, extract.SameArticle(f))
+	require.False(t, extract.Trims(f))
+	f.Contained = 0.7
+	require.False(t, extract.SameArticle(f), "a candidate that is a part of the primary")
+	f.Contained, f.Covered = 0.9, 0.9
+	require.False(t, extract.SameArticle(f), "a candidate with words of its own")
+}

@@ -15,6 +15,9 @@ var (
 	Replaces = replaces
 	Trims    = trims
 	RestOf   = restOf
+	// TrimEdges and SameArticle expose the edge trimming to the tests.
+	TrimEdges   = trimEdges
+	SameArticle = sameArticle
 )
 
 // SwitchFeatures are the features the candidate decision is made on.

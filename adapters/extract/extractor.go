@@ -220,6 +220,8 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		f.RestProse, f.RestShare = proseShare(rest), share(rest, text)
 		if e.decide(f) {
 			text = joined(text, cand, f)
+		} else if sameArticle(f) {
+			text = trimEdges(text, cand)
 		}
 		if doubtful(n) {
 			// Readability reads the page's own title (less the site name) where trafilatura
