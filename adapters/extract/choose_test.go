@@ -111,8 +111,10 @@ func TestCandidateTrimsPrimary(t *testing.T) {
 	require.True(t, extract.Trims(trim))
 	require.True(t, extract.Replaces(trim), "whatever the primary's length")
 	glued := trim
-	glued.RestProse, glued.RestShare = 1, 0.95
+	glued.RestProse, glued.RestShare = 1, 0.85
 	require.True(t, extract.Trims(glued), "a primary that is one run of the page's text")
+	glued.RestShare = 0.7
+	require.False(t, extract.Trims(glued), "a primary with a second part of prose")
 	for name, change := range map[string]func(f *extract.SwitchFeatures){
 		"rest of prose":      func(f *extract.SwitchFeatures) { f.RestProse = 0.6 },
 		"nearly the primary": func(f *extract.SwitchFeatures) { f.Contained = 0.9 },
