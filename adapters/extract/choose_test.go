@@ -98,3 +98,65 @@ func TestLinkyCandidateOverNoArticle(t *testing.T) {
 	f.PrimaryRunes, f.CandLinkRunes = 120, 0.6
 	require.False(t, extract.Replaces(f), "a candidate mostly of links is no article either")
 }
+
+// A long primary that holds the candidate and a good part more, where that rest is no
+// prose (a table-laid page's menus and footer), is trimmed to the candidate; a rest of
+// prose (the article's second part that readability left out), a candidate that is
+// nearly the whole primary, one with words the primary lacks, and a primary that is a
+// recipe's lines are not.
+func TestCandidateTrimsPrimary(t *testing.T) {
+	t.Parallel()
+	trim := extract.SwitchFeatures{PrimaryRunes: 3000, CandRunes: 1200, Contained: 0.4, Covered: 1,
+		PrimaryProse: 0.7, CandProse: 0.9, RestProse: 0.1, RestShare: 0.6}
+	require.True(t, extract.Trims(trim))
+	require.True(t, extract.Replaces(trim), "whatever the primary's length")
+	glued := trim
+	glued.RestProse, glued.RestShare = 1, 0.85
+	require.True(t, extract.Trims(glued), "a primary that is one run of the page's text")
+	glued.RestShare = 0.7
+	require.False(t, extract.Trims(glued), "a primary with a second part of prose")
+	for name, change := range map[string]func(f *extract.SwitchFeatures){
+		"rest of prose":      func(f *extract.SwitchFeatures) { f.RestProse = 0.6 },
+		"nearly the primary": func(f *extract.SwitchFeatures) { f.Contained = 0.9 },
+		"a small part":       func(f *extract.SwitchFeatures) { f.Contained = 0.04 },
+		"words of its own":   func(f *extract.SwitchFeatures) { f.Covered = 0.9 },
+		"primary no prose":   func(f *extract.SwitchFeatures) { f.PrimaryProse = 0.3 },
+		"no article":         func(f *extract.SwitchFeatures) { f.CandRunes = 200 },
+	} {
+		f := trim
+		change(&f)
+		require.False(t, extract.Trims(f), name)
+	}
+}
+
+// The rest of a primary is its lines the candidate does not hold word for word.
+func TestRestOf(t *testing.T) {
+	t.Parallel()
+	primary := "Home | News | Sport\n\nThe council met on Tuesday.\n\nIt approved the plan.\n\nContact us"
+	require.Equal(t, "Home | News | Sport\nContact us", extract.RestOf(primary, "The council met on Tuesday. It approved the plan."))
+	require.Empty(t, extract.RestOf(primary, primary))
+}
+
+// Where both extractors found the same article, the primary loses its leading and
+// trailing short lines that the candidate does not hold (a kicker, a byline, a share
+// line); its subheadings inside, its prose and its lines without words stay.
+func TestTrimEdges(t *testing.T) {
+	t.Parallel()
+	lead := "The council met on Tuesday to vote on the harbour plan, which had been debated for years. " +
+		"It was approved by a wide margin after a long hearing."
+	primary := "NEWS | LOCAL\n\nBy Ann Lee, staff writer\n\n" + lead + "\n\nWhat comes next\n\nWork starts in May.\n\nShare\n\nComments (3)"
+	cand := lead + "\n\nWork starts in May."
+	require.Equal(t, lead+"\n\nWhat comes next\n\nWork starts in May.", extract.TrimEdges(primary, cand))
+	long := strings.Repeat("A closing paragraph that readability left out of its article, but is prose. ", 3)
+	require.Equal(t, lead+"\n\n"+long, extract.TrimEdges(lead+"\n\n"+long, lead), "prose stays")
+	require.Equal(t, lead+"\n\n=)", extract.TrimEdges(lead+"\n\n=)", lead), "a line without words stays")
+	require.Equal(t, primary, extract.TrimEdges(primary, "Something else entirely"), "nothing held")
+
+	f := extract.SwitchFeatures{PrimaryRunes: 2000, CandRunes: 1900, Contained: 0.9, Covered: 0.98}
+	require.True(t, extract.SameArticle(f))
+	require.False(t, extract.Trims(f))
+	f.Contained = 0.7
+	require.False(t, extract.SameArticle(f), "a candidate that is a part of the primary")
+	f.Contained, f.Covered = 0.9, 0.9
+	require.False(t, extract.SameArticle(f), "a candidate with words of its own")
+}

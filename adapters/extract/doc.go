@@ -3,9 +3,11 @@
 // a reader without scripts sees (noscript.go), drops reader-comment threads set inside the
 // article's container (comments.go), takes short boilerplate blocks out of the page (ad
 // slots, signup boxes, share bars, captions, author bios, menus, side rails: prune.go) and turns text runs a block holds directly (Blogger's
-// <br><br> posts) into paragraphs (paras.go), then runs go-trafilatura on every page and,
-// only when its article looks doubtful (short), readeck's go-readability as a candidate that
-// replaces it when much longer (extractor.go gives the measured thresholds); when the page's
+// <br><br> posts) into paragraphs (paras.go), then runs go-trafilatura and readeck's
+// go-readability on every page; readability's article is a candidate that replaces
+// trafilatura's when that is short and the candidate much longer, or when the candidate
+// is the core of a longer article whose rest is the page's template (choose.go gives the
+// measured thresholds); when the page's
 // JSON-LD gives the article's text (articleBody), the article's short lines that text does
 // not hold are dropped (jsonld.go); the article then gets
 // the lead (dek, standfirst) from its header when it lacks it (lede.go), and loses

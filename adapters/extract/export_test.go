@@ -9,10 +9,15 @@ const MaxParseNodes = maxParseNodes
 // content node the way this package does.
 var RenderText = renderText
 
-// Doubtful and Replaces expose the candidate decision to the tests.
+// Doubtful, Replaces, Trims and RestOf expose the candidate decision to the tests.
 var (
 	Doubtful = doubtful
 	Replaces = replaces
+	Trims    = trims
+	RestOf   = restOf
+	// TrimEdges and SameArticle expose the edge trimming to the tests.
+	TrimEdges   = trimEdges
+	SameArticle = sameArticle
 )
 
 // SwitchFeatures are the features the candidate decision is made on.

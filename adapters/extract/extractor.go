@@ -121,11 +121,12 @@ func (e *Extractor) extract(ctx context.Context, page string, in domain.ExtractI
 // block structure, is the better answer there. 250 is trafilatura's own MinExtractedSize.
 const minArticleRunes = 250
 
-// doubtfulRunes and candidateFactor decide when the second extractor runs and when its
-// article replaces trafilatura's. Trafilatura runs first, on every page; readability
-// (readeck's fork) runs only when trafilatura's article is shorter than doubtfulRunes, and
-// its article is taken only when it is more than candidateFactor times as long, and then
-// only on the further features of replaces (choose.go). Measured
+// doubtfulRunes and candidateFactor decide when the second extractor's article replaces
+// trafilatura's as the longer one (extends, choose.go; trims decides the other way on
+// every page). Trafilatura runs first; readability (readeck's fork) on every page since
+// trims, before which it ran only when trafilatura's article was shorter than
+// doubtfulRunes. Its article extends only such a short one, only when it is more than
+// candidateFactor times as long, and then only on the further features of replaces. Measured
 // on go-trafilatura's 881 annotated comparison pages (TestDevVariants, dev_eval_test.go):
 // this scores as running both on every page and letting trafilatura choose (snippet F1
 // 0.906 against 0.907), while the second extractor runs on a fifth of the pages; asking it
@@ -136,8 +137,7 @@ const (
 	candidateFactor = 2.5
 )
 
-// article runs trafilatura, then, when its article looks doubtful, readability as the
-// candidate that may replace it. ok is false when neither found an article of
+// article runs trafilatura, then readability as the candidate that may replace it. ok is false when neither found an article of
 // minArticleRunes.
 func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u *url.URL, desc string) (out domain.Extracted, lang string, ok bool) {
 	defer func() {
@@ -206,17 +206,24 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		out = domain.Extracted{Title: md.Title, Byline: md.Author, Excerpt: md.Description, SiteName: md.Sitename}
 		lang = md.Language
 	}
-	if n := primaryRunes(text, out.Title); doubtful(n) {
-		if ctx.Err() != nil { // the caller returns ctx's error; the candidate would be wasted work
-			return domain.Extracted{}, "", false
+	// Readability runs on every page: its article replaces a short primary when far longer
+	// (extends) and a long one when it is the primary's core without the rest (trims).
+	if ctx.Err() != nil { // the caller returns ctx's error; the candidate would be wasted work
+		return domain.Extracted{}, "", false
+	}
+	if art, cand, found := readabilityCandidate(doc, u); found {
+		n := primaryRunes(text, out.Title)
+		f := switchFeatures{PrimaryRunes: n, CandRunes: utf8.RuneCountInString(cand),
+			Contained: contained(text, cand), Covered: contained(cand, text), CandLinkRunes: linkShare(art.Node),
+			PrimaryProse: proseShare(text), CandProse: proseShare(cand)}
+		rest := restOf(text, cand)
+		f.RestProse, f.RestShare = proseShare(rest), share(rest, text)
+		if e.decide(f) {
+			text = joined(text, cand, f)
+		} else if sameArticle(f) {
+			text = trimEdges(text, cand)
 		}
-		if art, cand, found := readabilityCandidate(doc, u); found {
-			f := switchFeatures{PrimaryRunes: n, CandRunes: utf8.RuneCountInString(cand),
-				Contained: contained(text, cand), CandLinkRunes: linkShare(art.Node),
-				PrimaryProse: proseShare(text), CandProse: proseShare(cand)}
-			if e.decide(f) {
-				text = joined(text, cand, f)
-			}
+		if doubtful(n) {
 			// Readability reads the page's own title (less the site name) where trafilatura
 			// may take a heading, which on a page without an article is not its title.
 			out.Title = firstNonEmpty(art.Title(), out.Title)
@@ -289,7 +296,8 @@ func trafilaturaOptions(u *url.URL) trafilatura.Options {
 // two more found), the English dev set unchanged.
 func primaryRunes(text, title string) int { return utf8.RuneCountInString(dropLines(text, title)) }
 
-// doubtful reports whether an article of n runes is short enough to ask for a candidate.
+// doubtful reports whether an article of n runes is short enough for a longer candidate
+// to replace it (extends), and for readability's metadata to come first.
 func doubtful(n int) bool { return n < doubtfulRunes }
 
 // readabilityCandidate runs readeck's go-readability on a copy of doc and renders its

@@ -194,9 +194,9 @@ func TestUnclosedTitleLeavesTheText(t *testing.T) {
 	require.Contains(t, out.Text, "The council approved the new bus routes on Tuesday")
 }
 
-// The second extractor is asked only about short articles, and its article replaces
-// trafilatura's only when it is far longer: a slightly longer candidate is as likely to
-// hold boilerplate as missed text.
+// The second extractor's article replaces a short article of trafilatura's only when it
+// is far longer: a slightly longer candidate is as likely to hold boilerplate as missed
+// text.
 func TestCandidateDecision(t *testing.T) {
 	t.Parallel()
 	require.True(t, extract.Doubtful(0))
