@@ -137,8 +137,8 @@ const (
 	candidateFactor = 2.5
 )
 
-// article runs trafilatura, then readability as the candidate that may replace it. ok is false when neither found an article of
-// minArticleRunes.
+// article runs trafilatura, then readability as the candidate that may replace it. ok is
+// false when neither found an article of minArticleRunes.
 func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u *url.URL, desc string) (out domain.Extracted, lang string, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
