@@ -218,7 +218,7 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.abortCtx, w.abort = context.WithCancel(base)
 	w.signalsDone = make(chan struct{})
 	w.batches = w.newWorkerBatches()
-	w.completions = make(chan struct{}, w.cfg.Concurrency)
+	w.completions = make(chan struct{}, pendingOutcomes(w.cfg.Concurrency))
 	go w.listen(sigCtx, ch)
 	beatCtx, stopBeats := context.WithCancel(base)
 	w.stopBeats, w.beatsDone = stopBeats, make(chan struct{})

@@ -43,7 +43,7 @@ func (w *Worker) newWorkerBatches() *workerBatches {
 		// batch, which keeps batches large (two slots measured slower under load). One
 		// dequeue blocks at a time; loops that go idle meanwhile join the next one.
 		fetch:   newGroupCommit(w.runCtx, n, 1, w.flushFetch).lingering(batchLinger),
-		updates: newGroupCommit(w.abortCtx, n, 1, w.flushUpdates).lingering(batchLinger),
+		updates: newGroupCommit(w.abortCtx, pendingOutcomes(n), 1, w.flushUpdates).lingering(batchLinger),
 		acks:    newGroupCommit(w.abortCtx, n, 1, w.flushAcks).lingering(batchLinger),
 	}
 	// A loop that stopped waiting (shutdown) leaves its lease to nobody: give it back.
