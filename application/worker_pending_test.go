@@ -2,18 +2,12 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"taskrunner/adapters/memory"
-	"taskrunner/adapters/sysclock"
-	"taskrunner/application"
 	"taskrunner/domain"
 )
 
@@ -35,28 +29,14 @@ func (o *heldFinishes) TaskFinished(domain.TaskType, domain.Status, time.Duratio
 func TestWorkerKeepsTwoConcurrenciesOfOutcomesPending(t *testing.T) {
 	t.Parallel()
 	const concurrency = 2
-	clock := sysclock.Clock{}
-	store, queue := memory.NewTaskStore(), memory.NewQueue(clock)
 	obs := &heldFinishes{release: make(chan struct{})}
-	w, err := application.NewWorker(application.WorkerDeps{
-		Store: store, Queue: queue, Signals: memory.NewCancelSignals(), Clock: clock,
-		Handlers: application.Handlers{domain.TaskEcho: application.NewEchoHandler()},
-		Observer: obs, Limits: domain.DefaultLimits(), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Batch: store, BatchQueue: queue,
-	}, application.WorkerConfig{Concurrency: concurrency})
-	require.NoError(t, err)
+	stack := newEchoStack(t, obs, concurrency, true)
 	ctx := context.Background()
-	var ids domain.IDGenerator
 	var all []string
 	for range 4 * concurrency {
-		now := clock.Now()
-		task := domain.Task{ID: ids.New(now), Type: domain.TaskEcho, Status: domain.StatusQueued,
-			Params: json.RawMessage(`{"msg":"hi"}`), TimeoutSeconds: 60, CreatedAt: now, UpdatedAt: now}
-		_, _, err := store.Create(ctx, task)
-		require.NoError(t, err)
-		require.NoError(t, queue.Enqueue(ctx, domain.QueueItem{TaskID: task.ID}))
-		all = append(all, task.ID)
+		all = append(all, stack.enqueue(t))
 	}
+	w := stack.worker
 	require.NoError(t, w.Start(ctx))
 	released := false
 	t.Cleanup(func() {
@@ -71,7 +51,7 @@ func TestWorkerKeepsTwoConcurrenciesOfOutcomesPending(t *testing.T) {
 	close(obs.release)
 	released = true
 	for _, id := range all {
-		require.Eventually(t, func() bool { return must(store.Get(ctx, id)).Status == domain.StatusSucceeded },
+		require.Eventually(t, func() bool { return must(stack.store.Get(ctx, id)).Status == domain.StatusSucceeded },
 			waitLimit, time.Millisecond)
 	}
 }
