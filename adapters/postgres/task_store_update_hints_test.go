@@ -60,3 +60,56 @@ func withTimeout(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestHintedSwapReturnsTheStoredRow: a compare-and-swap does not read the row back, so
+// what it returns must be what the table holds anyway, to the microsecond and the byte: a
+// result whose keys jsonb reorders, and times in nanoseconds, which the column cuts to
+// microseconds. The returned task is the next hint, so it must match the row as well.
+func TestHintedSwapReturnsTheStoredRow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := setup(t)
+	s := postgres.NewTaskStore(db)
+	task := contract.NewTask()
+	_, _, err := s.Create(ctx, task)
+	require.NoError(t, err)
+
+	at := contract.Now().Add(time.Second + 123456789*time.Nanosecond)
+	start := domain.TaskChange{ID: task.ID, Apply: func(t *domain.Task) error { return t.Start("d", at) },
+		Start: &domain.StartIntent{Holder: "d", At: at}}
+	res, err := s.UpdateMany(ctx, []domain.TaskChange{start})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	started := res[0].Task
+
+	// A beat through a hint (the task stays running), then its finish hinted with what the
+	// beat returned.
+	beat := at.Add(time.Second + 987*time.Nanosecond)
+	res, err = s.UpdateMany(ctx, []domain.TaskChange{{ID: task.ID, Seen: &started, Apply: func(t *domain.Task) error {
+		return t.Beat("d", &domain.Progress{Done: 1, Total: 2, Message: "half"}, beat)
+	}}})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	beaten := res[0].Task
+	requireStoredExactly(t, s, beaten)
+
+	done := beat.Add(time.Second + 555*time.Nanosecond)
+	res, err = s.UpdateMany(ctx, []domain.TaskChange{{ID: task.ID, Seen: &beaten, Apply: func(t *domain.Task) error {
+		return t.Succeed([]byte(`{"zeta":1,"a":{"yy":2,"x":3}}`), done)
+	}}})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	require.Equal(t, domain.StatusSucceeded, res[0].Task.Status)
+	requireStoredExactly(t, s, res[0].Task)
+}
+
+// requireStoredExactly requires got to be the stored row as Get reads it, field by field
+// with no tolerance.
+func requireStoredExactly(t *testing.T, s *postgres.TaskStore, got domain.Task) {
+	t.Helper()
+	stored, err := s.Get(context.Background(), got.ID)
+	require.NoError(t, err)
+	require.Equal(t, string(stored.Result), string(got.Result), "Result")
+	require.True(t, stored.UpdatedAt.Equal(got.UpdatedAt), "UpdatedAt: stored %v, returned %v", stored.UpdatedAt, got.UpdatedAt)
+	require.Equal(t, stored, got)
+}

@@ -148,18 +148,26 @@ func writeHinted(ctx context.Context, conn *pgxpool.Conn, changes []domain.TaskC
 		byID[changes[i].ID] = i
 	}
 	written := make(map[int]domain.Task, len(byID))
-	for range b.Len() - begun {
+	// The start statements come first (queueStarts), and return whole rows; the swaps
+	// return their ids (swappedTasks).
+	startStatements := (len(h.starts) + maxBatchRows - 1) / maxBatchRows
+	for k := range b.Len() - begun {
 		rows, err := br.Query()
+		if k >= startStatements {
+			if err == nil {
+				err = swappedTasks(rows, byID, h.next, written)
+			}
+			if err != nil {
+				return nil, translate(err)
+			}
+			continue
+		}
 		tasks, err := scanTasksSized(min(len(byID), maxBatchRows), rows, err)
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range tasks {
-			i := byID[t.ID]
-			if changes[i].Seen != nil && changes[i].Start == nil {
-				t.Params = slices.Clone(changes[i].Seen.Params) // the swap does not read it back
-			}
-			written[i] = t
+			written[byID[t.ID]] = t
 		}
 	}
 	return written, translate(br.Close())
