@@ -18,10 +18,12 @@ var _ ports.TaskBatchStore = (*TaskStore)(nil)
 var (
 	// insertTasks is insertTask for many rows: the rows of unnestTasks that do not collide
 	// on an idempotency key. The call never sends two rows with one key (the first one wins
-	// in Go), so ON CONFLICT only ever meets keys of other transactions.
+	// in Go), so ON CONFLICT only ever meets keys of other transactions. Every column comes
+	// from the caller's task, so it returns only which ids it inserted, and their params,
+	// the one column whose stored form the server chooses (see insertedTask).
 	insertTasks = mustSQL(psql.Insert("tasks").Columns(taskColumns...).
 			Select(sq.Select(taskColumns...).From(unnestTasks)).
-			Suffix(onKeyTaken + " RETURNING " + columnList(taskColumns)))
+			Suffix(onKeyTaken + " RETURNING id, params"))
 	// selectKeyHolders reads the tasks of other transactions holding any of the keys: the
 	// holders of the keys insertTasks found taken.
 	selectKeyHolders = mustSQL(psql.Select(taskColumns...).From("tasks").
@@ -76,7 +78,7 @@ func (s *TaskStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]doma
 
 	ctx, cancel := s.db.timeout(ctx)
 	defer cancel()
-	created, holders, err := s.sendCreateMany(ctx, b, len(write))
+	created, holders, err := s.sendCreateMany(ctx, b, write)
 	if err != nil {
 		return nil, err
 	}
@@ -106,25 +108,28 @@ func (s *TaskStore) CreateMany(ctx context.Context, tasks []domain.Task) ([]doma
 	return results, nil
 }
 
-// sendCreateMany sends CreateMany's batch and returns the inserted tasks by id and the
-// other holders of the keys by key.
-func (s *TaskStore) sendCreateMany(ctx context.Context, b *pgx.Batch, rows int) (created, holders map[string]domain.Task, err error) {
+// sendCreateMany sends CreateMany's batch of the tasks write and returns the inserted
+// tasks by id and the other holders of the keys by key.
+func (s *TaskStore) sendCreateMany(ctx context.Context, b *pgx.Batch, write []*domain.Task) (created, holders map[string]domain.Task, err error) {
 	br := s.db.pool.SendBatch(ctx, b)
 	defer func() {
 		if cerr := br.Close(); err == nil && cerr != nil {
 			created, holders, err = nil, nil, translate(cerr)
 		}
 	}()
-	created = make(map[string]domain.Task, rows)
-	inserts := (rows + maxBatchRows - 1) / maxBatchRows
+	byID := make(map[string]*domain.Task, len(write))
+	for _, t := range write {
+		byID[t.ID] = t
+	}
+	created = make(map[string]domain.Task, len(write))
+	inserts := (len(write) + maxBatchRows - 1) / maxBatchRows
 	for range inserts {
 		q, err := br.Query()
-		tasks, err := scanTasksSized(min(rows, maxBatchRows), q, err)
-		if err != nil {
-			return nil, nil, err
+		if err == nil {
+			err = insertedTasks(q, byID, created)
 		}
-		for _, t := range tasks {
-			created[t.ID] = t
+		if err != nil {
+			return nil, nil, translate(err)
 		}
 	}
 	holders = map[string]domain.Task{}

@@ -102,14 +102,3 @@ func TestHintedSwapReturnsTheStoredRow(t *testing.T) {
 	require.Equal(t, domain.StatusSucceeded, res[0].Task.Status)
 	requireStoredExactly(t, s, res[0].Task)
 }
-
-// requireStoredExactly requires got to be the stored row as Get reads it, field by field
-// with no tolerance.
-func requireStoredExactly(t *testing.T, s *postgres.TaskStore, got domain.Task) {
-	t.Helper()
-	stored, err := s.Get(context.Background(), got.ID)
-	require.NoError(t, err)
-	require.Equal(t, string(stored.Result), string(got.Result), "Result")
-	require.True(t, stored.UpdatedAt.Equal(got.UpdatedAt), "UpdatedAt: stored %v, returned %v", stored.UpdatedAt, got.UpdatedAt)
-	require.Equal(t, stored, got)
-}
