@@ -74,7 +74,7 @@ func (e *Extractor) Extract(ctx context.Context, in domain.ExtractInput) (domain
 	if err != nil {
 		return domain.Extracted{}, err
 	}
-	out.Truncated = truncated
+	out.Truncated = out.Truncated || truncated // extract bounds a mended page again
 	return domain.StorableExtract(out), nil
 }
 
@@ -87,9 +87,20 @@ func (e *Extractor) extract(ctx context.Context, page string, in domain.ExtractI
 	if err := ctx.Err(); err != nil {
 		return domain.Extracted{}, err
 	}
+	// A head title that swallowed the page is closed and the page read again (title.go).
+	doc, page, truncated, err := mendTitle(ctx, doc, page)
+	if err != nil {
+		return domain.Extracted{}, err
+	}
+	if truncated {
+		e.log.InfoContext(ctx, "extract_truncated", "bytes", len(in.HTML), "bytes_read", len(page),
+			"max_nodes", maxParseNodes)
+	}
 	head := readHeadMeta(doc)
 	if !in.ReaderMode {
-		return fromHead(head, renderText(doc)), nil
+		out := fromHead(head, renderText(doc))
+		out.Truncated = truncated
+		return out, nil
 	}
 	var out domain.Extracted
 	var detectedLang string
@@ -112,6 +123,7 @@ func (e *Extractor) extract(ctx context.Context, page string, in domain.ExtractI
 	out.SiteName = firstNonEmpty(out.SiteName, head.siteName)
 	// The page's declared language first; statistical detection only for a real article.
 	out.Lang = firstNonEmpty(out.Lang, head.lang, detectedLang)
+	out.Truncated = truncated
 	return out, nil
 }
 

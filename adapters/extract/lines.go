@@ -52,7 +52,8 @@ func dropLines(text, title string) string {
 // longer "title" is none: on a page whose <title> is never closed (a script writing
 // "</title>" in a string), the parser takes the whole page into it, and the article
 // trafilatura finds there is that same text, which dropping would leave empty (four L3S
-// news pages in TestGoldSets).
+// news pages in TestGoldSets). Where such a title has a second line, mendTitle (title.go)
+// closes it there first and the page is read again.
 const maxTitleRunes = 300
 
 // maxPointerRunes is the longest "Read more:" line dropped: a label and a headline.
