@@ -44,7 +44,7 @@ func NewWithout(names ...string) *Extractor {
 	flags := map[string]*bool{"noscript": &e.skip.noscript, "comments": &e.skip.comments,
 		"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
 		"lede": &e.skip.lede, "jsonld": &e.skip.jsonld, "lines": &e.skip.lines,
-		"sections": &e.skip.sections, "tail": &e.skip.tail}
+		"sections": &e.skip.sections, "commentcut": &e.skip.commentcut, "tail": &e.skip.tail}
 	for _, n := range names {
 		f, ok := flags[n]
 		if !ok {

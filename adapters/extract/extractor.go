@@ -36,7 +36,7 @@ type Extractor struct {
 }
 
 // passes names this package's own passes around trafilatura.
-type passes struct{ noscript, comments, prune, paragraphs, inline, lede, jsonld, lines, sections, tail bool }
+type passes struct{ noscript, comments, prune, paragraphs, inline, lede, jsonld, lines, sections, commentcut, tail bool }
 
 var _ ports.Extractor = (*Extractor)(nil)
 
@@ -210,6 +210,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	if !e.skip.jsonld {
 		body = articleBody(doc)
 	}
+	// Table cells that read as headings of comments or sections: column headings, which
+	// dropCommentSection and dropSections leave alone (commentcut.go).
+	cells := cellHeadings(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilaturaOptions(u))
 	var text string
 	if terr == nil && res != nil && res.ContentNode != nil {
@@ -257,9 +260,14 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	if !e.skip.lines {
 		text = dropLines(text, out.Title)
 	}
-	// Sections of other stories after the article (sections.go), then a tail of short lines.
+	// Reader comments the DOM passes did not know by name, from their heading or notice on
+	// (commentcut.go); sections of other stories after the article (sections.go); then a
+	// tail of short lines.
+	if !e.skip.commentcut {
+		text = dropCommentSection(text, cells)
+	}
 	if !e.skip.sections {
-		text = dropSections(text)
+		text = dropSections(text, cells)
 	}
 	if !e.skip.tail {
 		text = trimTail(text)

@@ -281,7 +281,7 @@ func TestGoldPasses(t *testing.T) {
 		name string
 		ex   *extract.Extractor
 	}{{"all passes", extract.NewWithout()}}
-	for _, p := range []string{"noscript", "comments", "prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "tail"} {
+	for _, p := range []string{"noscript", "comments", "prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "commentcut", "tail"} {
 		variants = append(variants, struct {
 			name string
 			ex   *extract.Extractor

@@ -33,15 +33,17 @@ var sectionHeadRe = regexp.MustCompile(`(?i)^(you might also like|you may also l
 	`à lire aussi|a lire aussi|sur le même sujet|commentaires|` +
 	`te puede interesar|noticias relacionadas|comentarios|lee también|artículos relacionados)[ :.]*$`)
 
-// dropSections returns text without the sections described above.
-func dropSections(text string) string {
+// dropSections returns text without the sections described above. A line that is the
+// whole text of one of cells (cellHeadings: the page's table cells that read as headings)
+// is a table's column heading, and stays with the table's rows after it.
+func dropSections(text string, cells map[string]bool) string {
 	lines := strings.Split(text, "\n")
 	total := utf8.RuneCountInString(text)
 	before := 0 // runes of the lines before the current one
 	out := make([]string, 0, len(lines))
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if i > 0 && before*2 >= total && sectionHeadRe.MatchString(strings.TrimSpace(l)) {
+		if t := strings.TrimSpace(l); i > 0 && before*2 >= total && sectionHeadRe.MatchString(t) && !cells[strings.ToLower(collapse(t))] {
 			j := i + 1
 			for j < len(lines) && utf8.RuneCountInString(strings.TrimSpace(lines[j])) < resumeRunes {
 				j++

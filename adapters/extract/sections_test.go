@@ -36,6 +36,6 @@ func TestDropSections(t *testing.T) {
 		// A paragraph that starts with the words is no heading.
 		{long + "\n\nRelated developments followed on Monday.", long + "\n\nRelated developments followed on Monday."},
 	} {
-		require.Equal(t, c.want, extract.DropSections(c.in), c.in)
+		require.Equal(t, c.want, extract.DropSections(c.in, nil), c.in)
 	}
 }
