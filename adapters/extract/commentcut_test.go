@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"taskrunner/adapters/extract"
 )
 
 // commentCutPage is an old news template: the story's paragraphs, a table whose last
@@ -44,4 +46,28 @@ func TestCommentSectionCut(t *testing.T) {
 	for _, gone := range []string{"Comments are now closed", "Reader Bob", "Reader Ann"} {
 		require.NotContains(t, text, gone)
 	}
+}
+
+func TestDropCommentSection(t *testing.T) {
+	t.Parallel()
+	long := "The council approved the plan after a long debate about the cost of the new sea wall and the timing of the works along the harbour front, which will close the road for most of the summer and move the market to the square behind the church until the autumn."
+	story := long + "\n\n" + long + "\n\n" + long
+	thread := "\n\nBob: a waste of money.\n\nAnn: at last."
+	for _, opener := range []string{"Comments", "12 Comments", "Comments (3)", "Reader views (5)",
+		"Comments are now closed for this story", "Comments from Examiner Readers", "Post a comment:",
+		"Add your comment", "No comments have so far been submitted. Why not be the first to send us your thoughts?",
+		"Kommentare"} {
+		require.Equal(t, story, extract.DropCommentSection(story+"\n\n"+opener+thread, nil), opener)
+	}
+	for _, c := range []struct{ name, in string }{
+		{"too little prose before the opener", long + "\n\nComments" + thread},
+		{"a paragraph that starts with the word", story + "\n\nComments from the minister were expected on Monday, after the vote."},
+		{"an opinion column's label", story + "\n\nCommentary" + thread},
+		{"no comment notice", story + "\n\nNo comments were made by the minister during the hearing." + thread},
+	} {
+		require.Equal(t, c.in, extract.DropCommentSection(c.in, nil), c.name)
+	}
+	// A table's column heading is no opener.
+	in := story + "\n\nComment\n\nRoad closed at night" + thread
+	require.Equal(t, in, extract.DropCommentSection(in, map[string]bool{"comment": true}))
 }

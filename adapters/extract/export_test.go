@@ -62,3 +62,6 @@ var DropSections = dropSections
 func CommentNamed(name string) bool {
 	return commentNamed(&html.Node{Type: html.ElementNode, Data: "div", Attr: []html.Attribute{{Key: "class", Val: name}}})
 }
+
+// DropCommentSection exposes the cut at a comment opener to the tests.
+var DropCommentSection = dropCommentSection
