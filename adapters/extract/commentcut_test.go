@@ -39,13 +39,10 @@ func commentCutPage() string {
 func TestCommentSectionCut(t *testing.T) {
 	t.Parallel()
 	text := extractReader(t, commentCutPage(), "https://example.com/news/sea-wall").Text
-	for _, kept := range []string{"The council approved the sea wall plan", "Residents of the harbour front",
-		"Market moves to the square", "The works are due to finish before the autumn storms"} {
-		require.Contains(t, text, kept)
-	}
-	for _, gone := range []string{"Comments are now closed", "Reader Bob", "Reader Ann"} {
-		require.NotContains(t, text, gone)
-	}
+	requireKeptAndGone(t, text,
+		[]string{"The council approved the sea wall plan", "Residents of the harbour front",
+			"Market moves to the square", "The works are due to finish before the autumn storms"},
+		[]string{"Comments are now closed", "Reader Bob", "Reader Ann"})
 }
 
 func TestDropCommentSection(t *testing.T) {

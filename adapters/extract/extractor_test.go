@@ -114,6 +114,17 @@ func tokenF1(got, want string) float64 {
 	return harmonic(overlap(bag(tokenList(got)), bag(tokenList(want))))
 }
 
+// requireKeptAndGone checks that text holds every one of kept and none of gone.
+func requireKeptAndGone(t *testing.T, text string, kept, gone []string) {
+	t.Helper()
+	for _, k := range kept {
+		require.Contains(t, text, k)
+	}
+	for _, g := range gone {
+		require.NotContains(t, text, g)
+	}
+}
+
 // requireBlock checks that text holds want as a whole run of words, not glued to the
 // text of a neighbouring block.
 func requireBlock(t *testing.T, text, want string) {

@@ -13,15 +13,11 @@ import (
 func TestArticleBodyFiltersLines(t *testing.T) {
 	t.Parallel()
 	text := extractReader(t, readPage(t, "jsonld_body"), "https://example.com/tram").Text
-	for _, kept := range []string{"The first tram on the new harbour line left the central station",
-		"The transport authority says the trams will run every eight minutes",
-		"A spokesperson for the council said the streets would reopen before the autumn festival."} {
-		require.Contains(t, text, kept)
-	}
-	for _, gone := range []string{"Harbour bridge repainting", "Passengers boarding at the ferry terminal",
-		"Why the night bus timetable"} {
-		require.NotContains(t, text, gone)
-	}
+	requireKeptAndGone(t, text,
+		[]string{"The first tram on the new harbour line left the central station",
+			"The transport authority says the trams will run every eight minutes",
+			"A spokesperson for the council said the streets would reopen before the autumn festival."},
+		[]string{"Harbour bridge repainting", "Passengers boarding at the ferry terminal", "Why the night bus timetable"})
 }
 
 // A body that is a teaser (the first paragraph only) filters nothing: every paragraph of
