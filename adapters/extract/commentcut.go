@@ -64,8 +64,8 @@ func dropCommentSection(text string, cells map[string]bool) string {
 // comment openers or section headings (sectionHeadRe), such as a "Comment" column's
 // heading (nil when there is none): dropCommentSection and dropSections leave such a line
 // alone, since a table renders its cells as lines when they hold paragraphs. It reads
-// the page before readability, which changes the tables of the tree it is given. A cell
-// of more than maxOpenerRunes (a layout table's column) is entered, not taken.
+// the page as the DOM passes left it, once. A cell of more than maxOpenerRunes (a layout
+// table's column) is entered, not taken.
 func cellHeadings(doc *html.Node) map[string]bool {
 	var cells map[string]bool
 	small := func(n *html.Node) bool {
