@@ -22,6 +22,7 @@ func TestRelatedSectionsDropped(t *testing.T) {
 func TestDropSections(t *testing.T) {
 	t.Parallel()
 	long := "The council approved the plan after a long debate about the cost of the new sea wall and the timing of the works along the harbour front, which will close the road for most of the summer and move the market to the square behind the church until the autumn."
+	cells := map[string]bool{"comments": true} // the page's table has a "Comments" column
 	for _, c := range []struct{ in, want string }{
 		// A heading in the first half stays: it is a kicker or the article's own.
 		{"Related\n\n" + long, "Related\n\n" + long},
@@ -29,9 +30,14 @@ func TestDropSections(t *testing.T) {
 		{long + "\n\n" + long + "\n\nMore from Opinion\n\nOne headline\nAnother headline", long + "\n\n" + long},
 		// Before a paragraph of prose, only the heading and its short lines go.
 		{long + "\n\n" + long + "\n\nLesen Sie auch:\nA headline\n\n" + long, long + "\n\n" + long + "\n\n" + long},
+		// A recommendation box's heading and its teasers go too.
+		{long + "\n\n" + long + "\n\nAround the Web\n\nOne teaser\nAnother teaser", long + "\n\n" + long},
+		{long + "\n\n" + long + "\n\nSponsored Stories:\nOne teaser", long + "\n\n" + long},
+		// A table's column heading stays, with the rows after it.
+		{long + "\n\n" + long + "\n\nComments\nRoad closed", long + "\n\n" + long + "\n\nComments\nRoad closed"},
 		// A paragraph that starts with the words is no heading.
 		{long + "\n\nRelated developments followed on Monday.", long + "\n\nRelated developments followed on Monday."},
 	} {
-		require.Equal(t, c.want, extract.DropSections(c.in, nil), c.in)
+		require.Equal(t, c.want, extract.DropSections(c.in, cells), c.in)
 	}
 }
