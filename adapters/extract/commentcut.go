@@ -44,13 +44,14 @@ const maxOpenerRunes = 60
 
 // dropCommentSection returns text up to its first comment opener standing after
 // minProseBeforeComments runes of prose, and all of text when there is none. A line that
-// is the whole text of one of cells (cellHeadings) is a column's heading, not an opener.
-func dropCommentSection(text string, cells map[string]bool) string {
+// is the whole text of one of the page's heading cells (tableHeadings) is a column's
+// heading, not an opener.
+func dropCommentSection(text string, cells *tableHeadings) string {
 	lines := strings.Split(text, "\n")
 	prose := 0
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
-		if prose >= minProseBeforeComments && commentOpenRe.MatchString(l) && !cells[strings.ToLower(collapse(l))] {
+		if prose >= minProseBeforeComments && commentOpenRe.MatchString(l) && !cells.has(l) {
 			return strings.TrimSpace(strings.Join(lines[:i], "\n"))
 		}
 		if n := utf8.RuneCountInString(l); n >= shortLineRunes {
@@ -60,12 +61,33 @@ func dropCommentSection(text string, cells map[string]bool) string {
 	return text
 }
 
+// tableHeadings tells whether a line of the text is the whole text of one of the page's
+// table cells that read as headings (cellHeadings). It walks the page on the first
+// question only: most pages have no line that asks, and the walk would be a pass over
+// every page for nothing. The page must not change between questions; the extractors run
+// on copies of it. A nil *tableHeadings knows no cells.
+type tableHeadings struct {
+	doc   *html.Node
+	cells map[string]bool
+	read  bool
+}
+
+// has reports whether line is the text of one of the heading cells.
+func (h *tableHeadings) has(line string) bool {
+	if h == nil {
+		return false
+	}
+	if !h.read {
+		h.cells, h.read = cellHeadings(h.doc), true
+	}
+	return h.cells[strings.ToLower(collapse(line))]
+}
+
 // cellHeadings returns the texts (lower case, collapsed) of doc's table cells that read as
 // comment openers or section headings (sectionHeadRe), such as a "Comment" column's
 // heading (nil when there is none): dropCommentSection and dropSections leave such a line
-// alone, since a table renders its cells as lines when they hold paragraphs. It reads
-// the page as the DOM passes left it, once. A cell of more than maxOpenerRunes (a layout
-// table's column) is entered, not taken.
+// alone, since a table renders its cells as lines when they hold paragraphs. A cell of
+// more than maxOpenerRunes (a layout table's column) is entered, not taken.
 func cellHeadings(doc *html.Node) map[string]bool {
 	var cells map[string]bool
 	small := func(n *html.Node) bool {

@@ -56,7 +56,9 @@ func NewWithout(names ...string) *Extractor {
 }
 
 // DropSections exposes the removal of related-story sections to the tests.
-var DropSections = dropSections
+func DropSections(text string, cells map[string]bool) string {
+	return dropSections(text, &tableHeadings{cells: cells, read: true})
+}
 
 // CommentNamed reports whether a class or id value names a comment thread's entry.
 func CommentNamed(name string) bool {
@@ -64,4 +66,6 @@ func CommentNamed(name string) bool {
 }
 
 // DropCommentSection exposes the cut at a comment opener to the tests.
-var DropCommentSection = dropCommentSection
+func DropCommentSection(text string, cells map[string]bool) string {
+	return dropCommentSection(text, &tableHeadings{cells: cells, read: true})
+}

@@ -210,9 +210,6 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	if !e.skip.jsonld {
 		body = articleBody(doc)
 	}
-	// Table cells that read as headings of comments or sections: column headings, which
-	// dropCommentSection and dropSections leave alone (commentcut.go).
-	cells := cellHeadings(doc)
 	res, terr := trafilatura.ExtractDocument(doc, trafilaturaOptions(u))
 	var text string
 	if terr == nil && res != nil && res.ContentNode != nil {
@@ -262,7 +259,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	}
 	// Reader comments the DOM passes did not know by name, from their heading or notice on
 	// (commentcut.go); sections of other stories after the article (sections.go); then a
-	// tail of short lines.
+	// tail of short lines. The first two leave a table's column headings alone, read from
+	// the page only when a line asks.
+	cells := &tableHeadings{doc: doc}
 	if !e.skip.commentcut {
 		text = dropCommentSection(text, cells)
 	}

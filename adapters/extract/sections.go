@@ -40,16 +40,16 @@ var sectionHeadRe = regexp.MustCompile(`(?i)^(you might also like|you may also l
 	`te puede interesar|noticias relacionadas|comentarios|lee también|artículos relacionados)[ :.]*$`)
 
 // dropSections returns text without the sections described above. A line that is the
-// whole text of one of cells (cellHeadings: the page's table cells that read as headings)
-// is a table's column heading, and stays with the table's rows after it.
-func dropSections(text string, cells map[string]bool) string {
+// whole text of one of the page's heading cells (tableHeadings) is a table's column
+// heading, and stays with the table's rows after it.
+func dropSections(text string, cells *tableHeadings) string {
 	lines := strings.Split(text, "\n")
 	total := utf8.RuneCountInString(text)
 	before := 0 // runes of the lines before the current one
 	out := make([]string, 0, len(lines))
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if t := strings.TrimSpace(l); i > 0 && before*2 >= total && sectionHeadRe.MatchString(t) && !cells[strings.ToLower(collapse(t))] {
+		if t := strings.TrimSpace(l); i > 0 && before*2 >= total && sectionHeadRe.MatchString(t) && !cells.has(t) {
 			j := i + 1
 			for j < len(lines) && utf8.RuneCountInString(strings.TrimSpace(lines[j])) < resumeRunes {
 				j++
