@@ -54,6 +54,9 @@ func flowScheduleEverySecond(t *testing.T, start starter) {
 	for _, tk := range tasks {
 		require.NotNil(t, tk.ScheduleID)
 		require.Equal(t, sc.ID, *tk.ScheduleID)
+		// The scheduler logs schedule_fired after the task's row is committed, so the
+		// listing can show the task a moment before the line is written.
+		s.logs.Wait(t, 5*time.Second, "schedule_fired", tk.ID)
 		fired := s.logs.TaskEvents("schedule_fired", tk.ID)
 		require.Len(t, fired, 1, "one schedule_fired for task %s", tk.ID)
 		due, err := time.Parse(time.RFC3339Nano, fired[0]["due_at"].(string))
