@@ -44,7 +44,7 @@ func NewWithout(names ...string) *Extractor {
 	flags := map[string]*bool{"noscript": &e.skip.noscript, "comments": &e.skip.comments,
 		"prune": &e.skip.prune, "paragraphs": &e.skip.paragraphs, "inline": &e.skip.inline,
 		"lede": &e.skip.lede, "jsonld": &e.skip.jsonld, "lines": &e.skip.lines,
-		"sections": &e.skip.sections, "commentcut": &e.skip.commentcut, "tail": &e.skip.tail}
+		"sections": &e.skip.sections, "commentcut": &e.skip.commentcut, "linkruns": &e.skip.linkruns, "tail": &e.skip.tail}
 	for _, n := range names {
 		f, ok := flags[n]
 		if !ok {
@@ -68,4 +68,14 @@ func CommentNamed(name string) bool {
 // DropCommentSection exposes the cut at a comment opener to the tests.
 func DropCommentSection(text string, cells map[string]bool) string {
 	return dropCommentSection(text, &tableHeadings{cells: cells, read: true})
+}
+
+// DropLinkRuns exposes the removal of runs of link lines to the tests; links are the
+// texts of the page's links.
+func DropLinkRuns(text string, links []string) string {
+	l := &linkTexts{texts: map[string]bool{}, read: true}
+	for _, s := range links {
+		l.texts[linkKey(s)] = true
+	}
+	return dropLinkRuns(text, l)
 }

@@ -36,7 +36,7 @@ type Extractor struct {
 }
 
 // passes names this package's own passes around trafilatura.
-type passes struct{ noscript, comments, prune, paragraphs, inline, lede, jsonld, lines, sections, commentcut, tail bool }
+type passes struct{ noscript, comments, prune, paragraphs, inline, lede, jsonld, lines, sections, commentcut, linkruns, tail bool }
 
 var _ ports.Extractor = (*Extractor)(nil)
 
@@ -258,8 +258,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		text = dropLines(text, out.Title)
 	}
 	// Reader comments the DOM passes did not know by name, from their heading or notice on
-	// (commentcut.go); sections of other stories after the article (sections.go); then a
-	// tail of short lines. The first two leave a table's column headings alone, read from
+	// (commentcut.go); sections of other stories after the article (sections.go); runs of
+	// links before or after it, a table layout's menus (linkruns.go); then a tail of short
+	// lines. The first two leave a table's column headings alone, read from
 	// the page only when a line asks.
 	cells := &tableHeadings{doc: doc}
 	if !e.skip.commentcut {
@@ -267,6 +268,9 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	}
 	if !e.skip.sections {
 		text = dropSections(text, cells)
+	}
+	if !e.skip.linkruns {
+		text = dropLinkRuns(text, &linkTexts{doc: doc})
 	}
 	if !e.skip.tail {
 		text = trimTail(text)

@@ -272,7 +272,7 @@ func TestGoldSwitch(t *testing.T) {
 }
 
 // TestGoldPasses weighs each of this package's passes around trafilatura (noscript,
-// comments, prune, paragraphs, inline, lede, jsonld, lines, sections, tail) on the gold
+// comments, prune, paragraphs, inline, lede, jsonld, lines, sections, commentcut, linkruns, tail) on the gold
 // sets: every set's F1 with all passes and with each left out. A tool, run only with
 // EXTRACT_GOLD_DIR.
 func TestGoldPasses(t *testing.T) {
@@ -281,7 +281,7 @@ func TestGoldPasses(t *testing.T) {
 		name string
 		ex   *extract.Extractor
 	}{{"all passes", extract.NewWithout()}}
-	for _, p := range []string{"noscript", "comments", "prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "commentcut", "tail"} {
+	for _, p := range []string{"noscript", "comments", "prune", "paragraphs", "inline", "lede", "jsonld", "lines", "sections", "commentcut", "linkruns", "tail"} {
 		variants = append(variants, struct {
 			name string
 			ex   *extract.Extractor
