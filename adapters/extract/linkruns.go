@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -38,9 +37,6 @@ const (
 	// must keep for its link runs to go.
 	minProseAfterLinks = 500
 )
-
-// trailingCount matches a count after a link's text ("Golf News (8)") and list marks.
-var trailingCount = regexp.MustCompile(`[\s»›|·•-]*(\(\d+\))?[\s»›|·•-]*$`)
 
 // dropLinkRuns returns text without its runs of link lines, as described above.
 func dropLinkRuns(text string, links *linkTexts) string {
@@ -162,8 +158,26 @@ func (l *linkTexts) has(line string) bool {
 // linkKey is the form lines and anchors are compared in: lower case, spaces collapsed, a
 // trailing count or list mark left out.
 func linkKey(s string) string {
-	s = strings.ToLower(collapse(s))
-	return strings.TrimSpace(trailingCount.ReplaceAllString(s, ""))
+	s = strings.TrimRight(strings.ToLower(collapse(s)), listMarks)
+	if strings.HasSuffix(s, ")") {
+		if open := strings.LastIndexByte(s, '('); open >= 0 && allDigits(s[open+1:len(s)-1]) {
+			s = strings.TrimRight(s[:open], listMarks)
+		}
+	}
+	return s
+}
+
+// listMarks are the spaces and marks a list sets around a link's text.
+const listMarks = " »›|·•-"
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // anchorTexts returns the keys (linkKey) of doc's visible links whose text is at most
