@@ -46,7 +46,7 @@ const maxOpenerRunes = 60
 // minProseBeforeComments runes of prose, and all of text when there is none. A line that
 // is the whole text of one of the page's heading cells (tableHeadings) is a column's
 // heading, not an opener.
-func dropCommentSection(text string, cells *tableHeadings) string {
+func dropCommentSection(text string, cells *pageTexts) string {
 	lines := strings.Split(text, "\n")
 	prose := 0
 	for i, l := range lines {
@@ -61,27 +61,14 @@ func dropCommentSection(text string, cells *tableHeadings) string {
 	return text
 }
 
-// tableHeadings tells whether a line of the text is the whole text of one of the page's
-// table cells that read as headings (cellHeadings). It walks the page on the first
-// question only: most pages have no line that asks, and the walk would be a pass over
-// every page for nothing. The page must not change between questions; the extractors run
-// on copies of it. A nil *tableHeadings knows no cells.
-type tableHeadings struct {
-	doc   *html.Node
-	cells map[string]bool
-	read  bool
+// tableHeadings is the set of the page's heading cells (cellHeadings), read on the first
+// question only.
+func tableHeadings(doc *html.Node) *pageTexts {
+	return &pageTexts{doc: doc, read: cellHeadings, key: cellKey}
 }
 
-// has reports whether line is the text of one of the heading cells.
-func (h *tableHeadings) has(line string) bool {
-	if h == nil {
-		return false
-	}
-	if !h.read {
-		h.cells, h.read = cellHeadings(h.doc), true
-	}
-	return h.cells[strings.ToLower(collapse(line))]
-}
+// cellKey is the form lines and cells are compared in: lower case, spaces collapsed.
+func cellKey(s string) string { return strings.ToLower(collapse(s)) }
 
 // cellHeadings returns the texts (lower case, collapsed) of doc's table cells that read as
 // comment openers or section headings (sectionHeadRe), such as a "Comment" column's
@@ -94,7 +81,7 @@ func cellHeadings(doc *html.Node) map[string]bool {
 		return (n.DataAtom == atom.Td || n.DataAtom == atom.Th) && visibleRunes(n, maxOpenerRunes) <= maxOpenerRunes
 	}
 	for _, c := range takeElements(doc, small, visible) {
-		if t := strings.ToLower(collapse(textOf(c))); commentOpenRe.MatchString(t) || sectionHeadRe.MatchString(t) {
+		if t := cellKey(textOf(c)); commentOpenRe.MatchString(t) || sectionHeadRe.MatchString(t) {
 			if cells == nil {
 				cells = map[string]bool{}
 			}

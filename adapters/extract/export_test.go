@@ -57,7 +57,7 @@ func NewWithout(names ...string) *Extractor {
 
 // DropSections exposes the removal of related-story sections to the tests.
 func DropSections(text string, cells map[string]bool) string {
-	return dropSections(text, &tableHeadings{cells: cells, read: true})
+	return dropSections(text, &pageTexts{texts: cells, key: cellKey, done: true})
 }
 
 // CommentNamed reports whether a class or id value names a comment thread's entry.
@@ -67,13 +67,13 @@ func CommentNamed(name string) bool {
 
 // DropCommentSection exposes the cut at a comment opener to the tests.
 func DropCommentSection(text string, cells map[string]bool) string {
-	return dropCommentSection(text, &tableHeadings{cells: cells, read: true})
+	return dropCommentSection(text, &pageTexts{texts: cells, key: cellKey, done: true})
 }
 
 // DropLinkRuns exposes the removal of runs of link lines to the tests; links are the
 // texts of the page's links.
 func DropLinkRuns(text string, links []string) string {
-	l := &linkTexts{texts: map[string]bool{}, read: true}
+	l := &pageTexts{texts: map[string]bool{}, key: linkKey, done: true}
 	for _, s := range links {
 		l.texts[linkKey(s)] = true
 	}

@@ -262,7 +262,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 	// links before or after it, a table layout's menus (linkruns.go); then a tail of short
 	// lines. The first two leave a table's column headings alone, read from
 	// the page only when a line asks.
-	cells := &tableHeadings{doc: doc}
+	cells := tableHeadings(doc)
 	if !e.skip.commentcut {
 		text = dropCommentSection(text, cells)
 	}
@@ -270,7 +270,7 @@ func (e *Extractor) article(ctx context.Context, doc *html.Node, page string, u 
 		text = dropSections(text, cells)
 	}
 	if !e.skip.linkruns {
-		text = dropLinkRuns(text, &linkTexts{doc: doc})
+		text = dropLinkRuns(text, linkTexts(doc))
 	}
 	if !e.skip.tail {
 		text = trimTail(text)

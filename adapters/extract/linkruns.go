@@ -39,7 +39,7 @@ const (
 )
 
 // dropLinkRuns returns text without its runs of link lines, as described above.
-func dropLinkRuns(text string, links *linkTexts) string {
+func dropLinkRuns(text string, links *pageTexts) string {
 	lines := strings.Split(text, "\n")
 	short := make([]bool, len(lines))
 	for i, l := range lines {
@@ -134,25 +134,10 @@ func hasRun(lines []string, match func(int) bool) bool {
 	return false
 }
 
-// linkTexts tells whether a line of the text is the whole text of one of the page's links.
-// Like tableHeadings it reads the page on the first question only, and the page must not
-// change between questions. A nil *linkTexts knows no links.
-type linkTexts struct {
-	doc   *html.Node
-	texts map[string]bool
-	read  bool
-}
-
-// has reports whether line, less a trailing count or list mark, is a link's text.
-func (l *linkTexts) has(line string) bool {
-	if l == nil {
-		return false
-	}
-	if !l.read {
-		l.texts, l.read = anchorTexts(l.doc), true
-	}
-	key := linkKey(line)
-	return key != "" && l.texts[key]
+// linkTexts is the set of the page's link texts (anchorTexts), read on the first question
+// only.
+func linkTexts(doc *html.Node) *pageTexts {
+	return &pageTexts{doc: doc, read: anchorTexts, key: linkKey}
 }
 
 // linkKey is the form lines and anchors are compared in: lower case, spaces collapsed, a

@@ -42,7 +42,7 @@ var sectionHeadRe = regexp.MustCompile(`(?i)^(you might also like|you may also l
 // dropSections returns text without the sections described above. A line that is the
 // whole text of one of the page's heading cells (tableHeadings) is a table's column
 // heading, and stays with the table's rows after it.
-func dropSections(text string, cells *tableHeadings) string {
+func dropSections(text string, cells *pageTexts) string {
 	lines := strings.Split(text, "\n")
 	total := utf8.RuneCountInString(text)
 	before := 0 // runes of the lines before the current one
