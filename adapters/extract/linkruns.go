@@ -54,16 +54,32 @@ func dropLinkRuns(text string, links *pageTexts) string {
 	isLink := func(i int) bool { return short[i] && links.has(lines[i]) }
 	drop := make([]bool, len(lines))
 	found := false
-	for start := 0; start < len(lines); {
-		end, n := linkRun(lines, start, isLink)
+	// One pass: a run starts at a link line and ends before the next line that is neither
+	// blank nor a link; end is one past its last link line.
+	start, end, n := -1, -1, 0
+	closeRun := func() {
 		if n >= minLinkRun && (end <= first || start > last) {
 			for k := start; k < end; k++ {
 				drop[k] = true
 			}
 			found = true
 		}
-		start = max(end, start+1)
+		start, n = -1, 0
 	}
+	for i, l := range lines {
+		switch {
+		case strings.TrimSpace(l) == "":
+		case isLink(i):
+			if start < 0 {
+				start = i
+			}
+			n++
+			end = i + 1
+		default:
+			closeRun()
+		}
+	}
+	closeRun()
 	if !found {
 		return text
 	}
@@ -97,24 +113,6 @@ func proseSpan(lines []string) (first, last int) {
 		}
 	}
 	return first, last
-}
-
-// linkRun returns the end (exclusive) of the run of lines from start on that match, blank
-// lines included, and how many non-blank lines it holds; a line that does not match ends
-// it (end is start when lines[start] does not match).
-func linkRun(lines []string, start int, match func(int) bool) (end, n int) {
-	end = start
-	for i := start; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) == "" {
-			continue
-		}
-		if !match(i) {
-			break
-		}
-		n++
-		end = i + 1
-	}
-	return end, n
 }
 
 // hasRun reports whether minLinkRun non-blank lines in a row match.
