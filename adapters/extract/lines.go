@@ -29,9 +29,7 @@ func dropLines(text, title string) string {
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" { // at most one blank line where a dropped line stood between two
-			if len(out) == 0 || strings.TrimSpace(out[len(out)-1]) != "" {
-				out = append(out, "")
-			}
+			out = appendLine(out, "")
 			continue
 		}
 		if first < 3 {
@@ -238,3 +236,12 @@ func menuLine(l string) bool {
 
 // copyrightYearRe is a copyright mark before a year.
 var copyrightYearRe = regexp.MustCompile(`(©|copyright) ?(19|20)\d\d`)
+
+// appendLine appends l to out, unless l is blank and so is out's last line: a pass that
+// drops lines leaves one blank line, not two, where they stood between paragraphs.
+func appendLine(out []string, l string) []string {
+	if strings.TrimSpace(l) == "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+		return out
+	}
+	return append(out, l)
+}

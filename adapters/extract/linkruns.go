@@ -92,10 +92,7 @@ func dropLinkRuns(text string, links *pageTexts) string {
 		if n := utf8.RuneCountInString(strings.TrimSpace(l)); n >= shortLineRunes {
 			prose += n
 		}
-		if strings.TrimSpace(l) == "" && len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1]) == "" {
-			continue
-		}
-		kept = append(kept, l)
+		kept = appendLine(kept, l)
 	}
 	if prose < minProseAfterLinks {
 		return text
@@ -138,10 +135,10 @@ func linkTexts(doc *html.Node) *pageTexts {
 	return &pageTexts{doc: doc, read: anchorTexts, key: linkKey}
 }
 
-// linkKey is the form lines and anchors are compared in: lower case, spaces collapsed, a
-// trailing count or list mark left out.
+// linkKey is the form lines and anchors are compared in: cellKey's, a trailing count or
+// list mark left out.
 func linkKey(s string) string {
-	s = strings.TrimRight(strings.ToLower(collapse(s)), listMarks)
+	s = strings.TrimRight(cellKey(s), listMarks)
 	if strings.HasSuffix(s, ")") {
 		if open := strings.LastIndexByte(s, '('); open >= 0 && allDigits(s[open+1:len(s)-1]) {
 			s = strings.TrimRight(s[:open], listMarks)

@@ -59,10 +59,7 @@ func dropSections(text string, cells *pageTexts) string {
 			continue
 		}
 		before += utf8.RuneCountInString(l) + 1
-		if strings.TrimSpace(l) == "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
-			continue // one blank line where a section stood between two paragraphs
-		}
-		out = append(out, l)
+		out = appendLine(out, l)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
