@@ -34,6 +34,13 @@ func burst(t *testing.T, gc *groupCommit[int, int], g *gate) {
 	g.release <- struct{}{}
 	wg.Wait()
 	require.Equal(t, []int{1, 3}, g.sizes())
+	// The callers are answered before the leader records when its flush ended; wait for it
+	// to go idle, so a test that steps the clock next steps it after that record.
+	require.Eventually(t, func() bool {
+		gc.mu.Lock()
+		defer gc.mu.Unlock()
+		return gc.active == 0
+	}, 5*time.Second, time.Millisecond)
 }
 
 // afterBurst is a committer on a stepped clock whose last batch held three calls.
