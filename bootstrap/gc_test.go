@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestGCDefaultsLeaveGosOwnSettingsAlone(t *testing.T) {
+func TestMemoryLimitFollowsTheCgroupCapUnlessGOMEMLIMITIsSet(t *testing.T) {
 	env := func(vars map[string]string) func(string) string {
 		return func(k string) string { return vars[k] }
 	}
@@ -15,12 +15,8 @@ func TestGCDefaultsLeaveGosOwnSettingsAlone(t *testing.T) {
 	share := 0.7
 	limit := int64(float64(1<<30) * share)
 
-	require.Equal(t, gcDefaults{percent: serverGCPercent}, chooseGCDefaults(env(nil), uncapped))
-	require.Equal(t, gcDefaults{percent: serverGCPercent, memoryLimit: limit},
-		chooseGCDefaults(env(nil), capped))
-	require.Equal(t, gcDefaults{memoryLimit: limit},
-		chooseGCDefaults(env(map[string]string{"GOGC": "100"}), capped))
-	require.Equal(t, gcDefaults{percent: serverGCPercent},
-		chooseGCDefaults(env(map[string]string{"GOMEMLIMIT": "512MiB"}), capped))
-	require.Equal(t, gcDefaults{}, chooseGCDefaults(env(map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}), capped))
+	require.Equal(t, int64(0), chooseMemoryLimit(env(nil), uncapped))
+	require.Equal(t, limit, chooseMemoryLimit(env(nil), capped))
+	require.Equal(t, limit, chooseMemoryLimit(env(map[string]string{"GOGC": "400"}), capped))
+	require.Equal(t, int64(0), chooseMemoryLimit(env(map[string]string{"GOMEMLIMIT": "512MiB"}), capped))
 }
