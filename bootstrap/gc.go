@@ -17,11 +17,11 @@ import (
 // larger heap is touched for the first time while the process is young, and on a virtual
 // machine whose memory the host backs lazily each first touch is a costly fault. Measured
 // with `make bench-services` (a fresh api and worker per run, 10,000 tasks): 26,000 page
-// faults per process at 400 against 8,000 at 100, and 100 faster in every one of 4
-// alternated rounds (3,416-3,923 tasks/s against 2,643-3,354; 200 in between), for half
-// the resident memory. Once warm, the two measured alike.
+// faults per process at 400 against 8,000 at 100, and 100 faster in 8 of 10 alternated
+// pairs (median 3,776 tasks/s against 3,348; 200 in between), for half the resident
+// memory. Once warm, the two measured alike.
 //
-// GOGC and GOMEMLIMIT, when set, are Go's own and are left as they are.
+// GOGC is left to Go; GOMEMLIMIT, when set, is left as it is.
 const memoryLimitShare = 0.7 // of the cgroup's memory.max
 
 // TuneGC sets a soft memory limit below the process's cgroup memory cap, where there is
